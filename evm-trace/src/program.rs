@@ -1,0 +1,142 @@
+//! Run a small program in revm and get its trace: the building block of equivm's tests.
+//!
+//! ```
+//! use equivm_trace::program::Program;
+//! // PUSH1 2 PUSH1 3 ADD STOP
+//! let traced = Program::new(vec![0x60, 0x02, 0x60, 0x03, 0x01, 0x00]).trace();
+//! assert_eq!(traced.trace.txs[0].steps.len(), 4);
+//! ```
+
+use crate::{
+    db::PreState,
+    execute::{trace_transaction, TracedTx},
+    types::AccountState,
+};
+use revm::{
+    context::{BlockEnv, CfgEnv, TxEnv},
+    primitives::{address, hardfork::SpecId, Address, Bytes, TxKind, B256, U256},
+};
+
+/// The account that sends test transactions.
+pub const SENDER: Address = address!("a94f5374fce5edbc8e2a8697c15331677e6ebf0b");
+/// The account that holds the program under test.
+pub const CONTRACT: Address = address!("0000000000000000000000000000000000c0ffee");
+/// The block's fee recipient in test blocks.
+pub const COINBASE: Address = address!("2adc25665018aa1fe0e6bc666dac8fc2697ff9ba");
+
+/// A transaction calling (or, with [`Program::create`], deploying) a piece of bytecode.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// Code of [`CONTRACT`] (or init code when creating).
+    pub code: Bytes,
+    /// Call data.
+    pub calldata: Bytes,
+    /// Value sent.
+    pub value: U256,
+    /// Gas limit of the transaction.
+    pub gas_limit: u64,
+    /// Whether the transaction creates a contract from `code` instead of calling it.
+    pub create: bool,
+    /// Further accounts in the pre-state.
+    pub accounts: PreState,
+}
+
+impl Program {
+    /// A call to `code` with no data and a 1,000,000 gas limit.
+    pub fn new(code: impl Into<Bytes>) -> Self {
+        Self {
+            code: code.into(),
+            calldata: Bytes::new(),
+            value: U256::ZERO,
+            gas_limit: 1_000_000,
+            create: false,
+            accounts: PreState::new(),
+        }
+    }
+
+    /// Sets the call data.
+    pub fn calldata(mut self, data: impl Into<Bytes>) -> Self {
+        self.calldata = data.into();
+        self
+    }
+
+    /// Sets the value sent.
+    pub fn value(mut self, value: u64) -> Self {
+        self.value = U256::from(value);
+        self
+    }
+
+    /// Sets the gas limit.
+    pub fn gas_limit(mut self, gas: u64) -> Self {
+        self.gas_limit = gas;
+        self
+    }
+
+    /// Deploys `code` as init code instead of calling it.
+    pub fn create(mut self) -> Self {
+        self.create = true;
+        self
+    }
+
+    /// Adds an account with `code` (and optional storage) to the pre-state.
+    pub fn with_account(mut self, address: Address, code: impl Into<Bytes>) -> Self {
+        self.accounts.insert(
+            address,
+            AccountState {
+                balance: U256::from(1_000_000u64),
+                code: code.into(),
+                ..AccountState::default()
+            },
+        );
+        self
+    }
+
+    /// Runs the transaction in a Cancun block and returns its trace.
+    pub fn trace(&self) -> TracedTx {
+        let mut pre = self.accounts.clone();
+        pre.insert(
+            SENDER,
+            AccountState {
+                balance: U256::from(10u128.pow(24)),
+                ..AccountState::default()
+            },
+        );
+        if !self.create {
+            pre.insert(
+                CONTRACT,
+                AccountState {
+                    balance: U256::from(1_000_000u64),
+                    code: self.code.clone(),
+                    ..AccountState::default()
+                },
+            );
+        }
+        let cfg = CfgEnv::new_with_spec(SpecId::CANCUN);
+        let block = BlockEnv {
+            number: U256::from(1),
+            beneficiary: COINBASE,
+            timestamp: U256::from(1000),
+            gas_limit: 30_000_000,
+            basefee: 7,
+            prevrandao: Some(B256::ZERO),
+            ..BlockEnv::default()
+        };
+        let (kind, data) = if self.create {
+            (TxKind::Create, self.code.clone())
+        } else {
+            (TxKind::Call(CONTRACT), self.calldata.clone())
+        };
+        let tx = TxEnv {
+            caller: SENDER,
+            gas_limit: self.gas_limit,
+            gas_price: 10,
+            kind,
+            value: self.value,
+            data,
+            nonce: 0,
+            chain_id: Some(1),
+            ..TxEnv::default()
+        };
+        trace_transaction(pre, &block, &cfg, &tx)
+    }
+}
