@@ -112,7 +112,9 @@ impl Database for RecordingDb {
             .and_then(|a| a.storage.get(&index))
             .copied()
             .unwrap_or_default();
-        self.touched_storage.entry((address, index)).or_insert(value);
+        self.touched_storage
+            .entry((address, index))
+            .or_insert(value);
         Ok(value)
     }
 

@@ -21,6 +21,14 @@ pub enum TraceError {
         /// The parser's message.
         message: String,
     },
+    /// A file that is known not to be runnable (see the reason) and could not be parsed.
+    #[error("{path}: skipped: {reason}")]
+    SkippedFile {
+        /// The file.
+        path: String,
+        /// Why it cannot be run.
+        reason: String,
+    },
     /// A fork name that is not a known Ethereum fork.
     #[error("unknown fork '{0}' (expected a state-test fork name such as Cancun, or 'all')")]
     UnknownFork(String),

@@ -4,8 +4,8 @@ use crate::{
     db::{PreState, RecordingDb},
     inspector::TraceInspector,
     types::{
-        AccessListEntry, AccountState, BlockInfo, BlockTrace, LogEntry, TxInfo, TxResult,
-        TxStatus, TxTrace, TxType,
+        AccessListEntry, AccountState, BlockInfo, BlockTrace, LogEntry, TxInfo, TxResult, TxStatus,
+        TxTrace, TxType,
     },
 };
 use revm::{
@@ -147,9 +147,11 @@ fn tx_result(result: &ExecutionResult) -> TxResult {
             Output::Create(b, addr) => (TxStatus::Success, b.clone(), *addr),
         },
         ExecutionResult::Revert { output, .. } => (TxStatus::Revert, output.clone(), None),
-        ExecutionResult::Halt { reason, .. } => {
-            (TxStatus::Halt(format!("{reason:?}")), Default::default(), None)
-        }
+        ExecutionResult::Halt { reason, .. } => (
+            TxStatus::Halt(format!("{reason:?}")),
+            Default::default(),
+            None,
+        ),
     };
     TxResult {
         status,
@@ -194,7 +196,11 @@ fn tx_info(tx: &TxEnv, block: &BlockEnv) -> TxInfo {
     }
 }
 
-fn block_info(block: &BlockEnv, cfg: &CfgEnv, hashes: &BTreeMap<u64, revm::primitives::B256>) -> BlockInfo {
+fn block_info(
+    block: &BlockEnv,
+    cfg: &CfgEnv,
+    hashes: &BTreeMap<u64, revm::primitives::B256>,
+) -> BlockInfo {
     BlockInfo {
         chain_id: cfg.chain_id,
         number: block.number,
@@ -216,4 +222,19 @@ pub fn empty_account() -> AccountState {
         code_hash: KECCAK_EMPTY,
         ..AccountState::default()
     }
+}
+
+/// Runs `tx` on top of `pre` in plain revm, without the inspector, and returns the gas used
+/// (`None` for an invalid transaction). The baseline tracing overhead is measured against.
+pub fn execute_untraced(pre: PreState, block: &BlockEnv, cfg: &CfgEnv, tx: &TxEnv) -> Option<u64> {
+    use revm::ExecuteEvm;
+    let mut evm = Context::mainnet()
+        .with_block(block.clone())
+        .with_tx(tx.clone())
+        .with_cfg(cfg.clone())
+        .with_db(RecordingDb::new(pre))
+        .build_mainnet();
+    evm.transact(tx.clone())
+        .ok()
+        .map(|out| out.result.tx_gas_used())
 }

@@ -6,7 +6,7 @@
 //! into memory) appears only when the caller resumes, so those are filled in at the caller's
 //! next step.
 
-use crate::types::{CallFrame, CallKind, MemoryChunk, StorageAccess, Step};
+use crate::types::{CallFrame, CallKind, MemoryChunk, Step, StorageAccess};
 use revm::{
     bytecode::opcode::{self, OpCode},
     context::{BlockEnv, CfgEnv, Context, Journal, TxEnv},
@@ -96,7 +96,9 @@ impl TraceInspector {
 
     /// Fills in the result of the caller's CALL/CREATE step now that the caller resumed.
     fn resolve_pending(&mut self, interp: &Interpreter) {
-        let Some(slot) = self.pending.last_mut() else { return };
+        let Some(slot) = self.pending.last_mut() else {
+            return;
+        };
         let Some(pending) = slot.take() else { return };
         let step = &mut self.steps[pending.step];
         if let Some(top) = interp.stack.data().last() {
@@ -268,9 +270,9 @@ impl<DB: Database> Inspector<TraceContext<DB>> for TraceInspector {
         let memory_read = memory_read_region(op, &stack_in).map(|(o, l)| read_memory(interp, o, l));
         let target = interp.input.target_address();
         let storage = match op {
-            opcode::SLOAD | opcode::SSTORE => stack_in
-                .first()
-                .map(|key| peek_storage(ctx, target, *key)),
+            opcode::SLOAD | opcode::SSTORE => {
+                stack_in.first().map(|key| peek_storage(ctx, target, *key))
+            }
             opcode::TLOAD | opcode::TSTORE => stack_in.first().map(|key| {
                 let value = ctx
                     .journaled_state
@@ -290,8 +292,7 @@ impl<DB: Database> Inspector<TraceContext<DB>> for TraceInspector {
             }),
             _ => None,
         };
-        let account_access =
-            account_operand(op, &stack_in).map(|a| (a, peek_account_warm(ctx, a)));
+        let account_access = account_operand(op, &stack_in).map(|a| (a, peek_account_warm(ctx, a)));
         let call_id = self.active.last().copied().unwrap_or_default();
         if let Some(frame) = self.calls.get_mut(call_id) {
             if frame.first_step == self.steps.len() && frame.kind.is_create() {
@@ -323,7 +324,9 @@ impl<DB: Database> Inspector<TraceContext<DB>> for TraceInspector {
     }
 
     fn step_end(&mut self, interp: &mut Interpreter, _ctx: &mut TraceContext<DB>) {
-        let Some(idx) = self.open_step.take() else { return };
+        let Some(idx) = self.open_step.take() else {
+            return;
+        };
         let step = &mut self.steps[idx];
         step.gas_cost = step.gas.saturating_sub(interp.gas.remaining());
         step.memory_size_after = interp.memory.size() as u64;
@@ -338,7 +341,14 @@ impl<DB: Database> Inspector<TraceContext<DB>> for TraceInspector {
         }
         let n_out = OpCode::new(step.opcode).map_or(0, |o| o.outputs() as usize);
         if !is_call_or_create(step.opcode) {
-            step.stack_out = interp.stack.data().iter().rev().take(n_out).copied().collect();
+            step.stack_out = interp
+                .stack
+                .data()
+                .iter()
+                .rev()
+                .take(n_out)
+                .copied()
+                .collect();
         }
         if let Some((offset, len)) = memory_write_region(step.opcode, &step.stack_in) {
             step.memory_written = Some(read_memory(interp, offset, len));
@@ -382,7 +392,12 @@ impl<DB: Database> Inspector<TraceContext<DB>> for TraceInspector {
         None
     }
 
-    fn call_end(&mut self, _ctx: &mut TraceContext<DB>, _inputs: &CallInputs, outcome: &mut CallOutcome) {
+    fn call_end(
+        &mut self,
+        _ctx: &mut TraceContext<DB>,
+        _inputs: &CallInputs,
+        outcome: &mut CallOutcome,
+    ) {
         if let Some(&id) = self.active.last() {
             self.calls[id].is_precompile = outcome.was_precompile_called;
         }

@@ -20,7 +20,7 @@ pub mod types;
 
 pub use db::{PreState, RecordingDb};
 pub use error::TraceError;
-pub use execute::{apply_state, empty_account, trace_transaction, TracedTx};
+pub use execute::{apply_state, empty_account, execute_untraced, trace_transaction, TracedTx};
 pub use inspector::{TraceContext, TraceInspector};
 pub use types::*;
 

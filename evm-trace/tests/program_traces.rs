@@ -31,7 +31,10 @@ fn memory_and_storage_effects_are_recorded() {
     let traced = Program::new(code).trace();
     let tx = &traced.trace.txs[0];
     let mstore = &tx.steps[2];
-    let written = mstore.memory_written.as_ref().expect("MSTORE writes memory");
+    let written = mstore
+        .memory_written
+        .as_ref()
+        .expect("MSTORE writes memory");
     assert_eq!(written.offset, 1);
     assert_eq!(written.data.len(), 32);
     assert_eq!(written.data[31], 0xaa);
@@ -39,18 +42,24 @@ fn memory_and_storage_effects_are_recorded() {
     assert_eq!(mstore.memory_size_after, 64);
     let sstore = &tx.steps[5];
     let access = sstore.storage.as_ref().expect("SSTORE access");
-    assert_eq!((access.key, access.value, access.warm), (U256::from(5), U256::ZERO, false));
+    assert_eq!(
+        (access.key, access.value, access.warm),
+        (U256::from(5), U256::ZERO, false)
+    );
     let sload = &tx.steps[7];
     let access = sload.storage.as_ref().expect("SLOAD access");
     assert_eq!((access.value, access.warm), (U256::from(7), true));
     assert_eq!(sload.stack_out, vec![U256::from(7)]);
-    let post = traced.trace.post_state[&CONTRACT].as_ref().expect("contract exists");
+    let post = traced.trace.post_state[&CONTRACT]
+        .as_ref()
+        .expect("contract exists");
     assert_eq!(post.storage[&U256::from(5)], U256::from(7));
 }
 
 #[test]
 fn nested_call_result_is_filled_in_when_the_caller_resumes() {
-    let callee = equivm_trace::revm::primitives::address!("00000000000000000000000000000000000000bb");
+    let callee =
+        equivm_trace::revm::primitives::address!("00000000000000000000000000000000000000bb");
     // callee: PUSH1 0x2a PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
     let callee_code = vec![0x60, 0x2a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3];
     // caller: CALL(gas, 0xbb, 0, 0, 0, 0, 32) then STOP
@@ -63,7 +72,11 @@ fn nested_call_result_is_filled_in_when_the_caller_resumes() {
     assert_eq!(tx.calls[1].kind, CallKind::Call);
     assert_eq!(tx.calls[1].parent, Some(0));
     assert!(tx.calls[1].success);
-    let call = tx.steps.iter().find(|s| s.opcode == 0xf1).expect("CALL step");
+    let call = tx
+        .steps
+        .iter()
+        .find(|s| s.opcode == 0xf1)
+        .expect("CALL step");
     assert_eq!(call.stack_out, vec![U256::from(1)]);
     let written = call.memory_written.as_ref().expect("return data copied");
     assert_eq!(written.data[31], 0x2a);

@@ -1,0 +1,33 @@
+//! equivm-benches: shared workloads for equivm's criterion benchmarks.
+//!
+//! Workloads are Ethereum state-test cases, loaded once and reused by every layer that is
+//! measured (plain revm, revm with the tracer, witness generation and replay).
+
+use equivm_trace::statetest::{load_file, ForkSelection, StateTestCase};
+use std::path::Path;
+
+/// The Cancun cases of the state-test file `relative` under the Ethereum tests folder
+/// (`EQUIVM_ETH_TESTS` or `../shared/ethereum-tests`), or of the bundled vectors if that
+/// folder is absent.
+pub fn workload(relative: &str) -> Vec<StateTestCase> {
+    let root = equivm_testvectors::ethereum_tests_dir().join("GeneralStateTests");
+    let path = root.join(relative);
+    let path = if path.exists() {
+        path
+    } else {
+        equivm_testvectors::bundled_statetests().join("basics.json")
+    };
+    load_cases(&path)
+}
+
+/// The runnable Cancun cases of one file (empty on any error: benches measure, not judge).
+pub fn load_cases(path: &Path) -> Vec<StateTestCase> {
+    load_file(path, &ForkSelection::One("Cancun".into()))
+        .map(|cases| {
+            cases
+                .into_iter()
+                .filter(|c| c.skip.is_none() && c.tx.is_ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}

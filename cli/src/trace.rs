@@ -1,0 +1,91 @@
+//! `equivm trace`: trace one state-test case and write its `BlockTrace` as JSON.
+
+use clap::Args;
+use equivm_trace::statetest::{load_file, ForkSelection};
+use std::{path::PathBuf, process::ExitCode};
+
+/// Arguments of `equivm trace`.
+#[derive(Args, Debug)]
+pub struct TraceArgs {
+    /// A filled state-test file.
+    file: PathBuf,
+    /// Test unit name (default: the file's first unit).
+    #[arg(long)]
+    name: Option<String>,
+    /// Fork.
+    #[arg(long, default_value = "Cancun")]
+    fork: String,
+    /// Transaction indexes as DATA,GAS,VALUE.
+    #[arg(long, default_value = "0,0,0")]
+    index: String,
+    /// Also build the witness and replay-check it; print its size on stderr.
+    #[arg(long)]
+    witness: bool,
+    /// Write the trace JSON here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+fn parse_index(text: &str) -> Result<[usize; 3], String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    let bad = || format!("--index '{text}': expected DATA,GAS,VALUE, e.g. 0,0,0");
+    if parts.len() != 3 {
+        return Err(bad());
+    }
+    let mut out = [0usize; 3];
+    for (slot, part) in out.iter_mut().zip(parts) {
+        *slot = part.trim().parse().map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
+/// Runs the command.
+pub fn run(args: TraceArgs) -> Result<ExitCode, String> {
+    let forks = ForkSelection::parse(&args.fork).map_err(|e| e.to_string())?;
+    let [data, gas, value] = parse_index(&args.index)?;
+    let cases = load_file(&args.file, &forks).map_err(|e| e.to_string())?;
+    let case = cases
+        .iter()
+        .find(|c| {
+            args.name.as_ref().is_none_or(|n| &c.name == n)
+                && (c.index.data, c.index.gas, c.index.value) == (data, gas, value)
+        })
+        .ok_or_else(|| {
+            format!(
+                "{}: no case {}[{}] with index {data},{gas},{value}",
+                args.file.display(),
+                args.name.as_deref().unwrap_or("*"),
+                args.fork
+            )
+        })?;
+    if let Some(why) = &case.skip {
+        return Err(format!("{}: skipped: {why}", case.id()));
+    }
+    let exec = case.execute();
+    let traced = exec
+        .traced
+        .ok_or_else(|| format!("{}: the transaction could not be built", case.id()))?;
+    match &exec.check {
+        Ok(()) => eprintln!("{}: roots match the file", case.id()),
+        Err(why) => eprintln!("{}: {why}", case.id()),
+    }
+    if args.witness {
+        let witness = equivm_witness::build_witness(&traced.trace).map_err(|e| e.to_string())?;
+        equivm_witness::replay_check(&traced.trace, &witness).map_err(|e| e.to_string())?;
+        eprintln!(
+            "witness: {} steps, {} rw entries; replay check passed",
+            witness.steps.len(),
+            witness.rws.len()
+        );
+    }
+    let json = serde_json::to_vec_pretty(&traced.trace).map_err(|e| e.to_string())?;
+    match &args.out {
+        Some(path) => crate::write_atomically(path, &json)?,
+        None => println!("{}", String::from_utf8_lossy(&json)),
+    }
+    Ok(if exec.check.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,134 @@
+//! The `equivm` binary on good and bad input: verdicts, the JSON report, clear errors.
+
+use std::{path::PathBuf, process::Command};
+
+fn equivm() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_equivm"))
+}
+
+fn bundled() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testvectors/statetests")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn bundled_vectors_pass_in_witness_mode_and_report_json() {
+    let out = scratch("bundled").join("report.json");
+    let status = equivm()
+        .args(["statetest", "--mode", "witness", "--json"])
+        .arg(&out)
+        .arg(bundled())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "stdout: {stdout}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("report written")).expect("json");
+    let summary = &report["summary"];
+    assert_eq!(summary["total"], 4);
+    assert_eq!(summary["passed"], 4);
+    let case = &report["cases"][0];
+    for key in ["file", "name", "fork", "index", "verdict", "reason"] {
+        assert!(case.get(key).is_some(), "case lacks {key}: {case}");
+    }
+}
+
+#[test]
+fn malformed_json_and_missing_paths_are_reported_and_the_rest_still_runs() {
+    let dir = scratch("malformed");
+    let bad = dir.join("broken.json");
+    std::fs::write(&bad, "{ not json").expect("write");
+    let out = dir.join("report.json");
+    let result = equivm()
+        .args(["statetest", "--json"])
+        .arg(&out)
+        .arg(&bad)
+        .arg(dir.join("does-not-exist"))
+        .arg(bundled())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "failures make a non-zero exit"
+    );
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        stdout.contains("broken.json"),
+        "names the bad file: {stdout}"
+    );
+    assert!(stdout.contains("malformed JSON"), "{stdout}");
+    assert!(stdout.contains("does not exist"), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("report")).expect("json");
+    assert_eq!(report["summary"]["failed"], 2);
+    assert_eq!(report["summary"]["passed"], 4, "the good files still ran");
+    assert!(!String::from_utf8_lossy(&result.stderr).contains("panicked"));
+}
+
+#[test]
+fn unknown_fork_and_mode_are_usage_errors() {
+    let result = equivm()
+        .args(["statetest", "--fork", "Atlantis"])
+        .arg(bundled())
+        .output()
+        .expect("runs");
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("unknown fork 'Atlantis'"));
+
+    let result = equivm()
+        .args(["statetest", "--mode", "fly"])
+        .arg(bundled())
+        .output()
+        .expect("runs");
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("unknown mode 'fly'"));
+}
+
+#[test]
+fn baseline_below_fails_and_report_file_is_not_half_written() {
+    let dir = scratch("baseline");
+    let baseline = dir.join("baseline.json");
+    std::fs::write(&baseline, r#"{"passed": 5, "failed": 0}"#).expect("write");
+    let result = equivm()
+        .args(["statetest", "--baseline"])
+        .arg(&baseline)
+        .arg(bundled())
+        .output()
+        .expect("runs");
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stdout).contains("below baseline"));
+
+    std::fs::write(&baseline, r#"{"passed": 4, "failed": 0}"#).expect("write");
+    let ok = equivm()
+        .args(["statetest", "--baseline"])
+        .arg(&baseline)
+        .arg(bundled())
+        .status()
+        .expect("runs");
+    assert!(ok.success());
+}
+
+#[test]
+fn trace_prints_a_block_trace() {
+    let file = bundled().join("basics.json");
+    let result = equivm()
+        .args(["trace", "--name", "addStoreReturn", "--witness"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let trace: serde_json::Value = serde_json::from_slice(&result.stdout).expect("json trace");
+    let steps = trace["txs"][0]["steps"].as_array().expect("steps");
+    assert!(steps.len() > 5);
+    assert!(String::from_utf8_lossy(&result.stderr).contains("replay check passed"));
+}

@@ -1,0 +1,161 @@
+//! The state-test report: one verdict per case and a summary, in one JSON shape for every
+//! mode.
+
+use equivm_trace::statetest::CaseIndex;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The verdict on one case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Everything the mode checks agreed with the test file.
+    Passed,
+    /// Something disagreed (the reason says what), or the input was unusable.
+    Failed,
+    /// The mode cannot handle this case yet (the reason names what is missing).
+    Unsupported,
+    /// The case cannot be run at all (the reason says why).
+    Skipped,
+}
+
+/// One case's entry in the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReport {
+    /// File the case came from.
+    pub file: String,
+    /// Test unit name.
+    pub name: String,
+    /// Fork.
+    pub fork: String,
+    /// Transaction indexes.
+    pub index: CaseIndex,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Why, for anything but `passed`.
+    pub reason: Option<String>,
+}
+
+/// Counts by verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// All cases.
+    pub total: usize,
+    /// Passed.
+    pub passed: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Unsupported.
+    pub unsupported: usize,
+    /// Skipped.
+    pub skipped: usize,
+}
+
+impl Summary {
+    /// Counts `verdict` once.
+    pub fn add(&mut self, verdict: Verdict) {
+        self.total += 1;
+        match verdict {
+            Verdict::Passed => self.passed += 1,
+            Verdict::Failed => self.failed += 1,
+            Verdict::Unsupported => self.unsupported += 1,
+            Verdict::Skipped => self.skipped += 1,
+        }
+    }
+}
+
+/// The whole report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Counts.
+    pub summary: Summary,
+    /// Every case, sorted by file, name, fork and index.
+    pub cases: Vec<CaseReport>,
+}
+
+impl Report {
+    /// A report over `cases` (sorted here).
+    pub fn new(mut cases: Vec<CaseReport>) -> Self {
+        cases.sort_by(|a, b| {
+            (
+                &a.file,
+                &a.name,
+                &a.fork,
+                a.index.data,
+                a.index.gas,
+                a.index.value,
+            )
+                .cmp(&(
+                    &b.file,
+                    &b.name,
+                    &b.fork,
+                    b.index.data,
+                    b.index.gas,
+                    b.index.value,
+                ))
+        });
+        let mut summary = Summary::default();
+        for case in &cases {
+            summary.add(case.verdict);
+        }
+        Self { summary, cases }
+    }
+
+    /// Summaries per folder (the file's parent directory), in folder order.
+    pub fn by_folder(&self) -> BTreeMap<String, Summary> {
+        let mut out: BTreeMap<String, Summary> = BTreeMap::new();
+        for case in &self.cases {
+            let folder = std::path::Path::new(&case.file)
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            out.entry(folder).or_default().add(case.verdict);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(file: &str, verdict: Verdict) -> CaseReport {
+        CaseReport {
+            file: file.into(),
+            name: "t".into(),
+            fork: "Cancun".into(),
+            index: CaseIndex::default(),
+            verdict,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn json_has_the_documented_shape() {
+        let report = Report::new(vec![case("a/x.json", Verdict::Passed)]);
+        let json = serde_json::to_value(&report).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "summary": {"total": 1, "passed": 1, "failed": 0, "unsupported": 0, "skipped": 0},
+                "cases": [{"file": "a/x.json", "name": "t", "fork": "Cancun",
+                           "index": {"data": 0, "gas": 0, "value": 0},
+                           "verdict": "passed", "reason": null}]
+            })
+        );
+    }
+
+    #[test]
+    fn folders_are_summarised_separately() {
+        let report = Report::new(vec![
+            case("a/x.json", Verdict::Passed),
+            case("a/y.json", Verdict::Failed),
+            case("b/z.json", Verdict::Skipped),
+        ]);
+        let folders = report.by_folder();
+        assert_eq!(folders["a"].passed, 1);
+        assert_eq!(folders["a"].failed, 1);
+        assert_eq!(folders["b"].skipped, 1);
+        assert_eq!(report.summary.total, 3);
+    }
+}

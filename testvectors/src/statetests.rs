@@ -1,0 +1,262 @@
+//! Runs Ethereum GeneralStateTests through equivm and gives each case a verdict.
+//!
+//! Modes, each including the checks of the one before:
+//! - `exec`: trace the transaction in revm; the post-state root, the logs hash and the
+//!   expected exception must match the file.
+//! - `witness`: build the witness from the trace and replay its read/write log alone; the
+//!   replay must reconstruct every stack, memory, storage and account value revm had.
+//!
+//! A file that cannot be read or parsed, or a path that does not exist, becomes one
+//! `failed` entry naming the file; every other file still runs.
+
+use crate::report::{CaseReport, Report, Verdict};
+use equivm_trace::{
+    statetest::{load_file, CaseIndex, ForkSelection, StateTestCase},
+    TraceError, TxStatus,
+};
+use equivm_witness::{build_witness, replay_check, WitnessError};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::{
+    panic::{catch_unwind, AssertUnwindSafe},
+    path::{Path, PathBuf},
+    str::FromStr,
+    sync::atomic::{AtomicU64, Ordering},
+    time::Instant,
+};
+
+/// How far a case is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// revm execution with tracing, checked against the file's roots.
+    Exec,
+    /// `exec`, then witness generation and the read/write replay check.
+    Witness,
+}
+
+impl FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "exec" => Ok(Self::Exec),
+            "witness" => Ok(Self::Witness),
+            other => Err(format!(
+                "unknown mode '{other}' (expected exec or witness; mock, prove and tamper \
+                 need the circuits, which this version does not have yet)"
+            )),
+        }
+    }
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Mode.
+    pub mode: Mode,
+    /// Forks.
+    pub forks: ForkSelection,
+    /// Only cases whose file path or test name contains this text.
+    pub filter: Option<String>,
+}
+
+/// Counters gathered while running, for throughput figures.
+#[derive(Debug, Default)]
+pub struct RunTimings {
+    /// Opcode steps traced.
+    pub steps: AtomicU64,
+    /// Read/write entries generated.
+    pub rws: AtomicU64,
+    /// Nanoseconds spent tracing (revm with the inspector, plus root checks).
+    pub trace_nanos: AtomicU64,
+    /// Nanoseconds spent building witnesses and replaying them.
+    pub witness_nanos: AtomicU64,
+}
+
+/// Every `.json` file under `paths` (files as given, folders walked recursively), sorted;
+/// paths that do not exist come back as errors.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+        } else if path.is_dir() {
+            walk(path, &mut files, &mut errors);
+        } else {
+            errors.push((path.clone(), "path does not exist".to_string()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push((dir.to_path_buf(), format!("cannot read folder: {e}")));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, files, errors);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+}
+
+fn error_case(file: &Path, reason: String) -> CaseReport {
+    CaseReport {
+        file: file.display().to_string(),
+        name: String::new(),
+        fork: String::new(),
+        index: CaseIndex::default(),
+        verdict: Verdict::Failed,
+        reason: Some(reason),
+    }
+}
+
+/// Runs every selected case under `paths`. `on_case` is called once per finished case (for
+/// progress display) with the total number of cases known so far.
+pub fn run(
+    paths: &[PathBuf],
+    options: &RunOptions,
+    timings: &RunTimings,
+    on_case: &(dyn Fn(u64) + Sync),
+) -> Report {
+    let (files, path_errors) = collect_files(paths);
+    let mut reports: Vec<CaseReport> = path_errors
+        .into_iter()
+        .map(|(path, why)| error_case(&path, why))
+        .collect();
+
+    let loaded: Vec<Result<Vec<StateTestCase>, Box<CaseReport>>> = files
+        .par_iter()
+        .map(|file| {
+            load_file(file, &options.forks)
+                .map_err(|e| match e {
+                    TraceError::SkippedFile { reason, .. } => Box::new(CaseReport {
+                        verdict: Verdict::Skipped,
+                        ..error_case(file, reason)
+                    }),
+                    other => Box::new(error_case(file, other.to_string())),
+                })
+                .map(|cases| filter_cases(cases, options.filter.as_deref()))
+        })
+        .collect();
+    let mut cases = Vec::new();
+    for item in loaded {
+        match item {
+            Ok(mut c) => cases.append(&mut c),
+            Err(report) => reports.push(*report),
+        }
+    }
+    let total = cases.len() as u64;
+    let mut results: Vec<CaseReport> = cases
+        .par_iter()
+        .map(|case| {
+            let report = run_case_guarded(case, options.mode, timings);
+            on_case(total);
+            report
+        })
+        .collect();
+    reports.append(&mut results);
+    Report::new(reports)
+}
+
+fn filter_cases(cases: Vec<StateTestCase>, filter: Option<&str>) -> Vec<StateTestCase> {
+    match filter {
+        None => cases,
+        Some(text) => cases
+            .into_iter()
+            .filter(|c| c.file.contains(text) || c.name.contains(text))
+            .collect(),
+    }
+}
+
+/// Runs one case; a panic anywhere below is a `failed` verdict naming it, never a crash.
+fn run_case_guarded(case: &StateTestCase, mode: Mode, timings: &RunTimings) -> CaseReport {
+    let (verdict, reason) = catch_unwind(AssertUnwindSafe(|| run_case(case, mode, timings)))
+        .unwrap_or_else(|panic| {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            (
+                Verdict::Failed,
+                Some(format!("internal error (panic): {msg}")),
+            )
+        });
+    CaseReport {
+        file: case.file.clone(),
+        name: case.name.clone(),
+        fork: case.fork.clone(),
+        index: case.index,
+        verdict,
+        reason,
+    }
+}
+
+/// The verdict on one case in `mode`.
+pub fn run_case(
+    case: &StateTestCase,
+    mode: Mode,
+    timings: &RunTimings,
+) -> (Verdict, Option<String>) {
+    if let Some(why) = &case.skip {
+        return (Verdict::Skipped, Some(why.clone()));
+    }
+    let start = Instant::now();
+    let exec = case.execute();
+    timings
+        .trace_nanos
+        .fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    if let Err(why) = exec.check {
+        return (Verdict::Failed, Some(why));
+    }
+    let Some(traced) = exec.traced else {
+        // The transaction was rejected before it could be built, as the file expects.
+        return (Verdict::Passed, None);
+    };
+    let steps: usize = traced.trace.txs.iter().map(|t| t.steps.len()).sum();
+    timings.steps.fetch_add(steps as u64, Ordering::Relaxed);
+    if mode == Mode::Exec {
+        return (Verdict::Passed, None);
+    }
+    if traced
+        .trace
+        .txs
+        .iter()
+        .all(|t| matches!(t.result.status, TxStatus::Invalid(_)))
+    {
+        // Rejected as the file expects: no block contains the transaction, so there is
+        // nothing to witness.
+        return (Verdict::Passed, None);
+    }
+    let start = Instant::now();
+    let outcome = match build_witness(&traced.trace) {
+        Ok(witness) => {
+            timings
+                .rws
+                .fetch_add(witness.rws.len() as u64, Ordering::Relaxed);
+            match replay_check(&traced.trace, &witness) {
+                Ok(_) => (Verdict::Passed, None),
+                Err(err) => (Verdict::Failed, Some(format!("replay check: {err}"))),
+            }
+        }
+        Err(err @ WitnessError::Unsupported { .. }) => {
+            (Verdict::Unsupported, Some(err.to_string()))
+        }
+        Err(err) => (Verdict::Failed, Some(format!("witness: {err}"))),
+    };
+    timings
+        .witness_nanos
+        .fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    outcome
+}

@@ -1,0 +1,45 @@
+//! Account reads: BALANCE, EXTCODESIZE, EXTCODEHASH (warm mark + one account field) and
+//! SELFBALANCE (callee address + balance).
+//!
+//! The warm mark is a reversible `TxAccessListAccount` write of 1 whose `value_prev` says
+//! whether the account was warm (EIP-2929 cost 100 or 2600); it belongs to the current
+//! frame's reversion scope.
+
+use super::{Builder, StepCtx};
+use crate::error::WitnessError;
+use crate::rw::{AccountField, CallContextField as F, Rw};
+use crate::state::u256_to_address;
+use equivm_trace::revm::primitives::U256;
+
+/// Builds the step.
+pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
+    if s.step.opcode == 0x47 {
+        let addr = b.read(Rw::call_context(s.call_id, F::CalleeAddress));
+        b.read(Rw::account(u256_to_address(addr), AccountField::Balance));
+        return b.stack_pushes_recorded(s);
+    }
+    let popped = b.stack_pops(s, 1);
+    let address = u256_to_address(popped.first().copied().unwrap_or_default());
+    b.read(Rw::call_context(s.call_id, F::TxId));
+    warm_account(b, s, address);
+    let field = match s.step.opcode {
+        0x31 => AccountField::Balance,
+        _ => AccountField::CodeHash,
+    };
+    b.read(Rw::account(address, field));
+    b.stack_pushes_recorded(s)
+}
+
+/// Marks `address` warm in the current frame's scope.
+pub(crate) fn warm_account(
+    b: &mut Builder,
+    s: &StepCtx,
+    address: equivm_trace::revm::primitives::Address,
+) {
+    let tx_id = b.tx.id;
+    b.write(
+        Rw::access_account(tx_id, address),
+        U256::from(1),
+        Some(s.frame_id),
+    );
+}

@@ -1,0 +1,220 @@
+//! `BeginTx`, `EndTx` and `EndBlock`: the synthetic steps around a transaction's opcodes.
+//!
+//! BeginTx: sender nonce + 1, sender pays `gas_limit × effective_gas_price` (+ blob fee),
+//! warm marks for sender, callee, coinbase (EIP-3651), precompiles 0x01..=0x0a and the access
+//! list, the root call's context, and (in the root call's reversion scope) the created
+//! account's nonce and the value transfer. EndTx: refund read (cross-checked against revm's
+//! capped refund), unused gas back to the sender, priority fee to the coinbase, deletion of
+//! accounts self-destructed in the tx they were created in (EIP-6780), receipt fields.
+
+use super::frame::{self, FrameArgs};
+use super::Builder;
+use crate::error::WitnessError;
+use crate::execution_state::ExecutionState;
+use crate::rw::{AccountField, Rw, TxReceiptField};
+use crate::state::b256_to_u256;
+use equivm_trace::revm::primitives::{Address, KECCAK_EMPTY, U256};
+use equivm_trace::{TxStatus, TxTrace};
+
+/// Blob gas per blob (EIP-4844).
+const GAS_PER_BLOB: u64 = 131_072;
+
+fn tx_err(b: &Builder, reason: String) -> WitnessError {
+    WitnessError::Inconsistent {
+        tx: b.tx.index,
+        step: None,
+        pc: 0,
+        opcode: 0,
+        reason,
+    }
+}
+
+/// Emits the `BeginTx` step.
+pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> {
+    let root = tx
+        .calls
+        .first()
+        .ok_or_else(|| tx_err(b, "transaction has no root call".into()))?;
+    let root_call_id = b.tx.frames.first().map_or(0, |f| f.call_id);
+    let intrinsic = tx.tx.gas_limit.saturating_sub(root.gas_limit);
+    let idx = b.open_step(
+        ExecutionState::BeginTx,
+        root_call_id,
+        Some(0),
+        None,
+        0,
+        None,
+        tx.tx.gas_limit,
+        intrinsic,
+        1024,
+        0,
+    );
+    let sender = tx.tx.caller;
+    let nonce = b.read(Rw::account(sender, AccountField::Nonce));
+    if nonce != U256::from(tx.tx.nonce) {
+        return Err(tx_err(
+            b,
+            format!("sender nonce is {nonce}, tx nonce {}", tx.tx.nonce),
+        ));
+    }
+    b.write(
+        Rw::account(sender, AccountField::Nonce),
+        nonce + U256::from(1),
+        None,
+    );
+
+    let blob_fee = U256::from(tx.tx.blob_hashes.len() as u64 * GAS_PER_BLOB)
+        * U256::from(b.trace.block.blob_base_fee.unwrap_or(0));
+    let gas_fee = U256::from(tx.tx.gas_limit) * U256::from(tx.tx.effective_gas_price);
+    let balance = b.state.account(sender, AccountField::Balance);
+    let paid = balance
+        .checked_sub(gas_fee + blob_fee)
+        .ok_or_else(|| tx_err(b, format!("sender balance {balance} cannot buy gas")))?;
+    b.write(Rw::account(sender, AccountField::Balance), paid, None);
+
+    let mut warm: Vec<(Address, Option<U256>)> = vec![
+        (sender, None),
+        (root.address, None),
+        (b.trace.block.coinbase, None),
+    ];
+    for i in 1..=10u8 {
+        let mut a = [0u8; 20];
+        a[19] = i;
+        warm.push((Address::from(a), None));
+    }
+    for entry in &tx.tx.access_list {
+        warm.push((entry.address, None));
+        for k in &entry.storage_keys {
+            warm.push((entry.address, Some(*k)));
+        }
+    }
+    let tx_id = b.tx.id;
+    for (address, key) in warm {
+        let rw = match key {
+            None => Rw::access_account(tx_id, address),
+            Some(k) => Rw::access_storage(tx_id, address, k),
+        };
+        b.write(rw, U256::from(1), None);
+    }
+
+    let calldata_len = if root.kind.is_create() {
+        0
+    } else {
+        tx.tx.data.len() as u64
+    };
+    let args = FrameArgs {
+        calldata_offset: 0,
+        calldata_len,
+        ret_offset: 0,
+        ret_len: 0,
+    };
+    frame::begin_frame(b, tx, 0, args)?;
+    if b.tx.frames.first().is_some_and(|f| f.last_step.is_none()) {
+        frame::end_frame(b, tx, 0)?;
+    }
+    b.close_step(idx);
+    Ok(())
+}
+
+/// Emits the `EndTx` step.
+pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> {
+    let root_call_id = b.tx.frames.first().map_or(0, |f| f.call_id);
+    let gas_used = tx.result.gas_used;
+    let gas_left = tx.tx.gas_limit.saturating_sub(gas_used);
+    let idx = b.open_step(
+        ExecutionState::EndTx,
+        root_call_id,
+        None,
+        None,
+        0,
+        None,
+        gas_left,
+        0,
+        1024,
+        0,
+    );
+    let tx_id = b.tx.id;
+    let refund = b.read(Rw::refund(tx_id));
+    let cap = (gas_used + tx.result.gas_refunded) / 5;
+    let expected = refund.min(U256::from(cap));
+    if expected != U256::from(tx.result.gas_refunded) {
+        return Err(tx_err(
+            b,
+            format!(
+                "refund counter {refund} (capped {expected}) but revm refunded {}",
+                tx.result.gas_refunded
+            ),
+        ));
+    }
+    let price = U256::from(tx.tx.effective_gas_price);
+    let sender = tx.tx.caller;
+    let balance = b.state.account(sender, AccountField::Balance);
+    b.write(
+        Rw::account(sender, AccountField::Balance),
+        balance + U256::from(gas_left) * price,
+        None,
+    );
+    let base_fee = U256::from(b.trace.block.base_fee);
+    let tip = price
+        .checked_sub(base_fee)
+        .ok_or_else(|| tx_err(b, "effective gas price below base fee".into()))?;
+    let coinbase = b.trace.block.coinbase;
+    let cb_balance = b.state.account(coinbase, AccountField::Balance);
+    b.write(
+        Rw::account(coinbase, AccountField::Balance),
+        cb_balance + U256::from(gas_used) * tip,
+        None,
+    );
+
+    let mut destroyed = std::mem::take(&mut b.tx.destructed);
+    destroyed.sort();
+    destroyed.dedup();
+    for a in destroyed {
+        b.write(Rw::account(a, AccountField::Nonce), U256::ZERO, None);
+        b.write(Rw::account(a, AccountField::Balance), U256::ZERO, None);
+        b.write(
+            Rw::account(a, AccountField::CodeHash),
+            b256_to_u256(KECCAK_EMPTY),
+            None,
+        );
+        for slot in b.state.storage_slots(a) {
+            if !b.state.storage(a, slot).is_zero() {
+                b.write(Rw::storage(tx_id, a, slot), U256::ZERO, None);
+            }
+        }
+    }
+
+    b.cumulative_gas += gas_used;
+    let status = u8::from(tx.result.status == TxStatus::Success);
+    let fields = [
+        (TxReceiptField::PostStateOrStatus, U256::from(status)),
+        (
+            TxReceiptField::CumulativeGasUsed,
+            U256::from(b.cumulative_gas),
+        ),
+        (TxReceiptField::LogLength, U256::from(b.tx.log_id)),
+    ];
+    for (field, value) in fields {
+        b.write(Rw::receipt(tx_id, field), value, None);
+    }
+    b.close_step(idx);
+    Ok(())
+}
+
+/// Emits the `EndBlock` step.
+pub(crate) fn end_block(b: &mut Builder, tx_count: usize) {
+    b.tx.index = tx_count;
+    let idx = b.open_step(
+        ExecutionState::EndBlock,
+        0,
+        None,
+        None,
+        0,
+        None,
+        0,
+        0,
+        1024,
+        0,
+    );
+    b.close_step(idx);
+}

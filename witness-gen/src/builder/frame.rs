@@ -1,0 +1,316 @@
+//! Call frames: the context a callee starts with, and what happens when it ends.
+//!
+//! `begin_frame` writes the callee's call context, and for creations the new account's nonce
+//! (EIP-161) and, for value-carrying frames, the transfer — all in the callee's reversion
+//! scope. `end_frame` runs in the frame's last step (or inside the caller's step for frames
+//! without steps): creations that succeeded deposit their code (`CodeHash` write); a frame
+//! that failed undoes its journal with writes in reverse order; one that succeeded hands its
+//! journal to its caller; then the return data is copied to the caller's memory and the
+//! caller's saved context is restored.
+
+use super::{Builder, JournalEntry, StepCtx};
+use crate::error::WitnessError;
+use crate::rw::{AccountField, CallContextField as F, Rw};
+use crate::state::b256_to_u256;
+use equivm_trace::revm::primitives::{Address, U256};
+use equivm_trace::TxTrace;
+
+/// Where a callee finds its call data and where its return data goes.
+pub(crate) struct FrameArgs {
+    /// Call data offset in the caller's memory (0 for the root call).
+    pub calldata_offset: u64,
+    /// Call data length.
+    pub calldata_len: u64,
+    /// Return area offset in the caller's memory.
+    pub ret_offset: u64,
+    /// Return area length.
+    pub ret_len: u64,
+}
+
+/// Begins frame `f` of `tx`: context writes, created-account nonce, value transfer.
+pub(crate) fn begin_frame(
+    b: &mut Builder,
+    tx: &TxTrace,
+    f: usize,
+    args: FrameArgs,
+) -> Result<(), WitnessError> {
+    let frame = tx.calls.get(f).ok_or_else(|| missing(b, f))?;
+    let parent_call_id = frame
+        .parent
+        .and_then(|p| b.tx.frames.get(p))
+        .map_or(0, |p| p.call_id);
+    let (call_id, persistent) = match b.tx.frames.get(f) {
+        Some(fi) => (fi.call_id, fi.persistent),
+        None => return Err(missing(b, f)),
+    };
+    let code_hash = if frame.kind.is_create() {
+        let h = b.add_bytecode(frame.input.clone());
+        b256_to_u256(h)
+    } else {
+        b.read(Rw::account(frame.code_address, AccountField::CodeHash))
+    };
+    let code = if frame.kind.is_create() {
+        frame.input.clone()
+    } else {
+        b.code_by_hash(code_hash)
+    };
+    let refund = b.tx_refund();
+    if let Some(fi) = b.tx.frames.get_mut(f) {
+        fi.code = code;
+        fi.refund_at_start = refund;
+        fi.begun = true;
+    }
+    let fields: [(F, U256); 16] = [
+        (F::TxId, U256::from(b.tx.id)),
+        (F::CallerId, U256::from(parent_call_id)),
+        (F::Depth, U256::from(frame.depth)),
+        (F::CallerAddress, address_word(frame.caller)),
+        (F::CalleeAddress, address_word(frame.address)),
+        (F::CallDataOffset, U256::from(args.calldata_offset)),
+        (F::CallDataLength, U256::from(args.calldata_len)),
+        (F::ReturnDataOffset, U256::from(args.ret_offset)),
+        (F::ReturnDataLength, U256::from(args.ret_len)),
+        (F::Value, frame.value),
+        (F::IsSuccess, U256::from(u8::from(frame.success))),
+        (F::IsPersistent, U256::from(u8::from(persistent))),
+        (F::IsStatic, U256::from(u8::from(frame.is_static))),
+        (F::IsRoot, U256::from(u8::from(frame.parent.is_none()))),
+        (F::IsCreate, U256::from(u8::from(frame.kind.is_create()))),
+        (F::CodeHash, code_hash),
+    ];
+    for (field, value) in fields {
+        b.write(Rw::call_context(call_id, field), value, None);
+    }
+    if frame.kind.is_create() {
+        b.write(
+            Rw::account(frame.address, AccountField::Nonce),
+            U256::from(1),
+            Some(f),
+        );
+        if let Some(fi) = b.tx.frames.get_mut(f) {
+            fi.journal.push(JournalEntry::Created(frame.address));
+        }
+        b.tx.created.insert(frame.address);
+    }
+    if frame.transfers_value && !frame.value.is_zero() {
+        transfer(b, frame.caller, frame.address, frame.value, f).map_err(|r| frame_err(b, f, r))?;
+    }
+    Ok(())
+}
+
+/// Moves `value` from `from` to `to` inside frame `f`'s reversion scope.
+pub(crate) fn transfer(
+    b: &mut Builder,
+    from: Address,
+    to: Address,
+    value: U256,
+    f: usize,
+) -> Result<(), String> {
+    let from_balance = b.read(Rw::account(from, AccountField::Balance));
+    let new_from = from_balance
+        .checked_sub(value)
+        .ok_or_else(|| format!("{from} balance {from_balance} cannot pay {value}"))?;
+    b.write(Rw::account(from, AccountField::Balance), new_from, Some(f));
+    let to_balance = b.state.account(to, AccountField::Balance);
+    let new_to = to_balance
+        .checked_add(value)
+        .ok_or_else(|| format!("{to} balance overflows"))?;
+    b.write(Rw::account(to, AccountField::Balance), new_to, Some(f));
+    Ok(())
+}
+
+/// Ends frame `f`: deposit, reversion or hand-over of the journal, return-data copy and
+/// restoration of the caller's context.
+pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), WitnessError> {
+    let frame = tx.calls.get(f).ok_or_else(|| missing(b, f))?;
+    let call_id = b.tx.frames.get(f).map_or(0, |fi| fi.call_id);
+    b.read(Rw::call_context(call_id, F::IsSuccess));
+    if frame.kind.is_create() && frame.success {
+        let hash = b.add_bytecode(frame.return_data.clone());
+        b.write(
+            Rw::account(frame.address, AccountField::CodeHash),
+            b256_to_u256(hash),
+            Some(f),
+        );
+    }
+    let (journal, writes) =
+        b.tx.frames
+            .get_mut(f)
+            .map(|fi| {
+                (
+                    std::mem::take(&mut fi.journal),
+                    std::mem::take(&mut fi.journal_writes),
+                )
+            })
+            .unwrap_or_default();
+    if frame.success {
+        if let Some(pf) = frame.parent.and_then(|p| b.tx.frames.get_mut(p)) {
+            pf.journal.extend(journal);
+            pf.journal_writes += writes;
+        }
+    } else {
+        revert(b, journal);
+    }
+    let Some(p) = frame.parent else {
+        return Ok(());
+    };
+    let caller_id = b.tx.frames.get(p).map_or(0, |fi| fi.call_id);
+    // revm keeps a creation's output as return data only when it reverted.
+    let (ret_offset, ret_len) = if frame.kind.is_create() && frame.end_reason != "Revert" {
+        (0, 0)
+    } else {
+        let off = b.tx.frames.get(f).map_or(0, |fi| fi.ret_offset);
+        (off, frame.return_data.len() as u64)
+    };
+    if !frame.kind.is_create() && ret_len > 0 {
+        let n = ret_len.min(frame.return_memory.1);
+        let start = b.rw_counter();
+        let mut bytes = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let byte = b.read(Rw::memory(call_id, ret_offset + i));
+            b.write(Rw::memory(caller_id, frame.return_memory.0 + i), byte, None);
+            bytes.push(byte.byte(0));
+        }
+        if n > 0 {
+            b.copy_events.push(crate::witness::CopyEvent {
+                src_type: crate::witness::CopyDataType::Memory,
+                src_id: call_id,
+                src_addr: ret_offset,
+                dst_type: crate::witness::CopyDataType::Memory,
+                dst_id: caller_id,
+                dst_addr: frame.return_memory.0,
+                bytes,
+                rw_counter_start: start,
+                rw_count: b.rw_counter() - start,
+            });
+        }
+    }
+    for field in [
+        F::ProgramCounter,
+        F::StackPointer,
+        F::GasLeft,
+        F::MemorySize,
+        F::ReversibleWriteCounter,
+    ] {
+        b.read(Rw::call_context(caller_id, field));
+    }
+    set_last_callee(b, p, call_id, ret_offset, ret_len);
+    Ok(())
+}
+
+/// Records the caller's last callee (for `RETURNDATASIZE`/`RETURNDATACOPY`).
+pub(crate) fn set_last_callee(b: &mut Builder, p: usize, callee: u64, offset: u64, len: u64) {
+    let caller_id = b.tx.frames.get(p).map_or(0, |fi| fi.call_id);
+    b.write(
+        Rw::call_context(caller_id, F::LastCalleeId),
+        U256::from(callee),
+        None,
+    );
+    b.write(
+        Rw::call_context(caller_id, F::LastCalleeReturnDataOffset),
+        U256::from(offset),
+        None,
+    );
+    b.write(
+        Rw::call_context(caller_id, F::LastCalleeReturnDataLength),
+        U256::from(len),
+        None,
+    );
+    if let Some(pf) = b.tx.frames.get_mut(p) {
+        pf.last_callee = (callee, offset, len);
+    }
+}
+
+/// Saves the caller's state before its callee runs.
+pub(crate) fn save_caller(b: &mut Builder, s: &StepCtx) {
+    let values = [
+        (F::ProgramCounter, U256::from(s.step.pc + 1)),
+        (F::StackPointer, U256::from(s.sp_after())),
+        (
+            F::GasLeft,
+            U256::from(s.step.gas.saturating_sub(s.step.gas_cost)),
+        ),
+        (F::MemorySize, U256::from(s.step.memory_size_after)),
+        (
+            F::ReversibleWriteCounter,
+            U256::from(b.reversible_count(s.frame_id)),
+        ),
+    ];
+    for (field, value) in values {
+        b.write(Rw::call_context(s.call_id, field), value, None);
+    }
+}
+
+/// Undoes a journal, last change first.
+pub(crate) fn revert(b: &mut Builder, journal: Vec<JournalEntry>) {
+    for entry in journal.into_iter().rev() {
+        match entry {
+            JournalEntry::Write(rw) => {
+                let restore = Rw {
+                    rw_counter: 0,
+                    ..rw.clone()
+                };
+                b.write(restore, rw.value_prev, None);
+            }
+            JournalEntry::Created(a) => {
+                b.tx.created.remove(&a);
+            }
+            JournalEntry::Destructed(a) => {
+                if let Some(pos) = b.tx.destructed.iter().rposition(|x| *x == a) {
+                    b.tx.destructed.remove(pos);
+                }
+            }
+        }
+    }
+}
+
+/// Takes the next callee frame of the step's frame.
+pub(crate) fn next_child(b: &mut Builder, s: &StepCtx) -> Result<usize, WitnessError> {
+    let child =
+        b.tx.frames
+            .get_mut(s.frame_id)
+            .and_then(|fi| fi.children.pop_front());
+    let child = child.ok_or_else(|| b.inconsistent(s, "no call frame recorded for this call"))?;
+    let first = s.tx.calls.get(child).map_or(0, |c| c.first_step);
+    let has_steps =
+        b.tx.frames
+            .get(child)
+            .is_some_and(|c| c.last_step.is_some());
+    if first <= s.step_index || (has_steps && first != s.step_index + 1) {
+        return Err(b.inconsistent(s, format!("callee frame {child} starts at step {first}")));
+    }
+    Ok(child)
+}
+
+/// Whether a callee frame failed its pre-checks (depth, balance) and never started.
+pub(crate) fn failed_precheck(end_reason: &str) -> bool {
+    matches!(
+        end_reason,
+        "CallTooDeep" | "OutOfFunds" | "NonceOverflow" | "CreateInitCodeStartingEF00"
+    )
+}
+
+/// The 20-byte address as a word.
+pub(crate) fn address_word(a: Address) -> U256 {
+    U256::from_be_slice(a.as_slice())
+}
+
+fn missing(b: &Builder, f: usize) -> WitnessError {
+    WitnessError::Inconsistent {
+        tx: b.tx.index,
+        step: None,
+        pc: 0,
+        opcode: 0,
+        reason: format!("call frame {f} missing"),
+    }
+}
+
+fn frame_err(b: &Builder, f: usize, reason: String) -> WitnessError {
+    WitnessError::Inconsistent {
+        tx: b.tx.index,
+        step: None,
+        pc: 0,
+        opcode: 0,
+        reason: format!("frame {f}: {reason}"),
+    }
+}

@@ -1,0 +1,67 @@
+//! LOG0..LOG4: pops offset, size and the topics, reads the data from memory, and — only when
+//! the call is persistent (it and all its callers succeed) — writes the log: its address,
+//! topics and data bytes, under the next log id of the tx. Logs of reverted calls leave no
+//! `TxLog` entries.
+
+use super::frame::address_word;
+use super::{Builder, StepCtx};
+use crate::error::WitnessError;
+use crate::rw::{CallContextField as F, Rw, TxLogField};
+use crate::witness::{CopyDataType, CopyEvent};
+use equivm_trace::revm::primitives::U256;
+
+/// Builds the step.
+pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
+    let n = usize::from(s.info.stack_inputs);
+    let v = b.stack_pops(s, n);
+    let size = b.as_u64(s, v[1], "size")?;
+    let offset = if size == 0 {
+        0
+    } else {
+        b.as_u64(s, v[0], "offset")?
+    };
+    b.read(Rw::call_context(s.call_id, F::TxId));
+    b.read(Rw::call_context(s.call_id, F::CalleeAddress));
+    b.read(Rw::call_context(s.call_id, F::IsStatic));
+    let persistent = b.read(Rw::call_context(s.call_id, F::IsPersistent));
+    let start = b.rw_counter();
+    let data = b.memory_read(s.call_id, offset, size);
+    if persistent.is_zero() {
+        return Ok(());
+    }
+    b.tx.log_id += 1;
+    let (tx_id, log_id) = (b.tx.id, b.tx.log_id);
+    b.write(
+        Rw::log(tx_id, log_id, TxLogField::Address, 0),
+        address_word(s.frame.address),
+        None,
+    );
+    for (i, topic) in v[2..].iter().enumerate() {
+        b.write(
+            Rw::log(tx_id, log_id, TxLogField::Topic, i as u64),
+            *topic,
+            None,
+        );
+    }
+    for (i, byte) in data.iter().enumerate() {
+        b.write(
+            Rw::log(tx_id, log_id, TxLogField::Data, i as u64),
+            U256::from(*byte),
+            None,
+        );
+    }
+    if size > 0 {
+        b.copy_events.push(CopyEvent {
+            src_type: CopyDataType::Memory,
+            src_id: s.call_id,
+            src_addr: offset,
+            dst_type: CopyDataType::TxLog,
+            dst_id: tx_id,
+            dst_addr: 0,
+            bytes: data,
+            rw_counter_start: start,
+            rw_count: b.rw_counter() - start,
+        });
+    }
+    Ok(())
+}

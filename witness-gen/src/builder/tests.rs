@@ -1,0 +1,290 @@
+//! Builder tests on real revm traces: each program runs through `equivm_trace`, the witness
+//! is built, and `replay_check` must accept it (rw log consistent, agreeing with every stack,
+//! memory and storage observation, ending in the trace's post-state).
+
+use crate::rw::{RwTag, TxLogField};
+use crate::{build_witness, replay_check, ExecutionState, RwField, Witness};
+use equivm_trace::program::{Program, CONTRACT};
+use equivm_trace::revm::primitives::{address, Address, U256};
+use equivm_trace::{AccountState, BlockTrace, TxStatus};
+
+const CALLEE: Address = address!("00000000000000000000000000000000000000bb");
+const BENEFICIARY: Address = address!("00000000000000000000000000000000000000cc");
+
+/// Concatenates code fragments.
+fn asm(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+/// `PUSH20 address`.
+fn push_addr(a: Address) -> Vec<u8> {
+    let mut v = vec![0x73];
+    v.extend_from_slice(a.as_slice());
+    v
+}
+
+/// `CALL(gas, to, value, args_off, args_len, ret_off, ret_len)`.
+fn call(to: Address, value: u8, args: (u8, u8), ret: (u8, u8)) -> Vec<u8> {
+    let mut v = vec![
+        0x60, ret.1, 0x60, ret.0, 0x60, args.1, 0x60, args.0, 0x60, value,
+    ];
+    v.extend(push_addr(to));
+    v.extend([0x5a, 0xf1]);
+    v
+}
+
+fn run(program: &Program) -> (BlockTrace, Witness) {
+    let traced = program.trace();
+    let trace = traced.trace;
+    let witness = match build_witness(&trace) {
+        Ok(w) => w,
+        Err(e) => panic!(
+            "build_witness failed: {e}\ntrace: {:#?}",
+            trace.txs[0].calls
+        ),
+    };
+    if let Err(e) = replay_check(&trace, &witness) {
+        panic!("replay_check failed: {e}\ncalls: {:#?}", trace.txs[0].calls);
+    }
+    assert!(!trace.post_state.is_empty(), "post-state is checked");
+    (trace, witness)
+}
+
+fn count(w: &Witness, tag: RwTag) -> usize {
+    w.rws.iter().filter(|rw| rw.tag == tag).count()
+}
+
+fn states(w: &Witness) -> Vec<ExecutionState> {
+    w.steps.iter().map(|s| s.execution_state).collect()
+}
+
+#[test]
+fn add() {
+    let (trace, w) = run(&Program::new(vec![0x60, 0x02, 0x60, 0x03, 0x01, 0x00]));
+    assert_eq!(trace.txs[0].result.status, TxStatus::Success);
+    use ExecutionState::*;
+    assert_eq!(
+        states(&w),
+        vec![BeginTx, Push, Push, AddSub, Stop, EndTx, EndBlock]
+    );
+    let add = &w.steps[3];
+    let rws = w.step_rws(add);
+    assert_eq!(rws.len(), 3);
+    assert_eq!(rws[2].value, U256::from(5));
+    assert!(rws[2].is_write);
+    assert_eq!(rws[2].key, U256::from(1023));
+}
+
+#[test]
+fn memory_ops() {
+    let code = asm(&[
+        &[0x60, 0x2a, 0x60, 0x00, 0x52],             // MSTORE(0, 0x2a)
+        &[0x60, 0x00, 0x51, 0x50],                   // MLOAD(0) POP
+        &[0x60, 0xff, 0x60, 0x40, 0x53],             // MSTORE8(0x40, 0xff)
+        &[0x60, 0x20, 0x60, 0x00, 0x60, 0x10, 0x5e], // MCOPY(0x10, 0, 0x20)
+        &[0x60, 0x20, 0x60, 0x00, 0x20, 0x50],       // KECCAK256(0, 0x20) POP
+        &[0x59, 0x50, 0x00],                         // MSIZE POP STOP
+    ]);
+    let (_, w) = run(&Program::new(code));
+    // 32 + 32 + 1 + 32 + 32 memory writes/reads from MSTORE, MLOAD, MSTORE8, MCOPY (r+w), KECCAK
+    assert_eq!(count(&w, RwTag::Memory), 32 + 32 + 1 + 64 + 32);
+    assert_eq!(w.keccak_inputs.last().map(|k| k.len()), Some(32));
+}
+
+#[test]
+fn storage_and_refund() {
+    let code = asm(&[
+        &[0x60, 0x01, 0x60, 0x00, 0x55], // SSTORE(0, 1)
+        &[0x60, 0x00, 0x54, 0x50],       // SLOAD(0) POP
+        &[0x60, 0x00, 0x60, 0x00, 0x55], // SSTORE(0, 0): refund 19900
+        &[0x60, 0x07, 0x60, 0x01, 0x5d], // TSTORE(1, 7)
+        &[0x60, 0x01, 0x5c, 0x50, 0x00], // TLOAD(1) POP STOP
+    ]);
+    let (trace, w) = run(&Program::new(code));
+    assert!(trace.txs[0].result.gas_refunded > 0);
+    let refunds: Vec<U256> = w
+        .rws
+        .iter()
+        .filter(|rw| rw.tag == RwTag::TxRefund && rw.is_write)
+        .map(|rw| rw.value)
+        .collect();
+    assert_eq!(refunds, vec![U256::ZERO, U256::from(19900)]);
+    assert_eq!(count(&w, RwTag::TransientStorage), 2);
+}
+
+#[test]
+fn logs() {
+    let code = asm(&[
+        &[0x60, 0x2a, 0x60, 0x00, 0x52],
+        &[0x60, 0x11, 0x60, 0x22, 0x60, 0x20, 0x60, 0x00, 0xa2, 0x00], // LOG2(0, 32, 0x22, 0x11)
+    ]);
+    let (_, w) = run(&Program::new(code));
+    let data = w
+        .rws
+        .iter()
+        .filter(|rw| rw.field == RwField::TxLog(TxLogField::Data))
+        .count();
+    assert_eq!(data, 32);
+}
+
+/// The callee writes storage, transfers nothing back, logs, and reverts with 32 bytes; the
+/// caller stores the CALL result and copies the revert data.
+#[test]
+fn call_that_reverts() {
+    let callee = asm(&[
+        &[0x60, 0x01, 0x60, 0x00, 0x55], // SSTORE(0, 1)
+        &[0x60, 0x00, 0x60, 0x00, 0xa0], // LOG0(0, 0)
+        &[0x60, 0x2a, 0x60, 0x00, 0x52], // MSTORE(0, 0x2a)
+        &[0x60, 0x20, 0x60, 0x00, 0xfd], // REVERT(0, 32)
+    ]);
+    let caller = asm(&[
+        &call(CALLEE, 5, (0, 0), (0, 0x20)),
+        &[0x60, 0x01, 0x55],                         // SSTORE(1, success)
+        &[0x3d, 0x50],                               // RETURNDATASIZE POP
+        &[0x60, 0x20, 0x60, 0x00, 0x60, 0x40, 0x3e], // RETURNDATACOPY(0x40, 0, 32)
+        &[0x00],
+    ]);
+    let (trace, w) = run(&Program::new(caller).with_account(CALLEE, callee));
+    assert!(!trace.txs[0].calls[1].success);
+    assert!(trace.txs[0].result.logs.is_empty());
+    assert_eq!(count(&w, RwTag::TxLog), 0);
+    // The callee's SSTORE, warm mark, refund and the value transfer are undone.
+    let restores = w
+        .rws
+        .iter()
+        .filter(|rw| rw.is_write && rw.tag == RwTag::Storage)
+        .count();
+    assert!(restores >= 2);
+}
+
+#[test]
+fn call_passes_calldata_and_returns() {
+    // Callee: CALLDATALOAD(0), CALLDATASIZE, CALLDATACOPY(0, 0, size), RETURN(0, size).
+    let callee = asm(&[
+        &[0x60, 0x00, 0x35, 0x50],
+        &[0x36, 0x60, 0x00, 0x60, 0x00, 0x37],
+        &[0x36, 0x60, 0x00, 0xf3],
+    ]);
+    let caller = asm(&[
+        &[0x60, 0x2a, 0x60, 0x00, 0x52],
+        &call(CALLEE, 0, (0, 0x20), (0x40, 0x20)),
+        &[0x50, 0x60, 0x40, 0x51, 0x50, 0x00],
+    ]);
+    run(&Program::new(caller).with_account(CALLEE, callee));
+}
+
+#[test]
+fn precompile_call_and_insufficient_balance() {
+    let identity = address!("0000000000000000000000000000000000000004");
+    let caller = asm(&[
+        &[0x60, 0x2a, 0x60, 0x00, 0x52],
+        &call(identity, 0, (0, 0x20), (0x20, 0x20)),
+        &[0x50],
+        // CALL with value 2,000,000 > balance: fails without starting the callee.
+        &[
+            0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x62, 0x1e, 0x84, 0x80,
+        ],
+        &push_addr(CALLEE),
+        &[0x5a, 0xf1, 0x50, 0x00],
+    ]);
+    let (trace, _) = run(&Program::new(caller).with_account(CALLEE, vec![0x00]));
+    assert!(trace.txs[0].calls[1].is_precompile);
+}
+
+/// Init code: MSTORE8(0, 0) RETURN(0, 1) — deploys a one-byte STOP.
+const INIT: [u8; 10] = [0x60, 0x00, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0xf3];
+
+#[test]
+fn create_and_create2() {
+    let mut code = vec![0x69];
+    code.extend(INIT);
+    code.extend([0x60, 0x00, 0x52]); // MSTORE(0, init) — init at bytes 22..32
+    code.extend([0x60, 0x0a, 0x60, 0x16, 0x60, 0x00, 0xf0]); // CREATE(0, 22, 10)
+    code.extend([0x60, 0x00, 0x55]); // SSTORE(0, address)
+    code.extend([0x60, 0x07, 0x60, 0x0a, 0x60, 0x16, 0x60, 0x00, 0xf5]); // CREATE2 salt 7
+    code.extend([0x60, 0x01, 0x55, 0x00]);
+    let (trace, w) = run(&Program::new(code));
+    assert!(trace.txs[0].calls[1].success && trace.txs[0].calls[2].success);
+    assert!(w.bytecodes.iter().any(|b| b.bytes.as_ref() == [0x00]));
+}
+
+#[test]
+fn creation_transaction() {
+    run(&Program::new(INIT.to_vec()).create().value(3));
+}
+
+#[test]
+fn selfdestruct_existing_contract() {
+    let code = asm(&[&push_addr(BENEFICIARY), &[0xff]]);
+    let (trace, _) = run(&Program::new(code));
+    let post = trace.post_state.get(&BENEFICIARY).cloned().flatten();
+    assert_eq!(post.map(|a| a.balance), Some(U256::from(1_000_000u64)));
+    assert!(trace.post_state.get(&CONTRACT).cloned().flatten().is_some());
+}
+
+#[test]
+fn selfdestruct_in_creation_deletes() {
+    let init = asm(&[&push_addr(BENEFICIARY), &[0xff]]);
+    let (trace, _) = run(&Program::new(init).create().value(9));
+    let created = trace.txs[0].calls[0].address;
+    assert_eq!(trace.post_state.get(&created), Some(&None));
+}
+
+#[test]
+fn error_steps() {
+    // JUMP to 3, which is not a JUMPDEST.
+    let (_, w) = run(&Program::new(vec![0x60, 0x03, 0x56, 0x00]));
+    assert!(states(&w).contains(&ExecutionState::ErrorInvalidJump));
+    // ADD on an empty stack.
+    let (_, w) = run(&Program::new(vec![0x01]));
+    assert!(states(&w).contains(&ExecutionState::ErrorStackUnderflow));
+    // An inner call that runs out of gas, inside a successful tx.
+    let callee = asm(&[&[0x60, 0x01, 0x60, 0x00, 0x55], &[0x5b, 0x60, 0x05, 0x56]]);
+    let mut caller = vec![0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00];
+    caller.extend(push_addr(CALLEE));
+    caller.extend([0x61, 0x75, 0x30, 0xf1, 0x00]); // gas 30000
+    let (_, w) = run(&Program::new(caller).with_account(CALLEE, callee));
+    assert!(states(&w).contains(&ExecutionState::ErrorOutOfGasConstant));
+}
+
+#[test]
+fn existing_storage_is_committed_value() {
+    let callee = asm(&[&[0x60, 0x00, 0x60, 0x00, 0x55, 0x00]]); // SSTORE(0, 0): clears 5
+    let mut p = Program::new(call(CALLEE, 0, (0, 0), (0, 0))).with_account(CALLEE, callee);
+    if let Some(acc) = p.accounts.get_mut(&CALLEE) {
+        acc.storage.insert(U256::ZERO, U256::from(5));
+    }
+    let (trace, w) = run(&p);
+    assert_eq!(trace.txs[0].result.gas_refunded, 4800);
+    let st = w
+        .rws
+        .iter()
+        .find(|rw| rw.tag == RwTag::Storage)
+        .map(|rw| rw.committed_value);
+    assert_eq!(st, Some(U256::from(5)));
+    let _ = AccountState::default();
+}
+
+#[test]
+fn tampered_storage_in_real_trace_fails() {
+    let code = asm(&[
+        &[0x60, 0x01, 0x60, 0x00, 0x55],
+        &[0x60, 0x00, 0x54, 0x50, 0x00],
+    ]);
+    let (trace, mut w) = run(&Program::new(code));
+    let i = w
+        .rws
+        .iter()
+        .position(|rw| rw.tag == RwTag::Storage && rw.is_write)
+        .expect("SSTORE");
+    w.rws[i].value = U256::from(2);
+    assert!(replay_check(&trace, &w).is_err());
+    let (trace, mut w) = run(&Program::new(asm(&[&[0x60, 0x01, 0x60, 0x00, 0x55, 0x00]])));
+    let i = w
+        .rws
+        .iter()
+        .position(|rw| rw.tag == RwTag::Storage && rw.is_write)
+        .expect("SSTORE");
+    w.rws[i].committed_value = U256::from(3);
+    assert!(replay_check(&trace, &w).is_err());
+}

@@ -1,0 +1,272 @@
+//! Execution states: the unit the EVM circuit dispatches on.
+//!
+//! Every witness step has exactly one [`ExecutionState`]. Successful opcodes map to the
+//! state of their family (see [`crate::opcodes::OPCODES`]); a step that halted its frame
+//! exceptionally maps to an error state chosen from revm's instruction-result name
+//! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `EndTx`, `EndBlock`,
+//! `Padding`) have no opcode.
+
+use serde::{Deserialize, Serialize};
+
+/// The execution state of one witness step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ExecutionState {
+    // ---- synthetic ----
+    /// Start of a transaction: nonce bump, gas purchase, value transfer, warm-up, root context.
+    BeginTx,
+    /// End of a transaction: refund, coinbase reward, receipt.
+    EndTx,
+    /// End of the block.
+    EndBlock,
+    /// Unused rows after the block.
+    Padding,
+    // ---- arithmetic ----
+    /// `STOP`.
+    Stop,
+    /// `ADD`, `SUB`.
+    AddSub,
+    /// `MUL`, `DIV`, `MOD`.
+    MulDivMod,
+    /// `SDIV`, `SMOD`.
+    SdivSmod,
+    /// `ADDMOD`.
+    AddMod,
+    /// `MULMOD`.
+    MulMod,
+    /// `EXP`.
+    Exp,
+    /// `SIGNEXTEND`.
+    SignExtend,
+    // ---- comparison and bitwise ----
+    /// `LT`, `GT`, `EQ`.
+    Cmp,
+    /// `SLT`, `SGT`.
+    SignedCmp,
+    /// `ISZERO`.
+    IsZero,
+    /// `AND`, `OR`, `XOR`.
+    Bitwise,
+    /// `NOT`.
+    Not,
+    /// `BYTE`.
+    Byte,
+    /// `SHL`, `SHR`.
+    Shift,
+    /// `SAR`.
+    Sar,
+    /// `KECCAK256`.
+    Keccak,
+    // ---- environment ----
+    /// `ADDRESS`, `CALLER`, `CALLVALUE`, `CALLDATASIZE`, `RETURNDATASIZE`: one call-context read.
+    CallContext,
+    /// `ORIGIN`, `GASPRICE`: transaction fields.
+    TxContext,
+    /// `BALANCE`.
+    Balance,
+    /// `SELFBALANCE`.
+    SelfBalance,
+    /// `CALLDATALOAD`.
+    CallDataLoad,
+    /// `CALLDATACOPY`.
+    CallDataCopy,
+    /// `CODESIZE`.
+    CodeSize,
+    /// `CODECOPY`.
+    CodeCopy,
+    /// `EXTCODESIZE`.
+    ExtCodeSize,
+    /// `EXTCODECOPY`.
+    ExtCodeCopy,
+    /// `EXTCODEHASH`.
+    ExtCodeHash,
+    /// `RETURNDATACOPY`.
+    ReturnDataCopy,
+    // ---- block ----
+    /// `COINBASE`, `TIMESTAMP`, `NUMBER`, `PREVRANDAO`, `GASLIMIT`, `CHAINID`, `BASEFEE`, `BLOBBASEFEE`.
+    BlockCtx,
+    /// `BLOCKHASH`.
+    BlockHash,
+    /// `BLOBHASH`.
+    BlobHash,
+    // ---- stack, memory, flow ----
+    /// `POP`.
+    Pop,
+    /// `MLOAD`.
+    Mload,
+    /// `MSTORE`.
+    Mstore,
+    /// `MSTORE8`.
+    Mstore8,
+    /// `MCOPY`.
+    Mcopy,
+    /// `JUMP`.
+    Jump,
+    /// `JUMPI`.
+    Jumpi,
+    /// `JUMPDEST`.
+    Jumpdest,
+    /// `PC`.
+    Pc,
+    /// `MSIZE`.
+    Msize,
+    /// `GAS`.
+    Gas,
+    /// `PUSH0` to `PUSH32`.
+    Push,
+    /// `DUP1` to `DUP16`.
+    Dup,
+    /// `SWAP1` to `SWAP16`.
+    Swap,
+    // ---- storage ----
+    /// `SLOAD`.
+    Sload,
+    /// `SSTORE`.
+    Sstore,
+    /// `TLOAD`.
+    Tload,
+    /// `TSTORE`.
+    Tstore,
+    // ---- logs and calls ----
+    /// `LOG0` to `LOG4`.
+    Log,
+    /// `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`.
+    Call,
+    /// `CREATE`, `CREATE2`.
+    Create,
+    /// `RETURN`, `REVERT`.
+    ReturnRevert,
+    /// `SELFDESTRUCT`.
+    SelfDestruct,
+    // ---- errors (the step halts its frame) ----
+    /// Not enough gas for an opcode whose cost is constant.
+    ErrorOutOfGasConstant,
+    /// Not enough gas for memory expansion, or an offset too large to address.
+    ErrorOutOfGasMemoryExpansion,
+    /// `SSTORE` with gas left at or below the 2300 stipend, or not enough for its cost.
+    ErrorOutOfGasSstore,
+    /// Not enough gas for any other dynamic cost (EXP, KECCAK256, copies, calls, ...).
+    ErrorOutOfGasDynamic,
+    /// Fewer stack items than the opcode reads.
+    ErrorStackUnderflow,
+    /// The opcode would push beyond 1024 items.
+    ErrorStackOverflow,
+    /// `JUMP`/`JUMPI` to a destination that is not a `JUMPDEST`.
+    ErrorInvalidJump,
+    /// An undefined opcode byte, or `INVALID` (0xFE).
+    ErrorInvalidOpcode,
+    /// A state change (or a value-carrying `CALL`) in a static context.
+    ErrorWriteProtection,
+    /// `RETURNDATACOPY` beyond the end of the return data.
+    ErrorReturnDataOutOfBounds,
+    /// `CREATE`/`CREATE2` with init code over the EIP-3860 limit.
+    ErrorInitCodeSizeLimit,
+    /// A creation returned code starting with `0xEF` (EIP-3541).
+    ErrorInvalidCreationCode,
+    /// A creation returned code over the size limit, or could not pay for depositing it.
+    ErrorCodeStore,
+    /// A precompiled contract failed. Precompile frames have no steps, so this state is
+    /// reserved for the circuit's precompile gadgets; witness steps never select it.
+    ErrorPrecompileFailed,
+}
+
+/// Outcome of mapping a revm halt reason onto the witness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HaltKind {
+    /// A normal end of the frame (`Stop`, `Return`, `Revert`, `SelfDestruct`).
+    Normal,
+    /// An exceptional halt with this execution state.
+    Error(ExecutionState),
+}
+
+impl ExecutionState {
+    /// Whether the state is an exceptional halt.
+    pub fn is_error(self) -> bool {
+        use ExecutionState::*;
+        matches!(
+            self,
+            ErrorOutOfGasConstant
+                | ErrorOutOfGasMemoryExpansion
+                | ErrorOutOfGasSstore
+                | ErrorOutOfGasDynamic
+                | ErrorStackUnderflow
+                | ErrorStackOverflow
+                | ErrorInvalidJump
+                | ErrorInvalidOpcode
+                | ErrorWriteProtection
+                | ErrorReturnDataOutOfBounds
+                | ErrorInitCodeSizeLimit
+                | ErrorInvalidCreationCode
+                | ErrorCodeStore
+                | ErrorPrecompileFailed
+        )
+    }
+
+    /// Maps a step's halt reason (revm's `InstructionResult` name, `format!("{:?}")`) and
+    /// opcode to a [`HaltKind`]. Returns `None` for a name this crate does not know.
+    ///
+    /// `constant_gas_only` says whether the opcode's whole cost is its constant gas, which
+    /// separates `ErrorOutOfGasConstant` from `ErrorOutOfGasDynamic`.
+    pub fn for_halt(halt: &str, opcode: u8, constant_gas_only: bool) -> Option<HaltKind> {
+        use ExecutionState::*;
+        let state = match halt {
+            "Stop" | "Return" | "Revert" | "SelfDestruct" => return Some(HaltKind::Normal),
+            "OutOfGas" if opcode == 0x55 => ErrorOutOfGasSstore,
+            "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
+            "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
+            "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG" => ErrorOutOfGasMemoryExpansion,
+            "StackUnderflow" => ErrorStackUnderflow,
+            "StackOverflow" => ErrorStackOverflow,
+            "InvalidJump" => ErrorInvalidJump,
+            "OpcodeNotFound" | "InvalidFEOpcode" | "NotActivated" => ErrorInvalidOpcode,
+            "StateChangeDuringStaticCall" | "CallNotAllowedInsideStatic" => ErrorWriteProtection,
+            "OutOfOffset" => ErrorReturnDataOutOfBounds,
+            "CreateInitCodeSizeLimit" => ErrorInitCodeSizeLimit,
+            "CreateContractStartingWithEF" => ErrorInvalidCreationCode,
+            "CreateContractSizeLimit" => ErrorCodeStore,
+            "PrecompileOOG" | "PrecompileError" => ErrorPrecompileFailed,
+            _ => return None,
+        };
+        Some(HaltKind::Error(state))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_ends_are_not_errors() {
+        for name in ["Stop", "Return", "Revert", "SelfDestruct"] {
+            assert_eq!(
+                ExecutionState::for_halt(name, 0, true),
+                Some(HaltKind::Normal)
+            );
+        }
+    }
+
+    #[test]
+    fn out_of_gas_kinds() {
+        use ExecutionState::*;
+        let oog = |op, c| ExecutionState::for_halt("OutOfGas", op, c);
+        assert_eq!(
+            oog(0x01, true),
+            Some(HaltKind::Error(ErrorOutOfGasConstant))
+        );
+        assert_eq!(oog(0x55, false), Some(HaltKind::Error(ErrorOutOfGasSstore)));
+        assert_eq!(
+            oog(0x0a, false),
+            Some(HaltKind::Error(ErrorOutOfGasDynamic))
+        );
+        assert_eq!(
+            ExecutionState::for_halt("MemoryOOG", 0x51, false),
+            Some(HaltKind::Error(ErrorOutOfGasMemoryExpansion))
+        );
+        assert!(ErrorOutOfGasDynamic.is_error());
+        assert!(!AddSub.is_error());
+    }
+
+    #[test]
+    fn unknown_halt_is_none() {
+        assert_eq!(ExecutionState::for_halt("Bogus", 0, true), None);
+    }
+}
