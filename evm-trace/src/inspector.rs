@@ -459,18 +459,24 @@ impl<DB: Database> Inspector<TraceContext<DB>> for TraceInspector {
         outcome: &mut CreateOutcome,
     ) {
         let result = outcome.result.result;
+        // revm reports a creator nonce overflow as `Return` with no address: nothing ran.
+        let (success, reason) = if result.is_ok() && outcome.address.is_none() {
+            (false, "NonceOverflow".to_string())
+        } else {
+            (result.is_ok(), format!("{result:?}"))
+        };
         if let Some(&id) = self.active.last() {
             if let Some(address) = outcome.address {
                 self.calls[id].address = address;
                 self.calls[id].code_address = address;
-                if result.is_ok() {
+                if success {
                     self.calls[id].created_address = Some(address);
                 }
             }
         }
         self.end_frame(
-            result.is_ok(),
-            format!("{result:?}"),
+            success,
+            reason,
             &outcome.result.output,
             outcome.result.gas.remaining(),
         );

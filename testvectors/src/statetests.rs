@@ -25,6 +25,9 @@ use std::{
     time::Instant,
 };
 
+/// The fork whose rules the witness generator (and later the circuits) implement.
+pub const WITNESS_FORK: &str = "Cancun";
+
 /// How far a case is taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -228,6 +231,15 @@ pub fn run_case(
     timings.steps.fetch_add(steps as u64, Ordering::Relaxed);
     if mode == Mode::Exec {
         return (Verdict::Passed, None);
+    }
+    if case.fork != WITNESS_FORK {
+        return (
+            Verdict::Unsupported,
+            Some(format!(
+                "witness generation follows {WITNESS_FORK} rules; fork {} is not supported",
+                case.fork
+            )),
+        );
     }
     if traced
         .trace

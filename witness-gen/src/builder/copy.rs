@@ -19,8 +19,14 @@ fn calldata(b: &mut Builder, s: &StepCtx, offset: U256, len: u64) -> (Vec<u8>, C
     if s.frame.parent.is_none() {
         b.read(Rw::call_context(s.call_id, F::TxId));
         b.read(Rw::call_context(s.call_id, F::CallDataLength));
+        // A creation transaction's data is init code, not call data: CALLDATA* see nothing.
+        let calldata: &[u8] = if s.frame.kind.is_create() {
+            &[]
+        } else {
+            &s.frame.input
+        };
         return (
-            slice_padded(&s.frame.input, offset, len),
+            slice_padded(calldata, offset, len),
             CopyDataType::TxCalldata,
             b.tx.id,
         );
