@@ -12,7 +12,7 @@
 use crate::report::{CaseReport, Report, Verdict};
 use equivm_trace::{
     statetest::{load_file, CaseIndex, ForkSelection, StateTestCase},
-    TraceError, TxStatus,
+    BlockTrace, TraceError, TxStatus,
 };
 use equivm_witness::{build_witness, replay_check, WitnessError};
 use rayon::prelude::*;
@@ -21,9 +21,33 @@ use std::{
     panic::{catch_unwind, AssertUnwindSafe},
     path::{Path, PathBuf},
     str::FromStr,
-    sync::atomic::{AtomicU64, Ordering},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex,
+    },
     time::Instant,
 };
+
+/// Witnesses estimated above this many entries are built one at a time.
+const HEAVY_WITNESS_WEIGHT: u64 = 1 << 21;
+static HEAVY_WITNESS: Mutex<()> = Mutex::new(());
+
+/// A rough upper estimate of a trace's witness size: steps plus bytes moved.
+fn witness_weight(trace: &BlockTrace) -> u64 {
+    let mut weight = 0u64;
+    for tx in &trace.txs {
+        weight += 8 * tx.steps.len() as u64;
+        for step in &tx.steps {
+            let read = step.memory_read.as_ref().map_or(0, |m| m.data.len());
+            let written = step.memory_written.as_ref().map_or(0, |m| m.data.len());
+            weight += (read + written) as u64;
+        }
+        for call in &tx.calls {
+            weight += (call.input.len() + call.return_data.len()) as u64;
+        }
+    }
+    weight
+}
 
 /// The fork whose rules the witness generator (and later the circuits) implement.
 pub const WITNESS_FORK: &str = "Cancun";
@@ -251,6 +275,10 @@ pub fn run_case(
         // nothing to witness.
         return (Verdict::Passed, None);
     }
+    // Huge witnesses (millions of byte-level memory entries) are built one at a time, so
+    // that two of them never hold memory at once.
+    let _heavy = (witness_weight(&traced.trace) > HEAVY_WITNESS_WEIGHT)
+        .then(|| HEAVY_WITNESS.lock().unwrap_or_else(|e| e.into_inner()));
     let start = Instant::now();
     let outcome = match build_witness(&traced.trace) {
         Ok(witness) => {

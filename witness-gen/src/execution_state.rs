@@ -210,7 +210,7 @@ impl ExecutionState {
         use ExecutionState::*;
         let state = match halt {
             "Stop" | "Return" | "Revert" | "SelfDestruct" => return Some(HaltKind::Normal),
-            "OutOfGas" if opcode == 0x55 => ErrorOutOfGasSstore,
+            "OutOfGas" | "ReentrancySentryOOG" if opcode == 0x55 => ErrorOutOfGasSstore,
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
             "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG" => ErrorOutOfGasMemoryExpansion,
