@@ -67,25 +67,6 @@ pub fn build_witness(trace: &BlockTrace) -> Result<Witness, WitnessError> {
     })
 }
 
-/// An over-estimate of the number of rw entries of `trace`, so that the log is allocated
-/// once instead of being copied while it grows (huge logs are mostly memory bytes, each
-/// read once and written at most once more).
-fn rw_estimate(trace: &BlockTrace) -> usize {
-    let mut n = 64;
-    for tx in &trace.txs {
-        n += 64 + 48 * tx.calls.len();
-        for step in &tx.steps {
-            let read = step.memory_read.as_ref().map_or(0, |m| m.data.len());
-            let written = step.memory_written.as_ref().map_or(0, |m| m.data.len());
-            n += 16 + 2 * (read + written);
-        }
-        for call in &tx.calls {
-            n += 2 * (call.input.len() + call.return_data.len());
-        }
-    }
-    n
-}
-
 /// Something a frame did that must be undone if it reverts.
 #[derive(Clone, Debug)]
 pub(crate) enum JournalEntry {
@@ -181,7 +162,7 @@ impl<'t> Builder<'t> {
         let mut b = Builder {
             trace,
             state: StateValues::new(trace),
-            rws: Vec::with_capacity(rw_estimate(trace)),
+            rws: Vec::new(),
             steps: Vec::new(),
             bytecodes: Vec::new(),
             bytecode_index: HashMap::default(),
