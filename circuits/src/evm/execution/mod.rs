@@ -1,0 +1,198 @@
+//! Execution gadgets: one file per execution state, each proving what a step in that state
+//! does, and the one registration list ([`Gadgets`]).
+//!
+//! A state without a gadget here is forbidden by the layout ("STEP: state S has no gadget")
+//! and reported by [`EvmCircuit::unsupported_steps`](super::EvmCircuit::unsupported_steps).
+//! [`SameContext`] is the transition shared by opcodes that stay in their call.
+
+mod add_sub;
+mod dup;
+mod end_block;
+mod jumpdest;
+mod padding;
+mod pop;
+mod push;
+mod stop;
+mod swap;
+
+pub use add_sub::AddSubGadget;
+pub use dup::DupGadget;
+pub use end_block::EndBlockGadget;
+pub use jumpdest::JumpdestGadget;
+pub use padding::PaddingGadget;
+pub use pop::PopGadget;
+pub use push::PushGadget;
+pub use stop::StopGadget;
+pub use swap::SwapGadget;
+
+use super::{
+    assign::{StepRegion, WitnessIndex},
+    cell::Cell,
+    columns::EvmColumns,
+    constraint_builder::{ConstraintBuilder, StepLayout, StepStateTransition, Transition},
+};
+use equivm_gadgets::Word;
+use equivm_witness::{opcodes::opcode_info, ExecStep, ExecutionState, Witness};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{ConstraintSystem, Error, Expression},
+};
+use halo2curves::bn256::Fr;
+
+/// The gadget of one execution state.
+pub trait ExecutionGadget<F: PrimeField>: Sized {
+    /// Name prefixed to the gadget's constraints.
+    const NAME: &'static str;
+    /// The state it proves.
+    const STATE: ExecutionState;
+    /// Allocates the gadget's cells and states its constraints.
+    fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self;
+    /// Assigns the gadget's cells for `step` (the layout assigns the step state, selector,
+    /// opcode and rw rows).
+    fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        witness: &Witness,
+        step: &ExecStep,
+    ) -> Result<(), Error>;
+    /// Whether `step`, although in [`Self::STATE`], is outside what the gadget proves (the
+    /// caller reports it `unsupported`). Default: never.
+    fn unsupported(_step: &ExecStep, _index: &WitnessIndex) -> bool {
+        false
+    }
+}
+
+fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
+    meta: &mut ConstraintSystem<F>,
+    cols: &EvmColumns,
+    layouts: &mut Vec<(ExecutionState, &'static str, StepLayout)>,
+) -> G {
+    let synthetic = matches!(
+        G::STATE,
+        ExecutionState::BeginTx
+            | ExecutionState::EndTx
+            | ExecutionState::EndBlock
+            | ExecutionState::Padding
+    );
+    let mut cb = ConstraintBuilder::new(meta, cols, G::NAME, G::STATE, !synthetic);
+    let gadget = G::configure(&mut cb);
+    layouts.push((G::STATE, G::NAME, cb.build()));
+    gadget
+}
+
+/// Declares the registration list: the `Gadgets` struct, its configuration, dispatch and
+/// the supported states, from one `field: Gadget` line per state.
+macro_rules! gadgets {
+    ($($field:ident: $gadget:ident),* $(,)?) => {
+        /// Every execution gadget, configured.
+        #[derive(Clone, Debug)]
+        pub struct Gadgets<F: PrimeField> { $(#[doc = stringify!($gadget)] pub $field: $gadget<F>,)* }
+        impl<F: PrimeField> Gadgets<F> {
+            /// Configures every gadget; returns them and each state's layout.
+            pub fn configure(meta: &mut ConstraintSystem<F>, cols: &EvmColumns)
+                -> (Self, Vec<(ExecutionState, &'static str, StepLayout)>) {
+                let mut layouts = Vec::new();
+                $(let $field = configure_one::<F, $gadget<F>>(meta, cols, &mut layouts);)*
+                (Self { $($field,)* }, layouts)
+            }
+            /// Assigns `step` with the gadget of its state.
+            pub fn assign(&self, region: &mut StepRegion<'_, '_, F>, witness: &Witness, step: &ExecStep)
+                -> Result<(), Error> {
+                $(if step.execution_state == <$gadget<F> as ExecutionGadget<F>>::STATE {
+                    return self.$field.assign(region, witness, step);
+                })*
+                Err(Error::Synthesis)
+            }
+        }
+        /// Whether `step` has a gadget that proves it.
+        pub fn is_supported(step: &ExecStep, index: &WitnessIndex) -> bool {
+            $(if step.execution_state == <$gadget<Fr> as ExecutionGadget<Fr>>::STATE {
+                return !<$gadget<Fr> as ExecutionGadget<Fr>>::unsupported(step, index);
+            })*
+            false
+        }
+    };
+}
+
+gadgets! {
+    end_block: EndBlockGadget,
+    padding: PaddingGadget,
+    stop: StopGadget,
+    push: PushGadget,
+    pop: PopGadget,
+    dup: DupGadget,
+    swap: SwapGadget,
+    jumpdest: JumpdestGadget,
+    add_sub: AddSubGadget,
+}
+
+/// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
+/// stack pointer by `stack_inputs - stack_outputs` and gas by `-constant_gas` (from the
+/// opcode's properties), `rw_counter` by the accesses made; everything else is unchanged.
+/// It also proves the step had enough gas (`gas_left - constant_gas` fits 8 bytes).
+///
+/// Configure it after the gadget's rw accesses.
+#[derive(Clone, Debug)]
+pub struct SameContext<F: PrimeField> {
+    /// `gas_left - constant_gas`, little-endian bytes.
+    pub gas_after: [Cell<F>; 8],
+}
+
+impl<F: PrimeField> SameContext<F> {
+    /// States the transition (see the type's docs).
+    pub fn configure(cb: &mut ConstraintBuilder<'_, F>, pc_delta: Expression<F>) -> Self {
+        let gas_after = cb.gas_left_check();
+        let props = cb.props();
+        cb.require_step_state_transition(StepStateTransition {
+            rw_counter: Transition::Delta(cb.rw_counter_delta()),
+            call_id: Transition::Same,
+            is_root: Transition::Same,
+            is_create: Transition::Same,
+            code_hash: Transition::Same,
+            program_counter: Transition::Delta(pc_delta),
+            stack_pointer: Transition::Delta(props.stack_inputs - props.stack_outputs),
+            gas_left: Transition::Delta(Expression::Constant(F::ZERO) - props.constant_gas),
+            memory_word_size: Transition::Same,
+            reversible_write_counter: Transition::Same,
+            log_id: Transition::Same,
+            tx_id: Transition::Same,
+            refund: Transition::Same,
+        });
+        Self { gas_after }
+    }
+
+    /// Assigns the gas bytes of `step`.
+    pub fn assign(&self, region: &mut StepRegion<'_, '_, F>, step: &ExecStep) -> Result<(), Error> {
+        assign_gas_after(&self.gas_after, region, step)
+    }
+}
+
+/// Assigns `gas_left - constant_gas` of `step` into 8 byte cells; an error if the step could
+/// not pay (such a step is an out-of-gas error state, not this one).
+pub fn assign_gas_after<F: PrimeField>(
+    bytes: &[Cell<F>; 8],
+    region: &mut StepRegion<'_, '_, F>,
+    step: &ExecStep,
+) -> Result<(), Error> {
+    let opcode = step.opcode.ok_or(Error::Synthesis)?;
+    let after = step
+        .gas_left
+        .checked_sub(opcode_info(opcode).constant_gas)
+        .ok_or(Error::Synthesis)?;
+    for (cell, byte) in bytes.iter().zip(after.to_le_bytes()) {
+        cell.assign(region, F::from(u64::from(byte)))?;
+    }
+    Ok(())
+}
+
+/// The rw values of `step`, as field words, in access order.
+pub fn rw_values<F: PrimeField>(witness: &Witness, step: &ExecStep) -> Vec<Word<F>> {
+    witness
+        .step_rws(step)
+        .iter()
+        .map(|rw| super::assign::word_of(rw.value))
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod test_util;

@@ -1,0 +1,110 @@
+//! Test harness for the execution gadgets: real traces, slices of their steps, and the
+//! override hook.
+
+use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
+use equivm_trace::program::Program;
+use equivm_witness::{ExecutionState, Witness};
+use halo2_proofs::{
+    circuit::{Layouter, SimpleFloorPlanner},
+    dev::{MockProver, VerifyFailure},
+    plonk::{Circuit, ConstraintSystem, Error},
+};
+use halo2curves::bn256::Fr;
+use std::ops::Range;
+
+/// The smallest k: the fixed table's small tags take 1,118 rows.
+pub(crate) const K: u32 = 11;
+
+/// The witness of a call to `code`.
+pub(crate) fn witness_of(code: Vec<u8>) -> Witness {
+    let traced = Program::new(code).trace();
+    equivm_witness::build_witness(&traced.trace).expect("witness builds")
+}
+
+/// Index of the `n`-th step (from 0) in `state`.
+pub(crate) fn nth_step(witness: &Witness, state: ExecutionState, n: usize) -> usize {
+    witness
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.execution_state == state)
+        .nth(n)
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| panic!("no step {n} in {state:?}"))
+}
+
+/// The EVM circuit on `steps` with overrides applied after the honest assignment.
+#[derive(Clone, Debug)]
+pub(crate) struct Tampered {
+    pub circuit: EvmCircuit,
+    pub overrides: Vec<Override<Fr>>,
+}
+
+impl Circuit<Fr> for Tampered {
+    type Config = EvmCircuitConfig<Fr>;
+    type FloorPlanner = SimpleFloorPlanner;
+    type Params = ();
+
+    fn without_witnesses(&self) -> Self {
+        self.clone()
+    }
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        EvmCircuit::configure(meta)
+    }
+
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<Fr>,
+    ) -> Result<(), Error> {
+        let c = &self.circuit;
+        config
+            .tables
+            .load(&mut layouter, &c.witness, &c.table_capacities())?;
+        config.assign(
+            &mut layouter,
+            &c.witness,
+            c.steps.clone(),
+            c.capacity,
+            &self.overrides,
+        )?;
+        Ok(())
+    }
+}
+
+/// The slice circuit of `steps` with two rows of padding.
+pub(crate) fn slice(witness: &Witness, steps: Range<usize>) -> EvmCircuit {
+    let probe = EvmCircuit::for_steps(witness.clone(), steps.clone(), 0);
+    let rows = probe.rows_needed().expect("every step has a gadget");
+    EvmCircuit::for_steps(witness.clone(), steps, rows + 1)
+}
+
+/// MockProver's verdict on `circuit` with `overrides`.
+pub(crate) fn verify(
+    circuit: &EvmCircuit,
+    overrides: Vec<Override<Fr>>,
+) -> Result<(), Vec<VerifyFailure>> {
+    let instance = circuit.instance();
+    let tampered = Tampered {
+        circuit: circuit.clone(),
+        overrides,
+    };
+    MockProver::run(K, &tampered, instance)
+        .expect("synthesis succeeds")
+        .verify()
+}
+
+/// Asserts that `result` failed with a failure naming `needle`.
+pub(crate) fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &str) {
+    match result {
+        Ok(()) => panic!("tampered witness accepted; expected a failure naming {needle:?}"),
+        Err(failures) => {
+            let texts: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+            assert!(
+                texts.iter().any(|t| t.contains(needle)),
+                "no failure names {needle:?}: {texts:#?}"
+            );
+        }
+    }
+}

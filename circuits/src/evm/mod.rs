@@ -1,0 +1,412 @@
+//! The unified EVM circuit: one step per witness execution step, each a run of rows whose
+//! height is a constant of its execution state, with exactly one execution gadget switched
+//! on per step (see `circuits/EVM-CIRCUIT.md` for the layout and rules).
+//!
+//! What it proves, for the steps it assigns:
+//! - the step layout ([`step`]): steps tile the usable rows from row 0, each starting where
+//!   `q_step` is 1, each selecting one supported execution state; the last row is padding;
+//! - each step's gadget ([`execution`]): semantics, gas, rw accesses (looked up in the shared
+//!   rw table, counters fixed by the gadget), opcode at `pc` (bytecode table), the
+//!   (state, opcode) pair and the opcode's properties (fixed table), and the transition of
+//!   every step-state field into the next step;
+//! - the first step's state is the **public input** (instance column `first_state`, rows
+//!   `0..NUM_PUBLIC_INPUTS`: the 14 step-state fields then the state index). For a whole
+//!   block that is the state `BeginTx` starts from; for a slice ([`EvmCircuit::for_steps`])
+//!   it is the state of the slice's first step, *taken as given*: a slice proves that its
+//!   steps follow from that state, not that the state was reached.
+//!
+//! Not proved here: that the rw, bytecode, tx and block tables are right (their own
+//! circuits), and the states without a gadget (`EvmCircuit::unsupported_steps` lists them;
+//! the layout forbids selecting them).
+
+pub mod assign;
+pub mod cell;
+pub mod cell_manager;
+pub mod columns;
+pub mod constraint_builder;
+pub mod execution;
+pub mod stats;
+pub mod step;
+
+use crate::table::{
+    opcode_rows::opcode_properties, FixedTableTag, RwTableRow, TableCapacities, Tables,
+};
+use assign::{Override, StepRegion, WitnessIndex};
+use columns::{EvmColumns, BYTECODE_LANES};
+use constraint_builder::StepLayout;
+use equivm_gadgets::IsZeroConfig;
+use equivm_witness::{ExecStep, ExecutionState, Witness};
+use execution::Gadgets;
+use halo2_proofs::{
+    circuit::{Layouter, Region, SimpleFloorPlanner, Value},
+    halo2curves::ff::PrimeField,
+    plonk::{Circuit, ConstraintSystem, Error},
+};
+use halo2curves::bn256::Fr;
+use std::ops::Range;
+use step::{state_index, StepState, SELECTOR_K};
+
+/// The EVM circuit's configuration: the shared tables, its own columns, and its gadgets.
+#[derive(Clone, Debug)]
+pub struct EvmCircuitConfig<F: PrimeField> {
+    /// The lookup tables (shared with the other circuits).
+    pub tables: Tables,
+    /// The EVM circuit's columns.
+    pub columns: EvmColumns,
+    /// IsZero on `rows_left` (where the next step starts).
+    pub rows_left_is_zero: IsZeroConfig<F>,
+    /// The execution gadgets.
+    pub gadgets: Gadgets<F>,
+    /// Each supported state's gadget name and layout.
+    pub layouts: Vec<(ExecutionState, &'static str, StepLayout)>,
+}
+
+impl<F: PrimeField> EvmCircuitConfig<F> {
+    /// Configures the EVM circuit, looking up into `tables`.
+    pub fn configure(meta: &mut ConstraintSystem<F>, tables: &Tables) -> Self {
+        let columns = EvmColumns::configure(meta, tables);
+        let (gadgets, layouts) = Gadgets::configure(meta, &columns);
+        let heights: Vec<_> = layouts.iter().map(|(s, _, l)| (*s, l.height)).collect();
+        let rows_left_is_zero = columns.step.configure_layout(meta, columns.fixed, &heights);
+        Self {
+            tables: *tables,
+            columns,
+            rows_left_is_zero,
+            gadgets,
+            layouts,
+        }
+    }
+
+    /// The layout of `state`, if it has a gadget.
+    pub fn layout(&self, state: ExecutionState) -> Option<StepLayout> {
+        self.layouts
+            .iter()
+            .find(|(s, _, _)| *s == state)
+            .map(|(_, _, l)| *l)
+    }
+
+    /// Assigns `steps` of `witness` from row 0, then padding up to `capacity` rows, in one
+    /// region; applies `overrides` last (tests only pass them). Returns the first row of
+    /// every assigned step, padding included.
+    pub fn assign(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        witness: &Witness,
+        steps: Range<usize>,
+        capacity: usize,
+        overrides: &[Override<F>],
+    ) -> Result<Vec<usize>, Error> {
+        let index = WitnessIndex::new(witness);
+        let slice = witness.steps.get(steps.clone()).ok_or(Error::Synthesis)?;
+        let last = slice.last().ok_or(Error::Synthesis)?;
+        // The padding carries the state the slice hands over: the next witness step's, or
+        // (after EndBlock) the last step's own.
+        let padding_state = index.step_state::<F>(witness.steps.get(steps.end).unwrap_or(last));
+        layouter.assign_region(
+            || "evm circuit",
+            |mut region| {
+                let mut offsets = Vec::new();
+                let mut offset = 0;
+                for step in slice {
+                    let layout = self.layout(step.execution_state).ok_or(Error::Synthesis)?;
+                    if offset + layout.height >= capacity {
+                        return Err(Error::NotEnoughRowsAvailable {
+                            current_k: capacity.ilog2(),
+                        });
+                    }
+                    let state = index.step_state::<F>(step);
+                    self.assign_step_frame(&mut region, offset, step, state, layout, witness)?;
+                    let mut step_region = StepRegion::new(&mut region, offset);
+                    self.gadgets.assign(&mut step_region, witness, step)?;
+                    offsets.push(offset);
+                    offset += layout.height;
+                }
+                let padding = ExecStep {
+                    execution_state: ExecutionState::Padding,
+                    rw_count: 0,
+                    opcode: None,
+                    ..last.clone()
+                };
+                let layout = self
+                    .layout(ExecutionState::Padding)
+                    .ok_or(Error::Synthesis)?;
+                while offset < capacity {
+                    self.assign_step_frame(
+                        &mut region,
+                        offset,
+                        &padding,
+                        padding_state,
+                        layout,
+                        witness,
+                    )?;
+                    offsets.push(offset);
+                    offset += layout.height;
+                }
+                let fixed = self.columns.fixed;
+                for row in 0..capacity {
+                    region.assign_fixed(fixed.q_usable, row, F::ONE);
+                    region.assign_fixed(fixed.q_first, row, F::from(u64::from(row == 0)));
+                    region.assign_fixed(fixed.q_last, row, F::from(u64::from(row + 1 == capacity)));
+                }
+                for o in overrides {
+                    self.apply_override(&mut region, &offsets, o)?;
+                }
+                Ok(offsets)
+            },
+        )
+    }
+
+    /// Assigns what the layout owns for one step: `q_step`, `rows_left`, the step state,
+    /// the selector, the opcode columns, the rw rows and the bytecode lanes' code hash.
+    fn assign_step_frame(
+        &self,
+        region: &mut Region<'_, F>,
+        offset: usize,
+        step: &ExecStep,
+        state: StepState<F>,
+        layout: StepLayout,
+        witness: &Witness,
+    ) -> Result<(), Error> {
+        let cols = &self.columns;
+        let sc = &cols.step;
+        let h = layout.height;
+        let set = |region: &mut Region<'_, F>, c, row, v: F| {
+            region.assign_advice(c, row, Value::known(v));
+        };
+        for r in 0..h {
+            let row = offset + r;
+            set(region, sc.q_step, row, F::from(u64::from(r == 0)));
+            let left = F::from((h - 1 - r) as u64);
+            set(region, sc.rows_left, row, left);
+            self.rows_left_is_zero
+                .assign(region, row, Value::known(left))?;
+            for c in sc.step_row_columns() {
+                set(region, c, row, F::ZERO);
+            }
+        }
+        for (c, v) in sc.state.to_vec().into_iter().zip(state.to_vec()) {
+            set(region, c, offset, v);
+        }
+        let s = state_index(step.execution_state);
+        set(region, sc.group[s / SELECTOR_K], offset, F::ONE);
+        set(region, sc.index[s % SELECTOR_K], offset, F::ONE);
+        if let Some(opcode) = step.opcode {
+            let p = opcode_properties()
+                .get(usize::from(opcode))
+                .copied()
+                .ok_or(Error::Synthesis)?;
+            set(region, sc.is_opcode_step, offset, F::ONE);
+            set(region, sc.opcode, offset, F::from(u64::from(opcode)));
+            let props = [
+                p.execution_state,
+                p.constant_gas,
+                p.stack_inputs,
+                p.stack_outputs,
+                p.is_defined,
+            ];
+            for (c, v) in sc.props.to_vec().into_iter().zip(props) {
+                set(region, c, offset, F::from(v));
+            }
+        }
+        let rws = witness.step_rws(step);
+        if rws.len() != layout.rw_accesses || step.rw_count as usize != layout.rw_accesses {
+            return Err(Error::Synthesis);
+        }
+        let lane_rows = layout.bytecode_lookups.div_ceil(BYTECODE_LANES);
+        for r in 0..h {
+            let row = offset + r;
+            let values = match rws.get(r) {
+                Some(rw) => RwTableRow::<F>::from_rw(rw),
+                None => RwTableRow::default().map(|()| F::ZERO),
+            };
+            for (c, v) in cols.rw.to_vec().into_iter().zip(values.to_vec()) {
+                set(region, c, row, v);
+            }
+            set(
+                region,
+                cols.rw_enable,
+                row,
+                F::from(u64::from(r < rws.len())),
+            );
+            let hash = if r < lane_rows {
+                state.code_hash
+            } else {
+                equivm_gadgets::Word::new(F::ZERO, F::ZERO)
+            };
+            set(region, cols.bytecode_hash.lo, row, hash.lo);
+            set(region, cols.bytecode_hash.hi, row, hash.hi);
+            for lane in &cols.lanes {
+                for c in [lane.index, lane.value, lane.is_code, lane.enable] {
+                    set(region, c, row, F::ZERO);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_override(
+        &self,
+        region: &mut Region<'_, F>,
+        offsets: &[usize],
+        o: &Override<F>,
+    ) -> Result<(), Error> {
+        let cols = &self.columns;
+        let at = |step: &usize| offsets.get(*step).copied().ok_or(Error::Synthesis);
+        match o {
+            Override::StepState { step, field, value } => {
+                let i = assign::step_state_field(field).ok_or(Error::Synthesis)?;
+                let c = cols.step.state.to_vec()[i];
+                region.assign_advice(c, at(step)?, Value::known(*value));
+            }
+            Override::ExecutionState { step, state } => {
+                let row = at(step)?;
+                for c in cols.step.group.iter().chain(&cols.step.index) {
+                    region.assign_advice(*c, row, Value::known(F::ZERO));
+                }
+                let s = state_index(*state);
+                region.assign_advice(cols.step.group[s / SELECTOR_K], row, Value::known(F::ONE));
+                region.assign_advice(cols.step.index[s % SELECTOR_K], row, Value::known(F::ONE));
+            }
+            Override::Rw {
+                step,
+                access,
+                field,
+                value,
+            } => {
+                let names = <crate::table::RwTable as crate::table::LookupTable<F>>::annotations(
+                    &self.tables.rw,
+                );
+                let i = names
+                    .iter()
+                    .position(|n| n.strip_prefix("rw.") == Some(field))
+                    .ok_or(Error::Synthesis)?;
+                let c = cols.rw.to_vec()[i];
+                region.assign_advice(c, at(step)? + access, Value::known(*value));
+            }
+            Override::Cell {
+                step,
+                column,
+                rotation,
+                value,
+            } => {
+                region.assign_advice(*column, at(step)? + rotation, Value::known(*value));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The EVM circuit over a witness (or a slice of its steps), with its own tables.
+#[derive(Clone, Debug)]
+pub struct EvmCircuit {
+    /// The witness.
+    pub witness: Witness,
+    /// The steps assigned (all of them for a block).
+    pub steps: Range<usize>,
+    /// Rows of the EVM region (steps, then padding to the end); at most the usable rows.
+    pub capacity: usize,
+}
+
+impl EvmCircuit {
+    /// The circuit of every step of `witness`.
+    pub fn new(witness: Witness, capacity: usize) -> Self {
+        let steps = 0..witness.steps.len();
+        Self {
+            witness,
+            steps,
+            capacity,
+        }
+    }
+
+    /// The circuit of `steps` only: it starts from the state of `steps.start` (the public
+    /// input, taken as given) and ends with padding that carries the state the last step
+    /// hands over. For unit tests of gadgets on real traces.
+    pub fn for_steps(witness: Witness, steps: Range<usize>, capacity: usize) -> Self {
+        Self {
+            witness,
+            steps,
+            capacity,
+        }
+    }
+
+    /// The steps of `witness` this circuit cannot prove, as (state, opcode): states without
+    /// a gadget, and steps a gadget excludes (e.g. STOP outside the root call). The caller
+    /// reports the witness `unsupported`; the circuit never assigns such a step.
+    pub fn unsupported_steps(witness: &Witness) -> Vec<(ExecutionState, Option<u8>)> {
+        let index = WitnessIndex::new(witness);
+        witness
+            .steps
+            .iter()
+            .filter(|s| !execution::is_supported(s, &index))
+            .map(|s| (s.execution_state, s.opcode))
+            .collect()
+    }
+
+    /// The public input: the first assigned step's state fields, then its state index.
+    pub fn instance(&self) -> Vec<Vec<Fr>> {
+        let index = WitnessIndex::new(&self.witness);
+        let values = match self.witness.steps.get(self.steps.start) {
+            Some(step) => {
+                let mut v = index.step_state::<Fr>(step).to_vec();
+                v.push(Fr::from(state_index(step.execution_state) as u64));
+                v
+            }
+            None => vec![Fr::zero(); step::NUM_PUBLIC_INPUTS],
+        };
+        vec![values]
+    }
+
+    /// Rows the assigned steps take, plus one row of padding.
+    pub fn rows_needed(&self) -> Option<usize> {
+        let layouts = stats::layouts();
+        let mut rows = 1;
+        for step in self.witness.steps.get(self.steps.clone())? {
+            let (_, _, l) = layouts
+                .iter()
+                .find(|(s, _, _)| *s == step.execution_state)?;
+            rows += l.height;
+        }
+        Some(rows)
+    }
+
+    /// The table capacities this circuit loads.
+    pub fn table_capacities(&self) -> TableCapacities {
+        TableCapacities::fitting(&self.witness, &FixedTableTag::SMALL)
+    }
+}
+
+impl Circuit<Fr> for EvmCircuit {
+    type Config = EvmCircuitConfig<Fr>;
+    type FloorPlanner = SimpleFloorPlanner;
+    type Params = ();
+
+    fn without_witnesses(&self) -> Self {
+        self.clone()
+    }
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        let tables = Tables::configure(meta);
+        EvmCircuitConfig::configure(meta, &tables)
+    }
+
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<Fr>,
+    ) -> Result<(), Error> {
+        config
+            .tables
+            .load(&mut layouter, &self.witness, &self.table_capacities())?;
+        config.assign(
+            &mut layouter,
+            &self.witness,
+            self.steps.clone(),
+            self.capacity,
+            &[],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+//! Tests of the EVM circuit as a whole: layout, unsupported states, slices of a real run,
+//! and the stats report.
+
+use super::{
+    assign::Override,
+    execution::test_util::{assert_rejected, nth_step, slice, verify, witness_of, K},
+    stats::stats,
+    EvmCircuit,
+};
+use equivm_witness::ExecutionState;
+use halo2_proofs::dev::MockProver;
+use halo2curves::bn256::Fr;
+
+/// PUSH1 2 PUSH1 3 ADD DUP1 SWAP1 POP JUMPDEST STOP.
+fn program() -> equivm_witness::Witness {
+    witness_of(vec![0x60, 2, 0x60, 3, 0x01, 0x80, 0x90, 0x50, 0x5b, 0x00])
+}
+
+/// Every opcode step of the program, as one slice (BeginTx and EndTx excluded).
+fn opcode_slice() -> EvmCircuit {
+    let w = program();
+    let first = nth_step(&w, ExecutionState::Push, 0);
+    let stop = nth_step(&w, ExecutionState::Stop, 0);
+    slice(&w, first..stop + 1)
+}
+
+#[test]
+fn a_whole_opcode_run_passes() {
+    assert_eq!(verify(&opcode_slice(), vec![]), Ok(()));
+}
+
+#[test]
+fn a_full_tx_reports_begin_and_end_tx_unsupported() {
+    let w = program();
+    let unsupported = EvmCircuit::unsupported_steps(&w);
+    assert_eq!(
+        unsupported,
+        vec![
+            (ExecutionState::BeginTx, None),
+            (ExecutionState::EndTx, None)
+        ]
+    );
+    // And the circuit refuses to assign them rather than leaving them unconstrained.
+    let circuit = EvmCircuit::new(w, 1 << 10);
+    assert!(MockProver::run(K, &circuit, circuit.instance()).is_err());
+}
+
+#[test]
+fn an_unsupported_state_cannot_be_selected() {
+    let o = Override::ExecutionState {
+        step: 0,
+        state: ExecutionState::BeginTx,
+    };
+    assert_rejected(
+        verify(&opcode_slice(), vec![o]),
+        "STEP: state BeginTx has no gadget",
+    );
+}
+
+#[test]
+fn rows_left_fixes_where_the_next_step_starts() {
+    // Claim that the first PUSH is 1 row shorter than its height.
+    let c = opcode_slice();
+    let mut meta = halo2_proofs::plonk::ConstraintSystem::<Fr>::default();
+    let config = <EvmCircuit as halo2_proofs::plonk::Circuit<Fr>>::configure(&mut meta);
+    let h = config.layout(ExecutionState::Push).expect("push").height as u64;
+    let o = Override::Cell {
+        step: 0,
+        column: config.columns.step.rows_left,
+        rotation: 0,
+        value: Fr::from(h - 2),
+    };
+    assert_rejected(verify(&c, vec![o]), "STEP: rows_left = height(state) - 1");
+}
+
+#[test]
+fn the_first_state_is_the_public_input() {
+    let c = opcode_slice();
+    let o = Override::StepState {
+        step: 0,
+        field: "gas_left",
+        value: Fr::from(1),
+    };
+    assert_rejected(
+        verify(&c, vec![o]),
+        "STEP: first step gas_left = public input 8",
+    );
+}
+
+#[test]
+fn stats_report_every_gadget() {
+    let s = stats();
+    let names: Vec<&str> = s.states.iter().map(|x| x.state.as_str()).collect();
+    for state in [
+        "EndBlock", "Padding", "Stop", "Push", "Pop", "Dup", "Swap", "Jumpdest", "AddSub",
+    ] {
+        assert!(names.contains(&state), "{state} missing from {names:?}");
+    }
+    let add = s
+        .states
+        .iter()
+        .find(|x| x.state == "AddSub")
+        .expect("AddSub");
+    assert_eq!(add.rw_lookups, 3);
+    assert!(add.byte_cells >= 32);
+    let push = s.states.iter().find(|x| x.state == "Push").expect("Push");
+    assert_eq!(push.bytecode_lookups, 32);
+    assert!(s.advice_columns > s.evm_advice_columns);
+    assert_eq!(s.num_states, 73);
+    assert!(
+        s.degree <= 5,
+        "degree {} above halo2-axiom's default MAX_DEGREE",
+        s.degree
+    );
+    let json = serde_json::to_string(&s).expect("serializes");
+    let back: super::stats::EvmStats = serde_json::from_str(&json).expect("parses");
+    assert_eq!(back, s);
+}
