@@ -1,8 +1,8 @@
 //! A cell of the EVM circuit's grid: one advice column at a row offset from a step's first
 //! row, with its expression (queried at that rotation) and its assignment.
 //!
-//! A cell adds no constraint by itself: whoever allocates it (the [`CellManager`]
-//! (super::cell_manager::CellManager) through the constraint builder) is responsible for
+//! A cell adds no constraint by itself: whoever allocates it (the
+//! [`CellManager`](super::cell_manager::CellManager) through the constraint builder) is responsible for
 //! pinning it with a constraint or a lookup.
 
 use super::assign::StepRegion;

@@ -430,7 +430,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     // ---- gas ----
 
     /// Proves `gas_left - constant_gas` fits 8 bytes (enough gas for the step); returns the
-    /// 8 byte cells to assign with [`GasCheck::assign`](super::execution::GasCheck).
+    /// 8 byte cells to assign with [`assign_gas_after`](super::execution::assign_gas_after).
     pub fn gas_left_check(&mut self) -> [Cell<F>; 8] {
         let bytes = self.query_bytes::<8>();
         let exprs: Vec<_> = bytes.iter().map(Cell::expr).collect();

@@ -11,7 +11,7 @@
 //!
 //! The EVM circuit looks rows up; the state circuit proves them consistent (reads return the
 //! latest write, initial values, one entry per counter). Row 0 and the rows after the log
-//! are all zero (tag 0 is no [`RwTag`]).
+//! are all zero (tag 0 is no [`RwTag`](equivm_witness::RwTag)).
 
 use super::{address_to_field, assign_advice_rows, u256_word, LookupTable, TableError};
 use equivm_gadgets::Word;
