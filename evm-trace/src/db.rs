@@ -52,7 +52,23 @@ impl RecordingDb {
         }
     }
 
-    /// The accounts the database was built with.
+    /// Applies a transaction's output state (see [`crate::apply_state`]); code deployed by
+    /// it becomes available to later transactions.
+    pub fn commit(
+        &mut self,
+        state: &revm::state::EvmState,
+        spec: revm::primitives::hardfork::SpecId,
+    ) {
+        crate::execute::apply_state(&mut self.accounts, state, spec);
+        for acc in self.accounts.values() {
+            if !acc.code.is_empty() && !self.codes.contains_key(&acc.code_hash) {
+                self.codes
+                    .insert(acc.code_hash, Bytecode::new_raw(acc.code.clone()));
+            }
+        }
+    }
+
+    /// The accounts as they are now (the pre-state, plus committed transactions).
     pub fn accounts(&self) -> &PreState {
         &self.accounts
     }

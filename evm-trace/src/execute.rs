@@ -30,38 +30,52 @@ pub struct TracedTx {
 /// Runs `tx` on top of `pre` and records its trace. Invalid transactions are not an error:
 /// they yield a trace with [`TxStatus::Invalid`], no steps, and the pre-state unchanged.
 pub fn trace_transaction(pre: PreState, block: &BlockEnv, cfg: &CfgEnv, tx: &TxEnv) -> TracedTx {
-    let db = RecordingDb::new(pre);
-    let mut evm = Context::mainnet()
-        .with_block(block.clone())
-        .with_tx(tx.clone())
-        .with_cfg(cfg.clone())
-        .with_db(db)
-        .build_mainnet_with_inspector(TraceInspector::new());
-    let outcome = evm.inspect_tx(tx.clone());
-    let inspector = std::mem::take(&mut evm.inspector);
-    let db = &evm.ctx.journaled_state.database;
+    trace_block(pre, block, cfg, std::slice::from_ref(tx))
+}
 
-    let info = tx_info(tx, block);
-    let mut post_accounts = db.accounts().clone();
-    let (result, calls, steps) = match outcome {
-        Ok(out) => {
-            apply_state(&mut post_accounts, &out.state, cfg.spec);
-            (tx_result(&out.result), inspector.calls, inspector.steps)
-        }
-        Err(err) => (
-            TxResult {
-                status: TxStatus::Invalid(err.to_string()),
-                gas_used: 0,
-                gas_refunded: 0,
-                output: Default::default(),
-                logs: Vec::new(),
-                created_address: None,
-            },
-            Vec::new(),
-            Vec::new(),
-        ),
-    };
+/// Runs `txs` in order in one block on top of `pre`, each seeing the state the previous one
+/// left, and records one trace for the block. An invalid transaction is recorded with
+/// [`TxStatus::Invalid`] and changes nothing.
+pub fn trace_block(pre: PreState, block: &BlockEnv, cfg: &CfgEnv, txs: &[TxEnv]) -> TracedTx {
+    let mut db = RecordingDb::new(pre);
+    let mut traces = Vec::with_capacity(txs.len());
+    for tx in txs {
+        let mut evm = Context::mainnet()
+            .with_block(block.clone())
+            .with_tx(tx.clone())
+            .with_cfg(cfg.clone())
+            .with_db(&mut db)
+            .build_mainnet_with_inspector(TraceInspector::new());
+        let outcome = evm.inspect_tx(tx.clone());
+        let inspector = std::mem::take(&mut evm.inspector);
+        drop(evm);
+        let (result, calls, steps) = match outcome {
+            Ok(out) => {
+                db.commit(&out.state, cfg.spec);
+                (tx_result(&out.result), inspector.calls, inspector.steps)
+            }
+            Err(err) => (
+                TxResult {
+                    status: TxStatus::Invalid(err.to_string()),
+                    gas_used: 0,
+                    gas_refunded: 0,
+                    output: Default::default(),
+                    logs: Vec::new(),
+                    created_address: None,
+                },
+                Vec::new(),
+                Vec::new(),
+            ),
+        };
+        traces.push(TxTrace {
+            tx: tx_info(tx, block),
+            result,
+            calls,
+            steps,
+        });
+    }
 
+    let post_accounts = db.accounts().clone();
     let pre_state = db.touched_pre_state();
     let post_state = pre_state
         .keys()
@@ -84,12 +98,7 @@ pub fn trace_transaction(pre: PreState, block: &BlockEnv, cfg: &CfgEnv, tx: &TxE
         block: block_info(block, cfg, &db.block_hashes),
         pre_state,
         post_state,
-        txs: vec![TxTrace {
-            tx: info,
-            result,
-            calls,
-            steps,
-        }],
+        txs: traces,
     };
     TracedTx {
         trace,

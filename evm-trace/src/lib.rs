@@ -1,7 +1,7 @@
 //! equivm-trace: runs EVM transactions in revm and records what they did.
 //!
 //! The [`TraceInspector`] observes every opcode step and call frame; [`trace_transaction`]
-//! runs one transaction over an in-memory pre-state and returns a [`BlockTrace`]: block
+//! runs one transaction ([`trace_block`]: several, in one block) over an in-memory pre-state and returns a [`BlockTrace`]: block
 //! environment, the pre-state of every touched account, each step (stack, memory and storage
 //! effects, gas, warm/cold status, halts), call frames, logs and the post-state.
 //! [`statetest`] loads Ethereum GeneralStateTests and checks a traced case against the
@@ -20,7 +20,9 @@ pub mod types;
 
 pub use db::{PreState, RecordingDb};
 pub use error::TraceError;
-pub use execute::{apply_state, empty_account, execute_untraced, trace_transaction, TracedTx};
+pub use execute::{
+    apply_state, empty_account, execute_untraced, trace_block, trace_transaction, TracedTx,
+};
 pub use inspector::{TraceContext, TraceInspector};
 pub use types::*;
 

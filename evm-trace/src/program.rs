@@ -9,7 +9,7 @@
 
 use crate::{
     db::PreState,
-    execute::{trace_transaction, TracedTx},
+    execute::{trace_block, TracedTx},
     types::AccountState,
 };
 use revm::{
@@ -93,6 +93,12 @@ impl Program {
 
     /// Runs the transaction in a Cancun block and returns its trace.
     pub fn trace(&self) -> TracedTx {
+        self.trace_repeated(1)
+    }
+
+    /// Runs the same transaction `times` times (nonces 0, 1, ...) in one Cancun block, each
+    /// seeing the state the previous one left.
+    pub fn trace_repeated(&self, times: u64) -> TracedTx {
         let mut pre = self.accounts.clone();
         pre.insert(
             SENDER,
@@ -126,17 +132,19 @@ impl Program {
         } else {
             (TxKind::Call(CONTRACT), self.calldata.clone())
         };
-        let tx = TxEnv {
-            caller: SENDER,
-            gas_limit: self.gas_limit,
-            gas_price: 10,
-            kind,
-            value: self.value,
-            data,
-            nonce: 0,
-            chain_id: Some(1),
-            ..TxEnv::default()
-        };
-        trace_transaction(pre, &block, &cfg, &tx)
+        let txs: Vec<TxEnv> = (0..times)
+            .map(|nonce| TxEnv {
+                caller: SENDER,
+                gas_limit: self.gas_limit,
+                gas_price: 10,
+                kind,
+                value: self.value,
+                data: data.clone(),
+                nonce,
+                chain_id: Some(1),
+                ..TxEnv::default()
+            })
+            .collect();
+        trace_block(pre, &block, &cfg, &txs)
     }
 }

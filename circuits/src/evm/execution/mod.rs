@@ -6,24 +6,42 @@
 //! [`SameContext`] is the transition shared by opcodes that stay in their call.
 
 mod add_sub;
+mod cmp;
 mod dup;
 mod end_block;
+mod gas;
+mod is_zero;
+mod jump;
 mod jumpdest;
+mod jumpi;
+mod msize;
+mod not;
 mod padding;
+mod pc;
 mod pop;
 mod push;
 mod stop;
 mod swap;
+mod word_is_zero;
 
 pub use add_sub::AddSubGadget;
+pub use cmp::CmpGadget;
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
+pub use gas::GasGadget;
+pub use is_zero::IsZeroGadget;
+pub use jump::JumpGadget;
 pub use jumpdest::JumpdestGadget;
+pub use jumpi::JumpiGadget;
+pub use msize::MsizeGadget;
+pub use not::NotGadget;
 pub use padding::PaddingGadget;
+pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
+pub use word_is_zero::WordIsZero;
 
 use super::{
     assign::{StepRegion, WitnessIndex},
@@ -124,6 +142,14 @@ gadgets! {
     swap: SwapGadget,
     jumpdest: JumpdestGadget,
     add_sub: AddSubGadget,
+    jump: JumpGadget,
+    jumpi: JumpiGadget,
+    pc: PcGadget,
+    gas: GasGadget,
+    msize: MsizeGadget,
+    is_zero: IsZeroGadget,
+    cmp: CmpGadget,
+    not: NotGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the

@@ -15,6 +15,12 @@ use std::ops::Range;
 /// The smallest k: the fixed table's small tags take 1,118 rows.
 pub(crate) const K: u32 = 11;
 
+/// The circuit's configuration (to name gadget cells and columns in overrides).
+pub(crate) fn config() -> EvmCircuitConfig<Fr> {
+    let mut meta = ConstraintSystem::<Fr>::default();
+    EvmCircuit::configure(&mut meta)
+}
+
 /// The witness of a call to `code`.
 pub(crate) fn witness_of(code: Vec<u8>) -> Witness {
     let traced = Program::new(code).trace();
