@@ -1,6 +1,8 @@
-//! `equivm`: trace EVM transactions and run Ethereum state tests through equivm.
+//! `equivm`: trace EVM transactions, run Ethereum state tests through equivm, and report
+//! circuit costs.
 
 mod statetest;
+mod stats;
 mod trace;
 
 use clap::{Parser, Subcommand};
@@ -18,6 +20,8 @@ struct Cli {
 enum Command {
     /// Run filled Ethereum GeneralStateTests (files or folders) and give a verdict per case.
     Statetest(statetest::StatetestArgs),
+    /// Print the EVM circuit's cost per execution state: rows, cells and lookups.
+    Stats(stats::StatsArgs),
     /// Trace one state-test case and print its execution trace (and witness) as JSON.
     Trace(trace::TraceArgs),
 }
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Statetest(args) => statetest::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::Stats(args) => stats::run(args),
     };
     match result {
         Ok(code) => code,

@@ -132,3 +132,16 @@ fn trace_prints_a_block_trace() {
     assert!(steps.len() > 5);
     assert!(String::from_utf8_lossy(&result.stderr).contains("replay check passed"));
 }
+
+#[test]
+fn stats_reports_every_supported_state_as_json() {
+    let result = equivm().args(["stats", "--json"]).output().expect("runs");
+    assert!(result.status.success());
+    let stats: serde_json::Value = serde_json::from_slice(&result.stdout).expect("json");
+    let states = stats["states"].as_array().expect("states");
+    assert!(states.iter().any(|s| s["state"] == "AddSub"));
+    for s in states {
+        assert!(s["height"].as_u64().is_some_and(|h| h >= 1), "{s}");
+    }
+    assert!(stats["degree"].as_u64().is_some_and(|d| d <= 5));
+}

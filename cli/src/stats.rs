@@ -1,0 +1,53 @@
+//! `equivm stats`: the EVM circuit's cost per execution state (rows, cells, lookups).
+
+use clap::Args;
+use equivm_circuits::evm::stats::{stats, EvmStats};
+use std::process::ExitCode;
+
+/// Arguments of `equivm stats`.
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// Print the figures as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the command.
+pub fn run(args: StatsArgs) -> Result<ExitCode, String> {
+    let stats = stats();
+    if args.json {
+        let json = serde_json::to_string_pretty(&stats).map_err(|e| e.to_string())?;
+        println!("{json}");
+    } else {
+        print_table(&stats);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(s: &EvmStats) {
+    println!(
+        "EVM circuit: {} advice columns ({} EVM, the rest shared tables), {} fixed, {} lookups, degree {}",
+        s.advice_columns, s.evm_advice_columns, s.fixed_columns, s.lookups, s.degree
+    );
+    println!(
+        "selector: {} ({} columns for {} states); cell columns (plain, byte, bytecode lanes): {:?}",
+        s.selector, s.selector_columns, s.num_states, s.cell_columns
+    );
+    println!(
+        "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
+        "state", "rows", "area", "cells", "bytes", "rw looks", "bytecode lk"
+    );
+    for st in &s.states {
+        println!(
+            "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
+            st.state,
+            st.height,
+            st.height * s.evm_advice_columns,
+            st.cells,
+            st.byte_cells,
+            st.rw_lookups,
+            st.bytecode_lookups
+        );
+    }
+    println!("area = rows × EVM advice columns (the cells a step occupies, used or not)");
+}
