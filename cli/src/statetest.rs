@@ -22,7 +22,7 @@ pub struct StatetestArgs {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// exec: revm with tracing, roots checked; witness: also build the witness and replay
-    /// its read/write log.
+    /// its read/write log; mock: also run the EVM circuit under MockProver.
     #[arg(long, default_value = "exec")]
     mode: String,
     /// Fork to run (Cancun, Shanghai, ..., or all).
@@ -105,7 +105,7 @@ pub fn run(args: StatetestArgs) -> Result<ExitCode, String> {
         trace_s,
         steps as f64 / trace_s.max(1e-9)
     );
-    if mode == Mode::Witness {
+    if mode != Mode::Exec {
         println!(
             "witness: {} rw entries, built and replayed in {:.1}s of work ({:.0} steps/s)",
             timings.rws.load(Ordering::Relaxed),

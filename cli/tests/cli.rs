@@ -145,3 +145,33 @@ fn stats_reports_every_supported_state_as_json() {
     }
     assert!(stats["degree"].as_u64().is_some_and(|d| d <= 5));
 }
+
+#[test]
+fn mock_mode_reports_steps_without_gadgets_as_unsupported() {
+    let out = scratch("mock").join("report.json");
+    let result = equivm()
+        .args(["statetest", "--mode", "mock", "--json"])
+        .arg(&out)
+        .arg(bundled())
+        .output()
+        .expect("runs");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stdout)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("report")).expect("json");
+    assert_eq!(report["summary"]["failed"], 0);
+    let unsupported: Vec<_> = report["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .filter(|c| c["verdict"] == "unsupported")
+        .collect();
+    assert!(!unsupported.is_empty());
+    for case in unsupported {
+        let reason = case["reason"].as_str().expect("reason");
+        assert!(reason.contains("BeginTx"), "{reason}");
+    }
+}

@@ -5,6 +5,7 @@
 //! (test, fork, index) case in the chosen [`Mode`], and returns a [`Report`] with one
 //! verdict per case. The `equivm statetest` command is a thin shell around it.
 
+pub mod mock;
 pub mod report;
 pub mod statetests;
 

@@ -5,6 +5,8 @@
 //!   expected exception must match the file.
 //! - `witness`: build the witness from the trace and replay its read/write log alone; the
 //!   replay must reconstruct every stack, memory, storage and account value revm had.
+//! - `mock`: the EVM circuit under MockProver; a step without a gadget makes the case
+//!   `unsupported`, naming it.
 //!
 //! A file that cannot be read or parsed, or a path that does not exist, becomes one
 //! `failed` entry naming the file; every other file still runs.
@@ -60,6 +62,9 @@ pub enum Mode {
     Exec,
     /// `exec`, then witness generation and the read/write replay check.
     Witness,
+    /// `witness`, then the EVM circuit under MockProver (the rw table taken as given until
+    /// the state circuit exists).
+    Mock,
 }
 
 impl FromStr for Mode {
@@ -68,9 +73,10 @@ impl FromStr for Mode {
         match s {
             "exec" => Ok(Self::Exec),
             "witness" => Ok(Self::Witness),
+            "mock" => Ok(Self::Mock),
             other => Err(format!(
-                "unknown mode '{other}' (expected exec or witness; mock, prove and tamper \
-                 need the circuits, which this version does not have yet)"
+                "unknown mode '{other}' (expected exec, witness or mock; prove and tamper \
+                 need the state circuit and prover, which this version does not have yet)"
             )),
         }
     }
@@ -286,6 +292,7 @@ pub fn run_case(
                 .rws
                 .fetch_add(witness.rws.len() as u64, Ordering::Relaxed);
             match replay_check(&traced.trace, &witness) {
+                Ok(_) if mode == Mode::Mock => crate::mock::mock_verdict(witness),
                 Ok(_) => (Verdict::Passed, None),
                 Err(err) => (Verdict::Failed, Some(format!("replay check: {err}"))),
             }

@@ -20,6 +20,7 @@ mod padding;
 mod pc;
 mod pop;
 mod push;
+mod signed_cmp;
 mod stop;
 mod swap;
 mod word_is_zero;
@@ -39,6 +40,7 @@ pub use padding::PaddingGadget;
 pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
+pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
 pub use word_is_zero::WordIsZero;
@@ -150,6 +152,7 @@ gadgets! {
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
+    signed_cmp: SignedCmpGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
