@@ -179,6 +179,86 @@ pub enum HaltKind {
 }
 
 impl ExecutionState {
+    /// Every execution state, in declaration order: `ALL[i] as usize == i`.
+    pub const ALL: [ExecutionState; 73] = {
+        use ExecutionState::*;
+        [
+            BeginTx,
+            EndTx,
+            EndBlock,
+            Padding,
+            Stop,
+            AddSub,
+            MulDivMod,
+            SdivSmod,
+            AddMod,
+            MulMod,
+            Exp,
+            SignExtend,
+            Cmp,
+            SignedCmp,
+            IsZero,
+            Bitwise,
+            Not,
+            Byte,
+            Shift,
+            Sar,
+            Keccak,
+            CallContext,
+            TxContext,
+            Balance,
+            SelfBalance,
+            CallDataLoad,
+            CallDataCopy,
+            CodeSize,
+            CodeCopy,
+            ExtCodeSize,
+            ExtCodeCopy,
+            ExtCodeHash,
+            ReturnDataCopy,
+            BlockCtx,
+            BlockHash,
+            BlobHash,
+            Pop,
+            Mload,
+            Mstore,
+            Mstore8,
+            Mcopy,
+            Jump,
+            Jumpi,
+            Jumpdest,
+            Pc,
+            Msize,
+            Gas,
+            Push,
+            Dup,
+            Swap,
+            Sload,
+            Sstore,
+            Tload,
+            Tstore,
+            Log,
+            Call,
+            Create,
+            ReturnRevert,
+            SelfDestruct,
+            ErrorOutOfGasConstant,
+            ErrorOutOfGasMemoryExpansion,
+            ErrorOutOfGasSstore,
+            ErrorOutOfGasDynamic,
+            ErrorStackUnderflow,
+            ErrorStackOverflow,
+            ErrorInvalidJump,
+            ErrorInvalidOpcode,
+            ErrorWriteProtection,
+            ErrorReturnDataOutOfBounds,
+            ErrorInitCodeSizeLimit,
+            ErrorInvalidCreationCode,
+            ErrorCodeStore,
+            ErrorPrecompileFailed,
+        ]
+    };
+
     /// Whether the state is an exceptional halt.
     pub fn is_error(self) -> bool {
         use ExecutionState::*;
@@ -233,6 +313,17 @@ impl ExecutionState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_state_at_its_index() {
+        for (i, state) in ExecutionState::ALL.iter().enumerate() {
+            assert_eq!(*state as usize, i, "{state:?}");
+        }
+        assert_eq!(
+            ExecutionState::ALL.len(),
+            ExecutionState::ErrorPrecompileFailed as usize + 1
+        );
+    }
 
     #[test]
     fn normal_ends_are_not_errors() {

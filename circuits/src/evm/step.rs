@@ -32,7 +32,7 @@ use halo2_proofs::{
 };
 
 /// Number of execution states (the enum's variants, `BeginTx` = 0).
-pub const NUM_STATES: usize = ExecutionState::ErrorPrecompileFailed as usize + 1;
+pub const NUM_STATES: usize = ExecutionState::ALL.len();
 /// Indexes per selector group (`s = g·K + i`).
 pub const SELECTOR_K: usize = 10;
 /// Number of selector groups.
@@ -44,83 +44,7 @@ pub const NUM_PUBLIC_INPUTS: usize = STEP_STATE_FIELDS + 1;
 
 /// The execution state with index `index`, if any.
 pub fn state_of_index(index: usize) -> Option<ExecutionState> {
-    use ExecutionState::*;
-    const ALL: [ExecutionState; NUM_STATES] = [
-        BeginTx,
-        EndTx,
-        EndBlock,
-        Padding,
-        Stop,
-        AddSub,
-        MulDivMod,
-        SdivSmod,
-        AddMod,
-        MulMod,
-        Exp,
-        SignExtend,
-        Cmp,
-        SignedCmp,
-        IsZero,
-        Bitwise,
-        Not,
-        Byte,
-        Shift,
-        Sar,
-        Keccak,
-        CallContext,
-        TxContext,
-        Balance,
-        SelfBalance,
-        CallDataLoad,
-        CallDataCopy,
-        CodeSize,
-        CodeCopy,
-        ExtCodeSize,
-        ExtCodeCopy,
-        ExtCodeHash,
-        ReturnDataCopy,
-        BlockCtx,
-        BlockHash,
-        BlobHash,
-        Pop,
-        Mload,
-        Mstore,
-        Mstore8,
-        Mcopy,
-        Jump,
-        Jumpi,
-        Jumpdest,
-        Pc,
-        Msize,
-        Gas,
-        Push,
-        Dup,
-        Swap,
-        Sload,
-        Sstore,
-        Tload,
-        Tstore,
-        Log,
-        Call,
-        Create,
-        ReturnRevert,
-        SelfDestruct,
-        ErrorOutOfGasConstant,
-        ErrorOutOfGasMemoryExpansion,
-        ErrorOutOfGasSstore,
-        ErrorOutOfGasDynamic,
-        ErrorStackUnderflow,
-        ErrorStackOverflow,
-        ErrorInvalidJump,
-        ErrorInvalidOpcode,
-        ErrorWriteProtection,
-        ErrorReturnDataOutOfBounds,
-        ErrorInitCodeSizeLimit,
-        ErrorInvalidCreationCode,
-        ErrorCodeStore,
-        ErrorPrecompileFailed,
-    ];
-    ALL.get(index).copied()
+    ExecutionState::ALL.get(index).copied()
 }
 
 /// The state's index as a `usize` (the fixed table's [`execution_state_index`]).
