@@ -375,6 +375,18 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         row.value
     }
 
+    /// A memory byte access at `address` of the step's call; returns the value.
+    pub fn memory_lookup(&mut self, is_write: bool, address: Expression<F>) -> Word<Expression<F>> {
+        let id = self.step().call_id;
+        let what = if is_write {
+            "memory write"
+        } else {
+            "memory read"
+        };
+        let row = self.rw_access(what, is_write, RwTag::Memory, id, 0, address);
+        row.value
+    }
+
     // ---- bytecode lookups ----
 
     /// Looks up byte `index` of the step's code with `is_code`, in the next lane slot, whose

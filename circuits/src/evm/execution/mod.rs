@@ -6,6 +6,7 @@
 //! [`SameContext`] is the transition shared by opcodes that stay in their call.
 
 mod add_sub;
+mod byte;
 mod cmp;
 mod dup;
 mod end_block;
@@ -14,7 +15,11 @@ mod is_zero;
 mod jump;
 mod jumpdest;
 mod jumpi;
+mod memory_expansion;
+mod mload;
 mod msize;
+mod mstore;
+mod mstore8;
 mod not;
 mod padding;
 mod pc;
@@ -26,6 +31,7 @@ mod swap;
 mod word_is_zero;
 
 pub use add_sub::AddSubGadget;
+pub use byte::ByteGadget;
 pub use cmp::CmpGadget;
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
@@ -34,7 +40,11 @@ pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
 pub use jumpdest::JumpdestGadget;
 pub use jumpi::JumpiGadget;
+pub use memory_expansion::{MemoryExpansion, QuadCost};
+pub use mload::MloadGadget;
 pub use msize::MsizeGadget;
+pub use mstore::MstoreGadget;
+pub use mstore8::Mstore8Gadget;
 pub use not::NotGadget;
 pub use padding::PaddingGadget;
 pub use pc::PcGadget;
@@ -153,25 +163,75 @@ gadgets! {
     cmp: CmpGadget,
     not: NotGadget,
     signed_cmp: SignedCmpGadget,
+    byte: ByteGadget,
+    mload: MloadGadget,
+    mstore: MstoreGadget,
+    mstore8: Mstore8Gadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
 /// stack pointer by `stack_inputs - stack_outputs` and gas by `-constant_gas` (from the
 /// opcode's properties), `rw_counter` by the accesses made; everything else is unchanged.
 /// It also proves the step had enough gas (`gas_left - constant_gas` fits 8 bytes).
+/// [`SameContext::configure_dynamic`] adds a dynamic gas cost and a new memory size.
 ///
 /// Configure it after the gadget's rw accesses.
 #[derive(Clone, Debug)]
 pub struct SameContext<F: PrimeField> {
-    /// `gas_left - constant_gas`, little-endian bytes.
+    /// `gas_left - constant_gas` (minus the dynamic cost, if any), little-endian bytes.
     pub gas_after: [Cell<F>; 8],
+    has_dynamic_cost: bool,
+}
+
+/// The part of a step's cost and memory change that is not in the opcode's properties.
+#[derive(Clone, Debug)]
+pub struct DynamicCost<F: PrimeField> {
+    /// Gas charged on top of `constant_gas`.
+    pub gas: Expression<F>,
+    /// The memory size (in words) after the step.
+    pub memory_word_size: Expression<F>,
 }
 
 impl<F: PrimeField> SameContext<F> {
     /// States the transition (see the type's docs).
     pub fn configure(cb: &mut ConstraintBuilder<'_, F>, pc_delta: Expression<F>) -> Self {
-        let gas_after = cb.gas_left_check();
+        Self::configure_with(cb, pc_delta, None)
+    }
+
+    /// The transition with `dynamic.gas` charged on top of `constant_gas` (and covered by
+    /// the enough-gas check) and the memory size set to `dynamic.memory_word_size`.
+    pub fn configure_dynamic(
+        cb: &mut ConstraintBuilder<'_, F>,
+        pc_delta: Expression<F>,
+        dynamic: DynamicCost<F>,
+    ) -> Self {
+        Self::configure_with(cb, pc_delta, Some(dynamic))
+    }
+
+    fn configure_with(
+        cb: &mut ConstraintBuilder<'_, F>,
+        pc_delta: Expression<F>,
+        dynamic: Option<DynamicCost<F>>,
+    ) -> Self {
         let props = cb.props();
+        let has_dynamic_cost = dynamic.is_some();
+        let (gas_after, dynamic_gas, memory_word_size) = match dynamic {
+            None => (
+                cb.gas_left_check(),
+                Expression::Constant(F::ZERO),
+                Transition::Same,
+            ),
+            Some(d) => {
+                let bytes = cb.query_bytes::<8>();
+                let exprs: Vec<_> = bytes.iter().map(Cell::expr).collect();
+                cb.require_equal(
+                    "gas_left - constant_gas - dynamic_gas = Σ byte_i·256^i (enough gas)",
+                    cb.step().gas_left - props.constant_gas.clone() - d.gas.clone(),
+                    equivm_gadgets::util::expr_from_le_bytes(&exprs),
+                );
+                (bytes, d.gas, Transition::To(d.memory_word_size))
+            }
+        };
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             call_id: Transition::Same,
@@ -180,19 +240,34 @@ impl<F: PrimeField> SameContext<F> {
             code_hash: Transition::Same,
             program_counter: Transition::Delta(pc_delta),
             stack_pointer: Transition::Delta(props.stack_inputs - props.stack_outputs),
-            gas_left: Transition::Delta(Expression::Constant(F::ZERO) - props.constant_gas),
-            memory_word_size: Transition::Same,
+            gas_left: Transition::Delta(
+                Expression::Constant(F::ZERO) - props.constant_gas - dynamic_gas,
+            ),
+            memory_word_size,
             reversible_write_counter: Transition::Same,
             log_id: Transition::Same,
             tx_id: Transition::Same,
             refund: Transition::Same,
         });
-        Self { gas_after }
+        Self {
+            gas_after,
+            has_dynamic_cost,
+        }
     }
 
-    /// Assigns the gas bytes of `step`.
+    /// Assigns the gas bytes of `step` (with a dynamic cost: `gas_left - gas_cost`).
     pub fn assign(&self, region: &mut StepRegion<'_, '_, F>, step: &ExecStep) -> Result<(), Error> {
-        assign_gas_after(&self.gas_after, region, step)
+        if !self.has_dynamic_cost {
+            return assign_gas_after(&self.gas_after, region, step);
+        }
+        let after = step
+            .gas_left
+            .checked_sub(step.gas_cost)
+            .ok_or(Error::Synthesis)?;
+        for (cell, byte) in self.gas_after.iter().zip(after.to_le_bytes()) {
+            cell.assign(region, F::from(u64::from(byte)))?;
+        }
+        Ok(())
     }
 }
 

@@ -306,7 +306,10 @@ mod tests {
             rotation: g.is_sgt.rotation,
             value: Fr::one(),
         };
-        assert_rejected(verify(&circuit(), vec![o]), "SIGNED_CMP: opcode = 0x12 + is_sgt");
+        assert_rejected(
+            verify(&circuit(), vec![o]),
+            "SIGNED_CMP: opcode = 0x12 + is_sgt",
+        );
     }
 
     #[test]

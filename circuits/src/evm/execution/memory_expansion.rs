@@ -1,0 +1,235 @@
+//! MemoryExpansion: the memory size after an access of `len` bytes at `offset`, and the gas
+//! the growth costs. A helper of the memory gadgets, not a gadget.
+//!
+//! ```text
+//! "offset.hi = 0", "offset.lo = Σ_{j<4} offset_byte_j·256^j"          offset < 2^32
+//! "offset.lo + len + 31 = 32·end_words + rem"      end_words 4 bytes, rem and rem + 224 bytes
+//! is_grow boolean, size_diff 4 bytes:
+//! "size_diff = is_grow·(end_words - cur - 1) + (1 - is_grow)·(cur - end_words)"
+//! "new_size = cur + is_grow·(end_words - cur)"
+//! per w ∈ {cur, new_size}: "w² = 512·quad + rem_lo + 256·rem_hi"   quad 8 bytes,
+//!                           rem_lo a byte, rem_hi boolean
+//! gas = 3·(new_size - cur) + quad(new_size) - quad(cur)
+//! ```
+//! Soundness: `rem < 32` (both `rem` and `rem + 224` are bytes) and the sides of the division
+//! are below `2^38`, so `end_words = ceil((offset + len) / 32)`. The two cases of `size_diff`
+//! exclude each other for `cur`, `end_words < 2^32` (the other case is negative, i.e. near
+//! `p`), so `is_grow = [cur < end_words]` and `new_size = max(cur, end_words) < 2^32`.
+//! `cur` is the step state's memory size, itself set by an earlier step to such a maximum
+//! (or 0). Then `w² < 2^64`, the quotient's 8 bytes and the 9-bit remainder make the
+//! division exact over the integers: `quad(w) = floor(w² / 512)`, and the gas is
+//! `cost(new_size) - cost(cur)` with `cost(w) = 3·w + floor(w² / 512)`.
+//! Cost: 32 byte cells, 4 plain cells.
+
+use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
+use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{Error, Expression},
+};
+
+fn c<F: PrimeField>(v: u64) -> Expression<F> {
+    Expression::Constant(F::from(v))
+}
+
+fn exprs<F: PrimeField>(cells: &[Cell<F>]) -> Vec<Expression<F>> {
+    cells.iter().map(Cell::expr).collect()
+}
+
+fn assign_le<F: PrimeField>(
+    cells: &[Cell<F>],
+    region: &mut StepRegion<'_, '_, F>,
+    value: u64,
+) -> Result<(), Error> {
+    for (cell, byte) in cells.iter().zip(value.to_le_bytes()) {
+        cell.assign(region, F::from(u64::from(byte)))?;
+    }
+    Ok(())
+}
+
+/// `floor(w² / 512)` of a memory size `w < 2^32`.
+#[derive(Clone, Debug)]
+pub struct QuadCost<F: PrimeField> {
+    /// The quotient, 8 bytes little-endian.
+    pub quotient: [Cell<F>; 8],
+    /// The remainder's low byte.
+    pub rem_lo: Cell<F>,
+    /// The remainder's bit 8.
+    pub rem_hi: Cell<F>,
+}
+
+impl<F: PrimeField> QuadCost<F> {
+    fn configure(cb: &mut ConstraintBuilder<'_, F>, what: &str, w: Expression<F>) -> Self {
+        let quotient = cb.query_bytes::<8>();
+        let rem_lo = cb.query_byte();
+        let rem_hi = cb.query_bool(&format!("{what} quad: rem_hi is boolean"));
+        cb.require_equal(
+            &format!("{what}² = 512·quad + rem_lo + 256·rem_hi"),
+            w.clone() * w,
+            c::<F>(512) * expr_from_le_bytes(&exprs(&quotient))
+                + rem_lo.expr()
+                + c(256) * rem_hi.expr(),
+        );
+        Self {
+            quotient,
+            rem_lo,
+            rem_hi,
+        }
+    }
+
+    fn expr(&self) -> Expression<F> {
+        expr_from_le_bytes(&exprs(&self.quotient))
+    }
+
+    fn assign(&self, region: &mut StepRegion<'_, '_, F>, w: u64) -> Result<(), Error> {
+        let square = u128::from(w) * u128::from(w);
+        let quotient = u64::try_from(square / 512).map_err(|_| Error::Synthesis)?;
+        let rem = (square % 512) as u64;
+        assign_le(&self.quotient, region, quotient)?;
+        self.rem_lo.assign(region, F::from(rem & 0xff))?;
+        self.rem_hi.assign(region, F::from(rem >> 8))
+    }
+}
+
+/// The memory size after an access of `len` bytes at a word `offset`, and its gas.
+#[derive(Clone, Debug)]
+pub struct MemoryExpansion<F: PrimeField> {
+    /// `offset.lo`, 4 bytes little-endian.
+    pub offset_bytes: [Cell<F>; 4],
+    /// `ceil((offset + len) / 32)`, 4 bytes little-endian.
+    pub end_words: [Cell<F>; 4],
+    /// `(offset + len + 31) mod 32`.
+    pub rem: Cell<F>,
+    /// `rem + 224` (a byte only if `rem < 32`).
+    pub rem_shifted: Cell<F>,
+    /// `cur < end_words`.
+    pub is_grow: Cell<F>,
+    /// `|end_words - cur|` less 1 when growing, 4 bytes little-endian.
+    pub size_diff: [Cell<F>; 4],
+    /// `max(cur, end_words)`.
+    pub new_size: Cell<F>,
+    /// `floor(cur² / 512)`.
+    pub cur_quad: QuadCost<F>,
+    /// `floor(new_size² / 512)`.
+    pub new_quad: QuadCost<F>,
+    len: u64,
+}
+
+impl<F: PrimeField> MemoryExpansion<F> {
+    /// States the constraints for an access of `len` bytes at `offset`.
+    pub fn configure(
+        cb: &mut ConstraintBuilder<'_, F>,
+        offset: Word<Expression<F>>,
+        len: u64,
+    ) -> Self {
+        let cur = cb.step().memory_word_size;
+        let offset_bytes = cb.query_bytes::<4>();
+        cb.require_zero("offset.hi = 0", offset.hi);
+        cb.require_equal(
+            "offset.lo = Σ_{j<4} offset_byte_j·256^j",
+            offset.lo.clone(),
+            expr_from_le_bytes(&exprs(&offset_bytes)),
+        );
+        let end_words = cb.query_bytes::<4>();
+        let rem = cb.query_byte();
+        let rem_shifted = cb.query_byte();
+        let end = expr_from_le_bytes(&exprs(&end_words));
+        cb.require_equal(
+            &format!("offset.lo + {len} + 31 = 32·end_words + rem"),
+            offset.lo + c(len + 31),
+            c::<F>(32) * end.clone() + rem.expr(),
+        );
+        cb.require_equal(
+            "rem_shifted = rem + 224",
+            rem_shifted.expr(),
+            rem.expr() + c(224),
+        );
+
+        let is_grow = cb.query_bool("is_grow is boolean");
+        let size_diff = cb.query_bytes::<4>();
+        cb.require_equal(
+            "size_diff = is_grow·(end_words - cur - 1) + (1 - is_grow)·(cur - end_words)",
+            expr_from_le_bytes(&exprs(&size_diff)),
+            is_grow.expr() * (end.clone() - cur.clone() - c(1))
+                + (c::<F>(1) - is_grow.expr()) * (cur.clone() - end.clone()),
+        );
+        let new_size = cb.query_cell();
+        cb.require_equal(
+            "new_size = cur + is_grow·(end_words - cur)",
+            new_size.expr(),
+            cur.clone() + is_grow.expr() * (end - cur.clone()),
+        );
+        let cur_quad = QuadCost::configure(cb, "cur", cur);
+        let new_quad = QuadCost::configure(cb, "new_size", new_size.expr());
+        Self {
+            offset_bytes,
+            end_words,
+            rem,
+            rem_shifted,
+            is_grow,
+            size_diff,
+            new_size,
+            cur_quad,
+            new_quad,
+            len,
+        }
+    }
+
+    /// The memory size after the access.
+    pub fn new_size(&self) -> Expression<F> {
+        self.new_size.expr()
+    }
+
+    /// The gas of the growth: `3·(new_size - cur) + quad(new_size) - quad(cur)`.
+    pub fn gas(&self, cur: Expression<F>) -> Expression<F> {
+        c::<F>(3) * (self.new_size.expr() - cur) + self.new_quad.expr() - self.cur_quad.expr()
+    }
+
+    /// Assigns the cells for `offset` and the current size `cur`; returns the new size.
+    /// An error if `offset ≥ 2^32` (an out-of-gas step, not this one).
+    pub fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        offset: u64,
+        cur: u64,
+    ) -> Result<u64, Error> {
+        let offset32 = u32::try_from(offset).map_err(|_| Error::Synthesis)?;
+        assign_le(&self.offset_bytes, region, u64::from(offset32))?;
+        let end = u64::from(offset32) + self.len + 31;
+        let (end_words, rem) = (end / 32, end % 32);
+        assign_le(&self.end_words, region, end_words)?;
+        self.rem.assign(region, F::from(rem))?;
+        self.rem_shifted.assign(region, F::from(rem + 224))?;
+        let is_grow = cur < end_words;
+        self.is_grow.assign(region, F::from(u64::from(is_grow)))?;
+        let diff = if is_grow {
+            end_words - cur - 1
+        } else {
+            cur - end_words
+        };
+        assign_le(&self.size_diff, region, diff)?;
+        let new_size = cur.max(end_words);
+        self.new_size.assign(region, F::from(new_size))?;
+        self.cur_quad.assign(region, cur)?;
+        self.new_quad.assign(region, new_size)?;
+        Ok(new_size)
+    }
+}
+
+/// The program the memory gadgets' tests share (opcode steps in brackets):
+/// `[0] PUSH32 0x0102..20 [1] PUSH1 3 [2] MSTORE` (memory 0 → 2 words),
+/// `[3] PUSH1 0x10 [4] MLOAD [5] POP` (no growth), `[6] PUSH1 0x30 [7] MLOAD [8] POP` (→ 3),
+/// `[9] PUSH2 0xabcd [10] PUSH1 0x61 [11] MSTORE8` (→ 4), `[12] PUSH1 0x11 [13] PUSH1 1
+/// [14] MSTORE8` (no growth), `[15] PUSH1 0x22 [16] PUSH0 [17] MSTORE` (no growth), `[18] STOP`.
+#[cfg(test)]
+pub(crate) fn test_witness() -> equivm_witness::Witness {
+    let mut code = vec![0x7f];
+    code.extend(1..=32u8);
+    code.extend([0x60, 3, 0x52]);
+    code.extend([0x60, 0x10, 0x51, 0x50, 0x60, 0x30, 0x51, 0x50]);
+    code.extend([
+        0x61, 0xab, 0xcd, 0x60, 0x61, 0x53, 0x60, 0x11, 0x60, 1, 0x53,
+    ]);
+    code.extend([0x60, 0x22, 0x5f, 0x52, 0x00]);
+    super::test_util::witness_of(code)
+}
