@@ -63,11 +63,25 @@ pub struct CallInfo {
     pub code_hash: U256,
 }
 
-/// Per-call facts and code lengths of a witness.
+/// What decides whether a transaction's BeginTx and EndTx have gadgets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TxShape {
+    /// A contract creation.
+    pub is_create: bool,
+    /// Access-list addresses plus storage keys.
+    pub access_list_items: usize,
+    /// Blob versioned hashes.
+    pub blob_hashes: usize,
+    /// Transfers a non-zero value.
+    pub has_value: bool,
+}
+
+/// Per-call facts, code lengths and tx shapes of a witness.
 #[derive(Clone, Debug, Default)]
 pub struct WitnessIndex {
     calls: HashMap<u64, CallInfo>,
     code_len: HashMap<U256, usize>,
+    txs: Vec<TxShape>,
 }
 
 impl WitnessIndex {
@@ -96,7 +110,31 @@ impl WitnessIndex {
             .iter()
             .map(|c| (U256::from_be_bytes(c.hash.0), c.bytes.len()))
             .collect();
-        Self { calls, code_len }
+        let txs = witness
+            .txs
+            .iter()
+            .map(|tx| TxShape {
+                is_create: tx.tx.to.is_none(),
+                access_list_items: tx
+                    .tx
+                    .access_list
+                    .iter()
+                    .map(|e| 1 + e.storage_keys.len())
+                    .sum(),
+                blob_hashes: tx.tx.blob_hashes.len(),
+                has_value: !tx.tx.value.is_zero(),
+            })
+            .collect();
+        Self {
+            calls,
+            code_len,
+            txs,
+        }
+    }
+
+    /// The shape of the transaction at `tx_index` (all-default if there is none).
+    pub fn tx_shape(&self, tx_index: usize) -> TxShape {
+        self.txs.get(tx_index).copied().unwrap_or_default()
     }
 
     /// The call a step runs in (all-zero for call id 0 or an unknown call).

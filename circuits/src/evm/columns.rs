@@ -8,7 +8,9 @@
 //! - the **rw lookup group**: one column per rw-table column plus `rw_enable`, one rw access
 //!   per row;
 //! - the **bytecode lanes**: per row a `code_hash` (lo, hi) and `BYTECODE_LANES` lanes of
-//!   `(index, value, is_code, enable)`, one bytecode byte lookup per lane.
+//!   `(index, value, is_code, enable)`, one bytecode byte lookup per lane;
+//! - the **context group**: per row one tx-table or block-table lookup
+//!   ([`ContextColumns`]).
 //!
 //! Row-wise constraints and lookups (under `q_usable` where it matters for completeness; a
 //! lookup switched on where it should not be can only fail, never help a prover):
@@ -19,6 +21,9 @@
 //! "BYTECODE: lane enable is boolean"                e · (1 - e) = 0
 //! "BYTECODE: a lane without lookup is zero"         (1 - e) · (index, value, is_code) = 0
 //! "EVM bytecode lane j"                             e · (code_hash, Byte, index, value, is_code) ∈ bytecode table
+//! "CONTEXT: ..."                                    is_tx, is_block boolean, exclusive; zero row when off
+//! "EVM tx lookup"                                   is_tx · (id, tag, index, value) ∈ tx table
+//! "EVM block lookup"                                is_block · (tag, index, value) ∈ block table
 //! "EVM byte cell in 0..=255"                        q_usable · (Range256, byte) ∈ fixed table, per byte column
 //! "OPCODE: opcode columns are zero on synthetic steps"   (1 - is_opcode_step) · col = 0
 //! "EVM opcode at pc"                                is_opcode_step · (code_hash, Byte, pc, opcode, 1) ∈ bytecode table
@@ -57,6 +62,38 @@ pub struct BytecodeLane {
     pub enable: Column<Advice>,
 }
 
+/// The context lookup group: one tx- or block-table lookup per row.
+#[derive(Clone, Copy, Debug)]
+pub struct ContextColumns {
+    /// Tx id (tx lookups; 0 for block lookups).
+    pub id: Column<Advice>,
+    /// Field tag of the table looked up.
+    pub tag: Column<Advice>,
+    /// Item index (0 for scalar fields).
+    pub index: Column<Advice>,
+    /// The field's value.
+    pub value: Word<Column<Advice>>,
+    /// 1 on a row that looks up the tx table.
+    pub is_tx: Column<Advice>,
+    /// 1 on a row that looks up the block table.
+    pub is_block: Column<Advice>,
+}
+
+impl ContextColumns {
+    /// The columns in order `id, tag, index, value.lo, value.hi, is_tx, is_block`.
+    pub fn to_vec(self) -> Vec<Column<Advice>> {
+        vec![
+            self.id,
+            self.tag,
+            self.index,
+            self.value.lo,
+            self.value.hi,
+            self.is_tx,
+            self.is_block,
+        ]
+    }
+}
+
 /// All columns of the EVM circuit.
 #[derive(Clone, Debug)]
 pub struct EvmColumns {
@@ -76,6 +113,8 @@ pub struct EvmColumns {
     pub bytecode_hash: Word<Column<Advice>>,
     /// Bytecode lanes.
     pub lanes: [BytecodeLane; BYTECODE_LANES],
+    /// Tx- and block-table lookup group.
+    pub context: ContextColumns,
 }
 
 fn cur<F: PrimeField>(c: Column<Advice>) -> Expression<F> {
@@ -103,7 +142,16 @@ impl EvmColumns {
             is_code: meta.advice_column(),
             enable: meta.advice_column(),
         });
+        let context = ContextColumns {
+            id: meta.advice_column(),
+            tag: meta.advice_column(),
+            index: meta.advice_column(),
+            value: Word::new(meta.advice_column(), meta.advice_column()),
+            is_tx: meta.advice_column(),
+            is_block: meta.advice_column(),
+        };
         let cols = Self {
+            context,
             fixed,
             step,
             plain,
@@ -162,6 +210,42 @@ impl EvmColumns {
                     row.to_vec().into_iter().map(|x| e.clone() * x).collect()
                 });
         }
+
+        let ctx = self.context;
+        let (is_tx, is_block) = (cur::<F>(ctx.is_tx), cur::<F>(ctx.is_block));
+        cs.push((
+            "CONTEXT: is_tx is boolean".into(),
+            is_tx.clone() * (one() - is_tx.clone()),
+        ));
+        cs.push((
+            "CONTEXT: is_block is boolean".into(),
+            is_block.clone() * (one() - is_block.clone()),
+        ));
+        cs.push((
+            "CONTEXT: one table per row".into(),
+            is_tx.clone() * is_block.clone(),
+        ));
+        for c in [ctx.id, ctx.tag, ctx.index, ctx.value.lo, ctx.value.hi] {
+            cs.push((
+                "CONTEXT: a row without lookup is zero".into(),
+                (one() - is_tx.clone() - is_block.clone()) * cur(c),
+            ));
+        }
+        cs.push((
+            "CONTEXT: block lookups have id 0".into(),
+            is_block.clone() * cur(ctx.id),
+        ));
+        let tx_row = [ctx.id, ctx.tag, ctx.index, ctx.value.lo, ctx.value.hi];
+        tables.tx.lookup(meta, "EVM tx lookup", |_| {
+            tx_row.iter().map(|c| is_tx.clone() * cur(*c)).collect()
+        });
+        let block_row = [ctx.tag, ctx.index, ctx.value.lo, ctx.value.hi];
+        tables.block.lookup(meta, "EVM block lookup", |_| {
+            block_row
+                .iter()
+                .map(|c| is_block.clone() * cur(*c))
+                .collect()
+        });
 
         for c in &self.bytes {
             tables.fixed.lookup(meta, "EVM byte cell in 0..=255", |_| {
@@ -224,5 +308,6 @@ impl EvmColumns {
             + 1
             + 2
             + 4 * BYTECODE_LANES
+            + 7
     }
 }

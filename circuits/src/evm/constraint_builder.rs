@@ -23,9 +23,9 @@ use super::{
     columns::{BytecodeLane, EvmColumns, BYTECODE_LANES},
     step::{state_index, OpcodeProps, StepState, SELECTOR_K},
 };
-use crate::table::RwTableRow;
+use crate::table::{BlockFieldTag, RwTableRow, TxFieldTag};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
-use equivm_witness::{CallContextField, ExecutionState, RwTag};
+use equivm_witness::{AccountField, CallContextField, ExecutionState, RwTag, TxReceiptField};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{ConstraintSystem, Expression},
@@ -41,6 +41,9 @@ pub enum Transition<T> {
     Delta(T),
     /// Set to the expression.
     To(T),
+    /// Not constrained here: the next step sets it itself (after `EndTx`, `BeginTx` sets
+    /// every field but `rw_counter` and `tx_id` from its own lookups).
+    Free,
 }
 
 /// The transition of every step-state field; a gadget must give all of them.
@@ -83,13 +86,94 @@ pub struct BytecodeSlot<F: PrimeField> {
     pub enable: Expression<F>,
 }
 
+/// The key of an rw access: everything but its counter, direction and values.
+#[derive(Clone, Debug)]
+pub struct RwKey<F: PrimeField> {
+    /// Tag.
+    pub tag: RwTag,
+    /// Call id or tx id.
+    pub id: Expression<F>,
+    /// Account address as one field element.
+    pub address: Expression<F>,
+    /// Field number.
+    pub field_tag: u64,
+    /// Storage slot, stack or memory address, log id.
+    pub key: Word<Expression<F>>,
+    /// Log topic or data-byte index.
+    pub index: Expression<F>,
+}
+
+impl<F: PrimeField> RwKey<F> {
+    /// `tag` and `id`, every other key field zero.
+    pub fn new(tag: RwTag, id: Expression<F>) -> Self {
+        Self {
+            tag,
+            id,
+            address: constant(0),
+            field_tag: 0,
+            key: Word::new(constant(0), constant(0)),
+            index: constant(0),
+        }
+    }
+
+    /// With `address`.
+    pub fn address(self, address: Expression<F>) -> Self {
+        Self { address, ..self }
+    }
+
+    /// With field number `field_tag`.
+    pub fn field(self, field_tag: u64) -> Self {
+        Self { field_tag, ..self }
+    }
+
+    /// With the key word `key`.
+    pub fn key(self, key: Word<Expression<F>>) -> Self {
+        Self { key, ..self }
+    }
+
+    /// With key `lo` (hi zero).
+    pub fn key_lo(self, lo: Expression<F>) -> Self {
+        self.key(Word::new(lo, constant(0)))
+    }
+}
+
+/// What an rw access's `committed_value` must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Committed {
+    /// Zero (every tag but storage).
+    Zero,
+    /// Whatever the rw table holds (storage: the state circuit proves it).
+    Free,
+}
+
+/// One tx- or block-table lookup slot of a step (one per row, in order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextSlot {
+    /// A tx-table lookup of field number `tag`.
+    Tx(u64),
+    /// A block-table lookup of field number `tag`.
+    Block(u64),
+}
+
+/// The tail group of rw accesses made under one condition.
+#[derive(Clone, Debug)]
+struct OptionalRws<F: PrimeField> {
+    first: usize,
+    condition: Expression<F>,
+    open: bool,
+}
+
 /// What a gadget's configuration used (for the layout and for `stats`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StepLayout {
     /// Rows of the step.
     pub height: usize,
-    /// Rw accesses (rows of the rw group used).
+    /// Rw accesses (rows of the rw group used), optional ones included.
     pub rw_accesses: usize,
+    /// Of these, the optional ones at the end (made only under the gadget's condition).
+    pub rw_optional: usize,
+    /// Tx- and block-table lookups (rows of the context group used).
+    pub context_lookups: usize,
     /// Bytecode lane lookups.
     pub bytecode_lookups: usize,
     /// Plain cells allocated.
@@ -112,6 +196,8 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     constraints: Vec<(String, Expression<F>)>,
     conditions: Vec<Expression<F>>,
     rw_accesses: usize,
+    optional_rws: Option<OptionalRws<F>>,
+    context_slots: Vec<ContextSlot>,
     stack_offset: i64,
     bytecode_slots: usize,
     transition: Option<StepStateTransition<F>>,
@@ -147,6 +233,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             constraints: Vec::new(),
             conditions: Vec::new(),
             rw_accesses: 0,
+            optional_rws: None,
+            context_slots: Vec::new(),
             stack_offset: 0,
             bytecode_slots: 0,
             transition: None,
@@ -262,29 +350,42 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         signed(self.stack_offset)
     }
 
-    /// Rw accesses made so far (`Delta` for `rw_counter`).
+    /// Rw accesses made so far (`Delta` for `rw_counter`); optional ones count only when
+    /// their condition is 1.
     pub fn rw_counter_delta(&self) -> Expression<F> {
-        constant(self.rw_accesses as u64)
+        match &self.optional_rws {
+            None => constant(self.rw_accesses as u64),
+            Some(o) => {
+                constant(o.first as u64)
+                    + o.condition.clone() * constant((self.rw_accesses - o.first) as u64)
+            }
+        }
     }
 
     // ---- rw lookups ----
 
-    /// Takes the next rw row of the step; constrains its counter, direction, tag, id,
-    /// address, field, key and index; returns the row's expressions.
+    /// Takes the next rw row of the step; constrains its counter, direction and key
+    /// (`key`), and its committed value (`committed`); returns the row's expressions.
     fn rw_access(
         &mut self,
         what: &str,
         is_write: bool,
-        tag: RwTag,
-        id: Expression<F>,
-        field_tag: u64,
-        key_lo: Expression<F>,
+        key: RwKey<F>,
+        committed: Committed,
     ) -> RwTableRow<Expression<F>> {
-        assert!(
-            self.conditions.is_empty(),
-            "{}: rw accesses are unconditional (the step's rw count is fixed)",
-            self.name
-        );
+        match &self.optional_rws {
+            Some(o) if o.open => assert!(
+                self.conditions.len() == 1,
+                "{}: optional rw accesses take no further condition",
+                self.name
+            ),
+            Some(_) => panic!("{}: rw access after the optional ones", self.name),
+            None => assert!(
+                self.conditions.is_empty(),
+                "{}: rw accesses are unconditional (use optional_rw_accesses)",
+                self.name
+            ),
+        }
         let k = self.rw_accesses;
         self.rw_accesses += 1;
         let row = self.cols.rw.map(|c| c.query_cell::<F>(rotation_of(k)));
@@ -301,23 +402,29 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             row.is_write.clone(),
             constant(u64::from(is_write)),
         );
-        self.require_equal(&n("tag"), row.tag.clone(), constant(tag as u64));
-        self.require_equal(&n("id"), row.id.clone(), id);
-        self.require_equal(&n("address"), row.address.clone(), zero());
-        self.require_equal(&n("field_tag"), row.field_tag.clone(), constant(field_tag));
-        self.require_equal(&n("key.lo"), row.key.lo.clone(), key_lo);
-        self.require_equal(&n("key.hi"), row.key.hi.clone(), zero());
-        self.require_equal(&n("index"), row.index.clone(), zero());
+        self.require_equal(&n("tag"), row.tag.clone(), constant(key.tag as u64));
+        self.require_equal(&n("id"), row.id.clone(), key.id);
+        self.require_equal(&n("address"), row.address.clone(), key.address);
         self.require_equal(
-            &n("committed_value.lo"),
-            row.committed_value.lo.clone(),
-            zero(),
+            &n("field_tag"),
+            row.field_tag.clone(),
+            constant(key.field_tag),
         );
-        self.require_equal(
-            &n("committed_value.hi"),
-            row.committed_value.hi.clone(),
-            zero(),
-        );
+        self.require_equal(&n("key.lo"), row.key.lo.clone(), key.key.lo);
+        self.require_equal(&n("key.hi"), row.key.hi.clone(), key.key.hi);
+        self.require_equal(&n("index"), row.index.clone(), key.index);
+        if committed == Committed::Zero {
+            self.require_equal(
+                &n("committed_value.lo"),
+                row.committed_value.lo.clone(),
+                zero(),
+            );
+            self.require_equal(
+                &n("committed_value.hi"),
+                row.committed_value.hi.clone(),
+                zero(),
+            );
+        }
         if !is_write {
             self.require_equal_word(
                 &n("value_prev = value (read)"),
@@ -328,6 +435,164 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         row
     }
 
+    /// Runs `f`, whose rw accesses are made only when `condition` (boolean, which the
+    /// gadget must prove) is 1: their rows' `rw_enable` is `condition`, their constraints
+    /// are multiplied by it, and [`Self::rw_counter_delta`] counts them only then. They must
+    /// be the step's last rw accesses (the witness omits them at the end when off).
+    pub fn optional_rw_accesses<R>(
+        &mut self,
+        condition: Expression<F>,
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        assert!(
+            self.optional_rws.is_none() && self.conditions.is_empty(),
+            "{}: one unconditioned optional rw group per gadget",
+            self.name
+        );
+        self.optional_rws = Some(OptionalRws {
+            first: self.rw_accesses,
+            condition: condition.clone(),
+            open: true,
+        });
+        let stack_offset = self.stack_offset;
+        self.conditions.push(condition);
+        let r = f(self);
+        self.conditions.pop();
+        assert_eq!(
+            stack_offset, self.stack_offset,
+            "{}: no stack access among optional rw accesses",
+            self.name
+        );
+        if let Some(o) = self.optional_rws.as_mut() {
+            o.open = false;
+        }
+        r
+    }
+
+    /// Reads field `field` of account `address` (one field element); returns the value.
+    pub fn account_read(
+        &mut self,
+        address: Expression<F>,
+        field: AccountField,
+    ) -> Word<Expression<F>> {
+        self.account_access("account read", false, address, field)
+            .value
+    }
+
+    /// Writes field `field` of account `address`; returns the row (`value`, `value_prev`).
+    pub fn account_write(
+        &mut self,
+        address: Expression<F>,
+        field: AccountField,
+    ) -> RwTableRow<Expression<F>> {
+        self.account_access("account write", true, address, field)
+    }
+
+    fn account_access(
+        &mut self,
+        what: &str,
+        is_write: bool,
+        address: Expression<F>,
+        field: AccountField,
+    ) -> RwTableRow<Expression<F>> {
+        let key = RwKey::new(RwTag::Account, constant(0))
+            .address(address)
+            .field(field as u64);
+        self.rw_access(what, is_write, key, Committed::Zero)
+    }
+
+    /// Marks account `address` warm in tx `tx_id` (EIP-2929): writes 1; returns the row
+    /// (`value_prev` is whether it was warm).
+    pub fn access_list_account_write(
+        &mut self,
+        tx_id: Expression<F>,
+        address: Expression<F>,
+    ) -> RwTableRow<Expression<F>> {
+        let key = RwKey::new(RwTag::TxAccessListAccount, tx_id).address(address);
+        let row = self.rw_access("access list write", true, key, Committed::Zero);
+        self.require_equal_word(
+            "access list write: value = 1",
+            row.value.clone(),
+            Word::new(constant(1), constant(0)),
+        );
+        row
+    }
+
+    /// Reads the refund counter of tx `tx_id`; returns the value.
+    pub fn tx_refund_read(&mut self, tx_id: Expression<F>) -> Word<Expression<F>> {
+        let key = RwKey::new(RwTag::TxRefund, tx_id);
+        self.rw_access("refund read", false, key, Committed::Zero)
+            .value
+    }
+
+    /// Reads (`is_write` false) or writes receipt field `field` of tx `tx_id`; returns the
+    /// row.
+    pub fn tx_receipt_access(
+        &mut self,
+        is_write: bool,
+        tx_id: Expression<F>,
+        field: TxReceiptField,
+    ) -> RwTableRow<Expression<F>> {
+        let key = RwKey::new(RwTag::TxReceipt, tx_id).field(field as u64);
+        self.rw_access("receipt access", is_write, key, Committed::Zero)
+    }
+
+    /// Writes context field `field` of call `call_id`; returns the value written.
+    pub fn call_context_write(
+        &mut self,
+        call_id: Expression<F>,
+        field: CallContextField,
+    ) -> Word<Expression<F>> {
+        let key = RwKey::new(RwTag::CallContext, call_id).field(field as u64);
+        self.rw_access("call context write", true, key, Committed::Zero)
+            .value
+    }
+
+    /// A storage-like access (`Storage` with a free `committed_value`, whose meaning the
+    /// state circuit proves; `TransientStorage` with zero) of slot `slot` of `address` in tx
+    /// `tx_id`; returns the row.
+    pub fn storage_access(
+        &mut self,
+        tag: RwTag,
+        is_write: bool,
+        tx_id: Expression<F>,
+        address: Expression<F>,
+        slot: Word<Expression<F>>,
+    ) -> RwTableRow<Expression<F>> {
+        let committed = if tag == RwTag::Storage {
+            Committed::Free
+        } else {
+            Committed::Zero
+        };
+        let key = RwKey::new(tag, tx_id).address(address).key(slot);
+        self.rw_access("storage access", is_write, key, committed)
+    }
+
+    /// An access-list slot flag (EIP-2929) of `slot` of `address` in tx `tx_id`; returns
+    /// the row.
+    pub fn access_list_storage_access(
+        &mut self,
+        is_write: bool,
+        tx_id: Expression<F>,
+        address: Expression<F>,
+        slot: Word<Expression<F>>,
+    ) -> RwTableRow<Expression<F>> {
+        let key = RwKey::new(RwTag::TxAccessListAccountStorage, tx_id)
+            .address(address)
+            .key(slot);
+        self.rw_access("access list slot access", is_write, key, Committed::Zero)
+    }
+
+    /// Reads (`is_write` false) or writes the refund counter of tx `tx_id`; returns the row.
+    pub fn tx_refund_access(
+        &mut self,
+        is_write: bool,
+        tx_id: Expression<F>,
+    ) -> RwTableRow<Expression<F>> {
+        let key = RwKey::new(RwTag::TxRefund, tx_id);
+        self.rw_access("refund access", is_write, key, Committed::Zero)
+    }
+
     /// A stack access at `stack_pointer + offset` of the step's call; returns the value.
     pub fn stack_lookup(&mut self, is_write: bool, offset: Expression<F>) -> Word<Expression<F>> {
         let step = self.step();
@@ -336,14 +601,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         } else {
             "stack read"
         };
-        let row = self.rw_access(
-            what,
-            is_write,
-            RwTag::Stack,
-            step.call_id,
-            0,
-            step.stack_pointer + offset,
-        );
+        let key = RwKey::new(RwTag::Stack, step.call_id).key_lo(step.stack_pointer + offset);
+        let row = self.rw_access(what, is_write, key, Committed::Zero);
         row.value
     }
 
@@ -364,15 +623,9 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     /// Reads the context field `field` of the step's call; returns the value.
     pub fn call_context_lookup(&mut self, field: CallContextField) -> Word<Expression<F>> {
         let id = self.step().call_id;
-        let row = self.rw_access(
-            "call context read",
-            false,
-            RwTag::CallContext,
-            id,
-            field as u64,
-            constant(0),
-        );
-        row.value
+        let key = RwKey::new(RwTag::CallContext, id).field(field as u64);
+        self.rw_access("call context read", false, key, Committed::Zero)
+            .value
     }
 
     /// A memory byte access at `address` of the step's call; returns the value.
@@ -383,8 +636,58 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         } else {
             "memory read"
         };
-        let row = self.rw_access(what, is_write, RwTag::Memory, id, 0, address);
-        row.value
+        let key = RwKey::new(RwTag::Memory, id).key_lo(address);
+        self.rw_access(what, is_write, key, Committed::Zero).value
+    }
+
+    // ---- tx and block lookups ----
+
+    /// Takes the next context-lookup row of the step for `slot`; returns its columns.
+    fn context_row(&mut self, slot: ContextSlot) -> (usize, [Expression<F>; 5]) {
+        assert!(
+            self.conditions.is_empty(),
+            "{}: context lookups are unconditional",
+            self.name
+        );
+        let r = self.context_slots.len();
+        self.context_slots.push(slot);
+        let c = self.cols.context;
+        let rot = rotation_of(r);
+        let q = |col: halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>| {
+            col.query_cell::<F>(rot)
+        };
+        (
+            r,
+            [q(c.id), q(c.tag), q(c.index), q(c.value.lo), q(c.value.hi)],
+        )
+    }
+
+    /// Looks up field `tag` (item `index`) of tx `tx_id` in the tx table; returns its value.
+    pub fn tx_lookup(
+        &mut self,
+        tx_id: Expression<F>,
+        tag: TxFieldTag,
+        index: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let (r, [id, t, i, lo, hi]) = self.context_row(ContextSlot::Tx(tag as u64));
+        let n = |f: &str| format!("tx lookup #{r} ({tag:?}): {f}");
+        self.require_equal(&n("tx_id"), id, tx_id);
+        self.require_equal(&n("tag"), t, constant(tag as u64));
+        self.require_equal(&n("index"), i, index);
+        Word::new(lo, hi)
+    }
+
+    /// Looks up block field `tag` (item `index`) in the block table; returns its value.
+    pub fn block_lookup(
+        &mut self,
+        tag: BlockFieldTag,
+        index: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let (r, [_, t, i, lo, hi]) = self.context_row(ContextSlot::Block(tag as u64));
+        let n = |f: &str| format!("block lookup #{r} ({tag:?}): {f}");
+        self.require_equal(&n("tag"), t, constant(tag as u64));
+        self.require_equal(&n("index"), i, index);
+        Word::new(lo, hi)
     }
 
     // ---- bytecode lookups ----
@@ -432,6 +735,11 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         let slot = self.bytecode_lookup_switched(index, is_code);
         self.require_equal("bytecode lookup: lane.enable", slot.enable, enable);
         slot.value
+    }
+
+    /// The context lookup columns (for assignment).
+    pub fn context_columns(&self) -> super::columns::ContextColumns {
+        self.cols.context
     }
 
     /// The bytecode lane columns (for assignment).
@@ -483,16 +791,41 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             .cells
             .height()
             .max(self.rw_accesses)
+            .max(self.context_slots.len())
             .max(lane_rows)
             .max(1);
         let step = self.step();
         let cols = self.cols;
+        let (required, optional) = match self.optional_rws.take() {
+            None => (self.rw_accesses, None),
+            Some(o) => (o.first, Some(o.condition)),
+        };
         for r in 0..height {
             let rot = rotation_of(r);
+            let enable = match &optional {
+                Some(c) if r >= required && r < self.rw_accesses => c.clone(),
+                _ => constant(u64::from(r < required)),
+            };
             self.require_equal(
                 &format!("row {r}: rw_enable"),
                 cols.rw_enable.query_cell(rot),
-                constant(u64::from(r < self.rw_accesses)),
+                enable,
+            );
+            let slot = self.context_slots.get(r).copied();
+            let (is_tx, is_block) = match slot {
+                Some(ContextSlot::Tx(_)) => (1, 0),
+                Some(ContextSlot::Block(_)) => (0, 1),
+                None => (0, 0),
+            };
+            self.require_equal(
+                &format!("row {r}: context is_tx"),
+                cols.context.is_tx.query_cell(rot),
+                constant(is_tx),
+            );
+            self.require_equal(
+                &format!("row {r}: context is_block"),
+                cols.context.is_block.query_cell(rot),
+                constant(is_block),
             );
             let hash = if r < lane_rows {
                 step.code_hash.clone()
@@ -565,6 +898,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         let layout = StepLayout {
             height,
             rw_accesses: self.rw_accesses,
+            rw_optional: self.rw_accesses - required,
+            context_lookups: self.context_slots.len(),
             bytecode_lookups: self.bytecode_slots,
             plain_cells: self.cells.used(CellType::Plain),
             byte_cells: self.cells.used(CellType::Byte),
@@ -596,6 +931,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                 Transition::Same => ("next.{} = {}", c),
                 Transition::Delta(d) => ("next.{} = {} + delta", c + d),
                 Transition::To(v) => ("next.{} = value", v),
+                Transition::Free => return,
             };
             let label = what.replacen("{}", name, 2);
             cb.require_equal(&label, n, expected);
@@ -620,6 +956,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             Transition::Same => (Transition::Same, Transition::Same),
             Transition::Delta(w) => (Transition::Delta(w.lo), Transition::Delta(w.hi)),
             Transition::To(w) => (Transition::To(w.lo), Transition::To(w.hi)),
+            Transition::Free => (Transition::Free, Transition::Free),
         };
         one(
             self,

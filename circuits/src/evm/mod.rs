@@ -209,7 +209,10 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
             }
         }
         let rws = witness.step_rws(step);
-        if rws.len() != layout.rw_accesses || step.rw_count as usize != layout.rw_accesses {
+        let required = layout.rw_accesses - layout.rw_optional;
+        if !(rws.len() == required || rws.len() == layout.rw_accesses)
+            || step.rw_count as usize != rws.len()
+        {
             return Err(Error::Synthesis);
         }
         let lane_rows = layout.bytecode_lookups.div_ceil(BYTECODE_LANES);
@@ -239,6 +242,9 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                 for c in [lane.index, lane.value, lane.is_code, lane.enable] {
                     set(region, c, row, F::ZERO);
                 }
+            }
+            for c in cols.context.to_vec() {
+                set(region, c, row, F::ZERO);
             }
         }
         Ok(())

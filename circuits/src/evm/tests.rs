@@ -16,12 +16,12 @@ fn program() -> equivm_witness::Witness {
     witness_of(vec![0x60, 2, 0x60, 3, 0x01, 0x80, 0x90, 0x50, 0x5b, 0x00])
 }
 
-/// Every opcode step of the program, as one slice (BeginTx and EndTx excluded).
+/// Every opcode step of the program, then EndTx and EndBlock, as one slice.
 fn opcode_slice() -> EvmCircuit {
     let w = program();
     let first = nth_step(&w, ExecutionState::Push, 0);
     let stop = nth_step(&w, ExecutionState::Stop, 0);
-    slice(&w, first..stop + 1)
+    slice(&w, first..stop + 3)
 }
 
 #[test]
@@ -30,17 +30,25 @@ fn a_whole_opcode_run_passes() {
 }
 
 #[test]
-fn a_full_tx_reports_begin_and_end_tx_unsupported() {
+fn a_full_block_passes() {
     let w = program();
-    let unsupported = EvmCircuit::unsupported_steps(&w);
+    assert!(EvmCircuit::unsupported_steps(&w).is_empty());
+    let all = slice(&w, 0..w.steps.len());
     assert_eq!(
-        unsupported,
-        vec![
-            (ExecutionState::BeginTx, None),
-            (ExecutionState::EndTx, None)
-        ]
+        all.witness.steps[0].execution_state,
+        ExecutionState::BeginTx
     );
-    // And the circuit refuses to assign them rather than leaving them unconstrained.
+    assert_eq!(verify(&all, vec![]), Ok(()));
+}
+
+#[test]
+fn a_block_with_an_unsupported_step_is_refused() {
+    // KECCAK256 has no gadget yet: it is reported, and the circuit will not assign it.
+    let w = witness_of(vec![0x5f, 0x5f, 0x20, 0x00]);
+    assert_eq!(
+        EvmCircuit::unsupported_steps(&w),
+        vec![(ExecutionState::Keccak, Some(0x20))]
+    );
     let circuit = EvmCircuit::new(w, 1 << 10);
     assert!(MockProver::run(K, &circuit, circuit.instance()).is_err());
 }
@@ -49,11 +57,11 @@ fn a_full_tx_reports_begin_and_end_tx_unsupported() {
 fn an_unsupported_state_cannot_be_selected() {
     let o = Override::ExecutionState {
         step: 0,
-        state: ExecutionState::BeginTx,
+        state: ExecutionState::Keccak,
     };
     assert_rejected(
         verify(&opcode_slice(), vec![o]),
-        "STEP: state BeginTx has no gadget",
+        "STEP: state Keccak has no gadget",
     );
 }
 

@@ -11,7 +11,7 @@ use super::frame::{self, FrameArgs};
 use super::Builder;
 use crate::error::WitnessError;
 use crate::execution_state::ExecutionState;
-use crate::rw::{AccountField, Rw, TxReceiptField};
+use crate::rw::{AccountField, CallContextField, Rw, TxReceiptField};
 use crate::state::b256_to_u256;
 use equivm_trace::revm::primitives::{Address, KECCAK_EMPTY, U256};
 use equivm_trace::{TxStatus, TxTrace};
@@ -116,11 +116,19 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
     Ok(())
 }
 
-/// Emits the `EndTx` step.
+/// Emits the `EndTx` step: the root call's `IsSuccess` and the refund counter are read,
+/// the sender gets the unused gas and the capped refund back, the coinbase the priority
+/// fee, the receipt is written (the cumulative gas used continues the previous tx's
+/// receipt, read first; tx 0's is the initial 0), and accounts self-destructed in the tx
+/// that created them are deleted last. The step's `gas_left` is the gas left when the root
+/// call ended, before the refund.
 pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> {
     let root_call_id = b.tx.frames.first().map_or(0, |f| f.call_id);
     let gas_used = tx.result.gas_used;
-    let gas_left = tx.tx.gas_limit.saturating_sub(gas_used);
+    let gas_left = tx
+        .tx
+        .gas_limit
+        .saturating_sub(gas_used.saturating_add(tx.result.gas_refunded));
     let idx = b.open_step(
         ExecutionState::EndTx,
         root_call_id,
@@ -134,6 +142,7 @@ pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> 
         0,
     );
     let tx_id = b.tx.id;
+    b.read(Rw::call_context(root_call_id, CallContextField::IsSuccess));
     let refund = b.read(Rw::refund(tx_id));
     let cap = (gas_used + tx.result.gas_refunded) / 5;
     let expected = refund.min(U256::from(cap));
@@ -151,7 +160,7 @@ pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> 
     let balance = b.state.account(sender, AccountField::Balance);
     b.write(
         Rw::account(sender, AccountField::Balance),
-        balance + U256::from(gas_left) * price,
+        balance + U256::from(tx.tx.gas_limit - gas_used) * price,
         None,
     );
     let base_fee = U256::from(b.trace.block.base_fee);
@@ -165,6 +174,21 @@ pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> 
         cb_balance + U256::from(gas_used) * tip,
         None,
     );
+
+    b.read(Rw::receipt(tx_id - 1, TxReceiptField::CumulativeGasUsed));
+    b.cumulative_gas += gas_used;
+    let status = u8::from(tx.result.status == TxStatus::Success);
+    let fields = [
+        (TxReceiptField::PostStateOrStatus, U256::from(status)),
+        (
+            TxReceiptField::CumulativeGasUsed,
+            U256::from(b.cumulative_gas),
+        ),
+        (TxReceiptField::LogLength, U256::from(b.tx.log_id)),
+    ];
+    for (field, value) in fields {
+        b.write(Rw::receipt(tx_id, field), value, None);
+    }
 
     let mut destroyed = std::mem::take(&mut b.tx.destructed);
     destroyed.sort();
@@ -182,20 +206,6 @@ pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> 
                 b.write(Rw::storage(tx_id, a, slot), U256::ZERO, None);
             }
         }
-    }
-
-    b.cumulative_gas += gas_used;
-    let status = u8::from(tx.result.status == TxStatus::Success);
-    let fields = [
-        (TxReceiptField::PostStateOrStatus, U256::from(status)),
-        (
-            TxReceiptField::CumulativeGasUsed,
-            U256::from(b.cumulative_gas),
-        ),
-        (TxReceiptField::LogLength, U256::from(b.tx.log_id)),
-    ];
-    for (field, value) in fields {
-        b.write(Rw::receipt(tx_id, field), value, None);
     }
     b.close_step(idx);
     Ok(())

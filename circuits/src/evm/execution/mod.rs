@@ -6,10 +6,12 @@
 //! [`SameContext`] is the transition shared by opcodes that stay in their call.
 
 mod add_sub;
+mod begin_tx;
 mod byte;
 mod cmp;
 mod dup;
 mod end_block;
+mod end_tx;
 mod gas;
 mod is_zero;
 mod jump;
@@ -28,13 +30,16 @@ mod push;
 mod signed_cmp;
 mod stop;
 mod swap;
+mod tx_arith;
 mod word_is_zero;
 
 pub use add_sub::AddSubGadget;
+pub use begin_tx::BeginTxGadget;
 pub use byte::ByteGadget;
 pub use cmp::CmpGadget;
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
+pub use end_tx::EndTxGadget;
 pub use gas::GasGadget;
 pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
@@ -53,6 +58,7 @@ pub use push::PushGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
+pub use tx_arith::{AddNoOverflow, ByteNumber};
 pub use word_is_zero::WordIsZero;
 
 use super::{
@@ -145,6 +151,8 @@ macro_rules! gadgets {
 }
 
 gadgets! {
+    begin_tx: BeginTxGadget,
+    end_tx: EndTxGadget,
     end_block: EndBlockGadget,
     padding: PaddingGadget,
     stop: StopGadget,

@@ -3,14 +3,11 @@
 //! ```text
 //! "STOP: is_root = 1"                       non-root STOPs return to a caller (not here yet)
 //! "STOP: call's IsSuccess = 1"              one call-context read (rw access 0)
-//! "STOP: next state is EndTx or Padding"
+//! "STOP: next state is EndTx"
 //! transition: rw_counter + 1; call, code, flags, gas, logs, refund unchanged;
 //!             pc → 0, stack pointer → 1024, memory → 0, reversible writes → 0 (EndTx's frame)
 //! ```
-//! Padding is allowed after STOP so that a slice can end on it; once EndTx has a gadget,
-//! a block must reach EndTx (doubt noted in the report: Padding here lets a prover skip
-//! EndTx/EndBlock in a whole block until then). `gas_left` is unchanged (STOP costs 0):
-//! EndTx is expected to apply the refund itself.
+//! `gas_left` is unchanged (STOP costs 0): EndTx applies the refund itself.
 
 use super::{padding::all_same, ExecutionGadget};
 use crate::evm::{
@@ -38,7 +35,7 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget<F> {
         cb.require_equal("is_root = 1", cb.step().is_root, c(1));
         let is_success = cb.call_context_lookup(CallContextField::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 1", is_success, Word::new(c(1), c(0)));
-        cb.require_next_state(&[ExecutionState::EndTx, ExecutionState::Padding]);
+        cb.require_next_state(&[ExecutionState::EndTx]);
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             program_counter: Transition::To(c(0)),
@@ -77,7 +74,7 @@ mod tests {
     fn circuit() -> EvmCircuit {
         let w = witness_of(vec![0x60, 0x01, 0x50, 0x00]);
         let stop = nth_step(&w, ExecutionState::Stop, 0);
-        slice(&w, stop..stop + 1)
+        slice(&w, stop..stop + 3)
     }
 
     #[test]

@@ -1,0 +1,311 @@
+//! BeginTx: the synthetic step that starts a transaction's root call.
+//!
+//! For a message call without access list or blobs (other transactions are `unsupported`
+//! until their issue), with tx-table lookups of the step's tx (`tx_id`) and the coinbase
+//! from the block table:
+//!
+//! ```text
+//! gas_left = tx.GasLimit;  tx.IsCreate = tx.AccessListAddressesLen = tx.AccessListStorageKeysLen = tx.BlobHashesLen = 0
+//! rw 0     sender nonce read      = tx.Nonce
+//! rw 1     sender nonce write     value = tx.Nonce + 1
+//! rw 2     sender balance write   value + GasLimit·EffectiveGasPrice = value_prev   (can pay)
+//! rw 3..15 warm marks (EIP-2929, EIP-3651): sender, callee, coinbase, precompiles 0x01..=0x0a
+//! rw 16    callee code hash read  = next step's code_hash
+//! rw 17..32 root call context writes: TxId = tx_id, CallerId = 0, Depth = 0,
+//!          CallerAddress = sender, CalleeAddress = callee, CallDataOffset = 0,
+//!          CallDataLength = tx.CallDataLength, ReturnDataOffset = ReturnDataLength = 0,
+//!          Value = tx.Value, IsSuccess boolean, IsPersistent = IsSuccess, IsStatic = 0,
+//!          IsRoot = 1, IsCreate = 0, CodeHash = the callee's code hash
+//! if tx.Value ≠ 0 (optional rws 33..35, in the root call's reversion scope):
+//!          sender balance read, sender balance write (value + Value = value_prev),
+//!          callee balance write (value_prev + Value = value)
+//! intrinsic gas: 21000 + tx.CallDataGasCost ≤ GasLimit (8-byte check)
+//! transition: rw_counter + 33 (+3), call_id same, is_root → 1, is_create → 0, code_hash →
+//!   callee's, pc → 0, stack pointer → 1024, gas → GasLimit − intrinsic, memory → 0,
+//!   reversible writes → 2·[Value ≠ 0], log id → 0, tx id same, refund → 0
+//! ```
+//! `IsSuccess` is free here: the step that ends the root call reads it back and proves it.
+//! Not proved here (their own circuits): that the tx is signed by the sender and valid
+//! (EIP-3607, nonce < 2^64 − 1, fee caps), that the call id is fresh (the state circuit
+//! allows one write of each call-context field), and that a tx follows every EndTx.
+
+use super::{
+    padding::all_same,
+    tx_arith::{address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber},
+    ExecutionGadget, WordIsZero,
+};
+use crate::evm::{
+    assign::{word_of, StepRegion, WitnessIndex},
+    columns::ContextColumns,
+    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
+};
+use crate::table::{BlockFieldTag, TxFieldTag};
+use equivm_gadgets::Word;
+use equivm_trace::revm::primitives::U256;
+use equivm_witness::{AccountField, CallContextField, ExecStep, ExecutionState, Witness};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{Error, Expression},
+};
+
+/// Intrinsic gas of every transaction.
+pub const TX_BASE_GAS: u64 = 21_000;
+/// Rw accesses of a BeginTx without value transfer.
+pub const BEGIN_TX_RWS: u64 = 33;
+
+/// The tx-table fields BeginTx looks up, in slot order.
+const TX_FIELDS: [TxFieldTag; 12] = [
+    TxFieldTag::Nonce,
+    TxFieldTag::GasLimit,
+    TxFieldTag::EffectiveGasPrice,
+    TxFieldTag::CallerAddress,
+    TxFieldTag::CalleeAddress,
+    TxFieldTag::IsCreate,
+    TxFieldTag::Value,
+    TxFieldTag::CallDataLength,
+    TxFieldTag::CallDataGasCost,
+    TxFieldTag::AccessListAddressesLen,
+    TxFieldTag::AccessListStorageKeysLen,
+    TxFieldTag::BlobHashesLen,
+];
+
+/// The BeginTx step.
+#[derive(Clone, Debug)]
+pub struct BeginTxGadget<F: PrimeField> {
+    context: ContextColumns,
+    /// `GasLimit · EffectiveGasPrice`, 24 bytes.
+    pub fee: ByteNumber<F, 24>,
+    pay_fee: AddNoOverflow<F>,
+    /// `GasLimit − intrinsic gas`, 8 bytes.
+    pub gas_after: ByteNumber<F, 8>,
+    value_is_zero: WordIsZero<F>,
+    debit: AddNoOverflow<F>,
+    credit: AddNoOverflow<F>,
+}
+
+fn c<F: PrimeField>(v: u64) -> Expression<F> {
+    Expression::Constant(F::from(v))
+}
+
+fn small<F: PrimeField>(v: Expression<F>) -> Word<Expression<F>> {
+    Word::new(v, c(0))
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
+    const NAME: &'static str = "BEGIN_TX";
+    const STATE: ExecutionState = ExecutionState::BeginTx;
+
+    fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
+        let step = cb.step();
+        let (tx_id, call_id) = (step.tx_id.clone(), step.call_id.clone());
+        let field = |cb: &mut ConstraintBuilder<'_, F>, tag| cb.tx_lookup(tx_id.clone(), tag, c(0));
+        let [nonce, gas_limit, price, caller, callee, is_create, value, data_len, data_gas, al_addresses, al_keys, blobs] =
+            TX_FIELDS.map(|tag| field(cb, tag));
+        let coinbase = cb.block_lookup(BlockFieldTag::Coinbase, c(0));
+        for (what, w) in [
+            ("tx is a message call (IsCreate = 0)", is_create),
+            ("tx has no access list addresses", al_addresses),
+            ("tx has no access list keys", al_keys),
+            ("tx has no blobs", blobs),
+        ] {
+            cb.require_equal_word(what, w, small(c(0)));
+        }
+        for (what, w) in [
+            ("GasLimit.hi = 0", &gas_limit),
+            ("EffectiveGasPrice.hi = 0", &price),
+            ("CallDataGasCost.hi = 0", &data_gas),
+        ] {
+            cb.require_zero(what, w.hi.clone());
+        }
+        cb.require_equal(
+            "gas_left = tx.GasLimit",
+            step.gas_left,
+            gas_limit.lo.clone(),
+        );
+        let (sender, receiver) = (address_expr(&caller), address_expr(&callee));
+
+        let nonce_read = cb.account_read(sender.clone(), AccountField::Nonce);
+        cb.require_equal_word("sender nonce = tx.Nonce", nonce_read, nonce.clone());
+        let nonce_write = cb.account_write(sender.clone(), AccountField::Nonce);
+        cb.require_equal_word(
+            "sender nonce write: value = tx.Nonce + 1",
+            nonce_write.value,
+            Word::new(nonce.lo.clone() + c(1), nonce.hi.clone()),
+        );
+        let fee_write = cb.account_write(sender.clone(), AccountField::Balance);
+        let fee = ByteNumber::configure(
+            cb,
+            "fee = GasLimit · EffectiveGasPrice",
+            gas_limit.lo.clone() * price.lo.clone(),
+        );
+        let pay_fee = AddNoOverflow::configure(
+            cb,
+            "sender pays the fee: balance + fee = balance_prev",
+            fee_write.value.clone(),
+            fee.word(),
+            fee_write.value_prev.clone(),
+        );
+        pay_fee.require_boolean_carry(cb, "fee");
+
+        let mut warm = vec![sender.clone(), receiver.clone(), address_expr(&coinbase)];
+        warm.extend((1..=10).map(c));
+        for address in warm {
+            cb.access_list_account_write(tx_id.clone(), address);
+        }
+        let code_hash = cb.account_read(receiver.clone(), AccountField::CodeHash);
+
+        use CallContextField as C;
+        let written_tx_id = cb.call_context_write(call_id.clone(), C::TxId);
+        cb.require_equal_word(
+            "call context TxId = tx_id",
+            written_tx_id,
+            small(tx_id.clone()),
+        );
+        let expected: [(C, Option<Word<Expression<F>>>); 15] = [
+            (C::CallerId, Some(small(c(0)))),
+            (C::Depth, Some(small(c(0)))),
+            (C::CallerAddress, Some(caller)),
+            (C::CalleeAddress, Some(callee)),
+            (C::CallDataOffset, Some(small(c(0)))),
+            (C::CallDataLength, Some(data_len)),
+            (C::ReturnDataOffset, Some(small(c(0)))),
+            (C::ReturnDataLength, Some(small(c(0)))),
+            (C::Value, Some(value.clone())),
+            (C::IsSuccess, None),
+            (C::IsPersistent, None),
+            (C::IsStatic, Some(small(c(0)))),
+            (C::IsRoot, Some(small(c(1)))),
+            (C::IsCreate, Some(small(c(0)))),
+            (C::CodeHash, Some(code_hash.clone())),
+        ];
+        let mut success = None;
+        for (f, want) in expected {
+            let written = cb.call_context_write(call_id.clone(), f);
+            match want {
+                Some(w) => cb.require_equal_word(&format!("call context {f:?}"), written, w),
+                None if f == C::IsSuccess => {
+                    cb.require_zero("call context IsSuccess.hi = 0", written.hi.clone());
+                    cb.require_boolean("call context IsSuccess is boolean", written.lo.clone());
+                    success = Some(written);
+                }
+                None => {
+                    let s = success.clone().unwrap_or_else(|| small(c(0)));
+                    cb.require_equal_word("call context IsPersistent = IsSuccess", written, s);
+                }
+            }
+        }
+
+        let intrinsic = c::<F>(TX_BASE_GAS) + data_gas.lo;
+        let gas_after = ByteNumber::configure(
+            cb,
+            "gas after intrinsic: GasLimit - 21000 - CallDataGasCost",
+            gas_limit.lo - intrinsic,
+        );
+        let value_is_zero = WordIsZero::configure(cb, "tx.Value", value.clone());
+        let transfers = c::<F>(1) - value_is_zero.expr();
+        let (debit, credit) = cb.optional_rw_accesses(transfers.clone(), |cb| {
+            let read = cb.account_read(sender.clone(), AccountField::Balance);
+            let from = cb.account_write(sender.clone(), AccountField::Balance);
+            let to = cb.account_write(receiver.clone(), AccountField::Balance);
+            cb.require_equal_word(
+                "transfer: sender balance read = value_prev",
+                read,
+                from.value_prev.clone(),
+            );
+            let debit = AddNoOverflow::configure(
+                cb,
+                "transfer: sender balance + value = balance_prev",
+                from.value,
+                value.clone(),
+                from.value_prev,
+            );
+            let credit = AddNoOverflow::configure(
+                cb,
+                "transfer: callee balance_prev + value = balance",
+                to.value_prev,
+                value.clone(),
+                to.value,
+            );
+            (debit, credit)
+        });
+        debit.require_boolean_carry(cb, "debit");
+        credit.require_boolean_carry(cb, "credit");
+
+        cb.require_step_state_transition(StepStateTransition {
+            rw_counter: Transition::Delta(cb.rw_counter_delta()),
+            is_root: Transition::To(c(1)),
+            is_create: Transition::To(c(0)),
+            code_hash: Transition::To(code_hash),
+            program_counter: Transition::To(c(0)),
+            stack_pointer: Transition::To(c(1024)),
+            gas_left: Transition::To(gas_after_expr(&gas_after)),
+            memory_word_size: Transition::To(c(0)),
+            reversible_write_counter: Transition::To(transfers * c(2)),
+            log_id: Transition::To(c(0)),
+            refund: Transition::To(c(0)),
+            ..all_same()
+        });
+        Self {
+            context: cb.context_columns(),
+            fee,
+            pay_fee,
+            gas_after,
+            value_is_zero,
+            debit,
+            credit,
+        }
+    }
+
+    fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        witness: &Witness,
+        step: &ExecStep,
+    ) -> Result<(), Error> {
+        let tx = witness.txs.get(step.tx_index).ok_or(Error::Synthesis)?;
+        let slots = TX_FIELDS
+            .iter()
+            .map(|t| tx_slot(*t))
+            .chain([block_slot(BlockFieldTag::Coinbase)]);
+        for (row, slot) in slots.enumerate() {
+            assign_context(region, &self.context, row, slot, 0, witness, step)?;
+        }
+        let info = &tx.tx;
+        let fee = U256::from(info.gas_limit) * U256::from(info.effective_gas_price);
+        self.fee.assign(region, fee)?;
+        let rws = witness.step_rws(step);
+        let balance_after_fee = rws.get(2).ok_or(Error::Synthesis)?.value;
+        self.pay_fee.assign(region, balance_after_fee, fee)?;
+        let data_gas: u64 = info.data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum();
+        let after = info
+            .gas_limit
+            .checked_sub(TX_BASE_GAS + data_gas)
+            .ok_or(Error::Synthesis)?;
+        self.gas_after.assign(region, U256::from(after))?;
+        let transfers = !self.value_is_zero.assign(region, word_of(info.value))?;
+        if transfers {
+            let from = rws.get(34).ok_or(Error::Synthesis)?;
+            let to = rws.get(35).ok_or(Error::Synthesis)?;
+            self.debit.assign(region, from.value, info.value)?;
+            self.credit.assign(region, to.value_prev, info.value)?;
+        } else {
+            self.debit.carry.assign(region, F::ZERO)?;
+            self.credit.carry.assign(region, F::ZERO)?;
+        }
+        Ok(())
+    }
+
+    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+        let shape = index.tx_shape(step.tx_index);
+        let plain = !shape.is_create && shape.access_list_items == 0 && shape.blob_hashes == 0;
+        let expected = BEGIN_TX_RWS + if shape.has_value { 3 } else { 0 };
+        !plain || step.rw_count != expected
+    }
+}
+
+fn gas_after_expr<F: PrimeField>(g: &ByteNumber<F, 8>) -> Expression<F> {
+    g.word().lo
+}
+
+#[cfg(test)]
+mod tests;

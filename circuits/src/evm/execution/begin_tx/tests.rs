@@ -1,0 +1,149 @@
+use super::super::test_util::*;
+use crate::evm::{assign::Override, EvmCircuit};
+use equivm_trace::program::Program;
+use equivm_witness::{ExecutionState, Witness};
+use halo2curves::bn256::Fr;
+
+fn witness(program: Program) -> Witness {
+    equivm_witness::build_witness(&program.trace().trace).expect("witness builds")
+}
+
+/// The BeginTx step alone; the next step's state is the padding's.
+fn begin(w: &Witness) -> EvmCircuit {
+    let i = nth_step(w, ExecutionState::BeginTx, 0);
+    slice(w, i..i + 1)
+}
+
+fn plain() -> EvmCircuit {
+    // PUSH1 1, PUSH0, MSTORE8 — with calldata so that its gas cost is non-zero.
+    begin(&witness(
+        Program::new(vec![0x60, 0x01, 0x5f, 0x53, 0x00]).calldata(vec![0, 1, 2]),
+    ))
+}
+
+fn with_value() -> EvmCircuit {
+    begin(&witness(Program::new(vec![0x00]).value(7)))
+}
+
+fn rw(access: usize, field: &'static str, value: u64) -> Override<Fr> {
+    Override::Rw {
+        step: 0,
+        access,
+        field,
+        value: Fr::from(value),
+    }
+}
+
+#[test]
+fn begin_tx_passes() {
+    assert_eq!(verify(&plain(), vec![]), Ok(()));
+}
+
+#[test]
+fn begin_tx_with_value_transfer_passes() {
+    let c = with_value();
+    assert_eq!(c.witness.steps[0].rw_count, 36);
+    assert_eq!(verify(&c, vec![]), Ok(()));
+}
+
+#[test]
+fn nonce_must_increase_by_one() {
+    let c = plain();
+    let nonce = c.witness.rws[0].value.to::<u64>();
+    assert_rejected(
+        verify(&c, vec![rw(1, "value_lo", nonce + 2)]),
+        "sender nonce write: value = tx.Nonce + 1 (lo)",
+    );
+}
+
+#[test]
+fn sender_must_pay_the_fee() {
+    let c = plain();
+    let paid = c.witness.rws[2].value.to::<u128>();
+    assert_rejected(
+        verify(&c, vec![rw(2, "value_lo", 0)]),
+        "sender pays the fee",
+    );
+    assert!(paid > 0);
+}
+
+#[test]
+fn intrinsic_gas_is_charged() {
+    let c = plain();
+    let next_gas = c.witness.steps[1].gas_left;
+    let o = Override::StepState {
+        step: 1,
+        field: "gas_left",
+        value: Fr::from(next_gas + 48),
+    };
+    assert_rejected(verify(&c, vec![o]), "BEGIN_TX: next.gas_left = value");
+}
+
+#[test]
+fn warm_marks_write_one() {
+    assert_rejected(
+        verify(&plain(), vec![rw(5, "value_lo", 0)]),
+        "access list write: value = 1 (lo)",
+    );
+}
+
+#[test]
+fn is_success_is_boolean() {
+    // Call-context writes start at rw 17 (TxId); IsSuccess is the 11th.
+    assert_rejected(
+        verify(&plain(), vec![rw(27, "value_lo", 2)]),
+        "call context IsSuccess is boolean",
+    );
+}
+
+#[test]
+fn tx_fields_come_from_the_tx_table() {
+    let c = plain();
+    let cfg = config();
+    // Context row 1 is the gas limit.
+    let o = Override::Cell {
+        step: 0,
+        column: cfg.columns.context.value.lo,
+        rotation: 1,
+        value: Fr::from(999_999),
+    };
+    assert_rejected(verify(&c, vec![o]), "EVM tx lookup");
+}
+
+#[test]
+fn value_is_credited_to_the_callee() {
+    let c = with_value();
+    let credited = c.witness.rws[35].value.to::<u64>();
+    assert_rejected(
+        verify(&c, vec![rw(35, "value_lo", credited + 1)]),
+        "transfer: callee balance_prev + value = balance (lo)",
+    );
+}
+
+#[test]
+fn transfer_cannot_be_skipped() {
+    // Claim a zero value transfer: the optional rws are still there, so the
+    // rw_counter and reversible-write counts of the next step disagree.
+    let c = with_value();
+    let o = Override::StepState {
+        step: 1,
+        field: "reversible_write_counter",
+        value: Fr::zero(),
+    };
+    assert_rejected(
+        verify(&c, vec![o]),
+        "BEGIN_TX: next.reversible_write_counter = value",
+    );
+}
+
+#[test]
+fn creation_and_access_lists_are_unsupported() {
+    let w = witness(Program::new(vec![0x00]).create());
+    let unsupported = EvmCircuit::unsupported_steps(&w);
+    assert!(
+        unsupported
+            .iter()
+            .any(|(s, _)| *s == ExecutionState::BeginTx),
+        "{unsupported:?}"
+    );
+}

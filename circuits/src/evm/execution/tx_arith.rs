@@ -1,0 +1,175 @@
+//! Arithmetic and context-lookup helpers shared by `BeginTx` and `EndTx`: a number held in
+//! range-checked bytes, a word addition without overflow, and the assignment of the tx and
+//! block lookups a step makes.
+//!
+//! ```text
+//! ByteNumber<N>:     value = Σ_{i<N} byte_i·256^i      (bytes range-checked; value < 256^N)
+//! AddNoOverflow:     lhs.lo + rhs.lo = sum.lo + carry·2^128
+//!                    lhs.hi + rhs.hi + carry = sum.hi   (carry boolean; no carry out)
+//! ```
+//! `AddNoOverflow` is sound when every limb of `lhs`, `rhs` and `sum` is below `2^128`: rw
+//! values (the state circuit's range check) and words of [`ByteNumber`]s are.
+
+use crate::evm::{
+    assign::StepRegion,
+    cell::Cell,
+    columns::ContextColumns,
+    constraint_builder::{ConstraintBuilder, ContextSlot},
+};
+use crate::table::{BlockFieldTag, BlockTableRow, TxFieldTag, TxTableRow};
+use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use equivm_trace::revm::primitives::U256;
+use equivm_witness::{ExecStep, Witness};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{Error, Expression},
+};
+
+/// A number below `256^N` held in `N` byte cells, little-endian.
+#[derive(Clone, Debug)]
+pub struct ByteNumber<F: PrimeField, const N: usize> {
+    /// The bytes.
+    pub bytes: [Cell<F>; N],
+}
+
+impl<F: PrimeField, const N: usize> ByteNumber<F, N> {
+    /// Allocates the bytes and requires `value` to equal them (`"{what} fits N bytes"`).
+    pub fn configure(cb: &mut ConstraintBuilder<'_, F>, what: &str, value: Expression<F>) -> Self {
+        let bytes = cb.query_bytes::<N>();
+        let exprs: Vec<_> = bytes.iter().map(Cell::expr).collect();
+        cb.require_equal(
+            &format!("{what} = Σ byte_i·256^i ({N} bytes)"),
+            value,
+            expr_from_le_bytes(&exprs),
+        );
+        Self { bytes }
+    }
+
+    /// The number as a word: bytes 0..16 in `lo`, the rest in `hi`.
+    pub fn word(&self) -> Word<Expression<F>> {
+        let exprs: Vec<_> = self.bytes.iter().map(Cell::expr).collect();
+        let split = N.min(16);
+        let hi = if N > 16 {
+            expr_from_le_bytes(&exprs[16..])
+        } else {
+            Expression::Constant(F::ZERO)
+        };
+        Word::new(expr_from_le_bytes(&exprs[..split]), hi)
+    }
+
+    /// Assigns `value` (an error if it does not fit).
+    pub fn assign(&self, region: &mut StepRegion<'_, '_, F>, value: U256) -> Result<(), Error> {
+        if value.bit_len() > 8 * N {
+            return Err(Error::Synthesis);
+        }
+        let le = value.to_le_bytes::<32>();
+        for (cell, byte) in self.bytes.iter().zip(le) {
+            cell.assign(region, F::from(u64::from(byte)))?;
+        }
+        Ok(())
+    }
+}
+
+/// `lhs + rhs = sum` on words, with no overflow past `2^256`.
+#[derive(Clone, Debug)]
+pub struct AddNoOverflow<F: PrimeField> {
+    /// The carry out of the low limbs.
+    pub carry: Cell<F>,
+}
+
+impl<F: PrimeField> AddNoOverflow<F> {
+    /// Allocates the carry (boolean, stated unconditionally) and requires the sum under the
+    /// builder's current conditions.
+    pub fn configure(
+        cb: &mut ConstraintBuilder<'_, F>,
+        what: &str,
+        lhs: Word<Expression<F>>,
+        rhs: Word<Expression<F>>,
+        sum: Word<Expression<F>>,
+    ) -> Self {
+        let carry = cb.query_cell();
+        let two128 = Expression::Constant(equivm_gadgets::util::pow2::<F>(128));
+        cb.require_equal(
+            &format!("{what} (lo)"),
+            lhs.lo + rhs.lo,
+            sum.lo + carry.expr() * two128,
+        );
+        cb.require_equal(
+            &format!("{what} (hi)"),
+            lhs.hi + rhs.hi + carry.expr(),
+            sum.hi,
+        );
+        Self { carry }
+    }
+
+    /// States that the carry is boolean; call outside any condition.
+    pub fn require_boolean_carry(&self, cb: &mut ConstraintBuilder<'_, F>, what: &str) {
+        cb.require_boolean(&format!("{what}: carry is boolean"), self.carry.expr());
+    }
+
+    /// Assigns the carry of `lhs + rhs` (low limbs).
+    pub fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        lhs: U256,
+        rhs: U256,
+    ) -> Result<(), Error> {
+        let mask = (U256::from(1) << 128) - U256::from(1);
+        let carry: U256 = ((lhs & mask) + (rhs & mask)) >> 128usize;
+        self.carry.assign(region, F::from(carry.to::<u64>()))
+    }
+}
+
+/// Assigns context row `row` of the step for `slot` (tx lookups are of the step's tx, item
+/// `index`); returns the value looked up.
+pub fn assign_context<F: PrimeField>(
+    region: &mut StepRegion<'_, '_, F>,
+    cols: &ContextColumns,
+    row: usize,
+    slot: ContextSlot,
+    index: u64,
+    witness: &Witness,
+    step: &ExecStep,
+) -> Result<Word<F>, Error> {
+    let (id, tag, value, is_tx) = match slot {
+        ContextSlot::Tx(tag) => {
+            let tx = witness.txs.get(step.tx_index).ok_or(Error::Synthesis)?;
+            let row = TxTableRow::<F>::rows_of(tx)
+                .into_iter()
+                .find(|r| r.tag == F::from(tag) && r.index == F::from(index))
+                .ok_or(Error::Synthesis)?;
+            (row.tx_id, tag, row.value, true)
+        }
+        ContextSlot::Block(tag) => {
+            let row = BlockTableRow::<F>::rows_of(&witness.block)
+                .map_err(|_| Error::Synthesis)?
+                .into_iter()
+                .find(|r| r.tag == F::from(tag) && r.index == F::from(index))
+                .ok_or(Error::Synthesis)?;
+            (F::ZERO, tag, row.value, false)
+        }
+    };
+    region.assign_advice(cols.id, row, id)?;
+    region.assign_advice(cols.tag, row, F::from(tag))?;
+    region.assign_advice(cols.index, row, F::from(index))?;
+    region.assign_advice(cols.value.lo, row, value.lo)?;
+    region.assign_advice(cols.value.hi, row, value.hi)?;
+    region.assign_advice(cols.is_tx, row, F::from(u64::from(is_tx)))?;
+    region.assign_advice(cols.is_block, row, F::from(u64::from(!is_tx)))?;
+    Ok(value)
+}
+
+/// The tx-table slot of `tag`.
+pub fn tx_slot(tag: TxFieldTag) -> ContextSlot {
+    ContextSlot::Tx(tag as u64)
+}
+
+/// The block-table slot of `tag`.
+pub fn block_slot(tag: BlockFieldTag) -> ContextSlot {
+    ContextSlot::Block(tag as u64)
+}
+
+/// An address word (lo, hi of its 160-bit number) as one field element.
+pub fn address_expr<F: PrimeField>(word: &Word<Expression<F>>) -> Expression<F> {
+    word.lo.clone() + word.hi.clone() * Expression::Constant(equivm_gadgets::util::pow2::<F>(128))
+}
