@@ -39,6 +39,8 @@ pub struct Program {
     pub create: bool,
     /// Further accounts in the pre-state.
     pub accounts: PreState,
+    /// Storage of [`CONTRACT`] in the pre-state.
+    pub storage: std::collections::BTreeMap<U256, U256>,
 }
 
 impl Program {
@@ -51,7 +53,14 @@ impl Program {
             gas_limit: 1_000_000,
             create: false,
             accounts: PreState::new(),
+            storage: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets slot `slot` of [`CONTRACT`]'s storage to `value` in the pre-state.
+    pub fn with_storage(mut self, slot: u64, value: u64) -> Self {
+        self.storage.insert(U256::from(slot), U256::from(value));
+        self
     }
 
     /// Sets the call data.
@@ -113,6 +122,7 @@ impl Program {
                 AccountState {
                     balance: U256::from(1_000_000u64),
                     code: self.code.clone(),
+                    storage: self.storage.clone(),
                     ..AccountState::default()
                 },
             );

@@ -28,6 +28,8 @@ mod pc;
 mod pop;
 mod push;
 mod signed_cmp;
+mod sload;
+mod sstore;
 mod stop;
 mod swap;
 mod tx_arith;
@@ -56,6 +58,8 @@ pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
+pub use sload::SloadGadget;
+pub use sstore::SstoreGadget;
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
 pub use tx_arith::{AddNoOverflow, ByteNumber};
@@ -175,6 +179,8 @@ gadgets! {
     mload: MloadGadget,
     mstore: MstoreGadget,
     mstore8: Mstore8Gadget,
+    sload: SloadGadget,
+    sstore: SstoreGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
@@ -200,10 +206,40 @@ pub struct DynamicCost<F: PrimeField> {
     pub memory_word_size: Expression<F>,
 }
 
+/// What a step that stays in its call changes besides gas and memory: reversible writes
+/// made (for the journal) and the tx refund counter.
+#[derive(Clone, Debug)]
+pub struct SideEffects<F: PrimeField> {
+    /// Reversible writes the step made (`reversible_write_counter` delta).
+    pub reversible_writes: Expression<F>,
+    /// The refund counter's transition.
+    pub refund: Transition<Expression<F>>,
+}
+
+impl<F: PrimeField> SideEffects<F> {
+    /// No reversible write, refund unchanged.
+    pub fn none() -> Self {
+        Self {
+            reversible_writes: Expression::Constant(F::ZERO),
+            refund: Transition::Same,
+        }
+    }
+}
+
 impl<F: PrimeField> SameContext<F> {
     /// States the transition (see the type's docs).
     pub fn configure(cb: &mut ConstraintBuilder<'_, F>, pc_delta: Expression<F>) -> Self {
-        Self::configure_with(cb, pc_delta, None)
+        Self::configure_with(cb, pc_delta, None, SideEffects::none())
+    }
+
+    /// The transition with an optional dynamic cost and the step's [`SideEffects`].
+    pub fn configure_with_effects(
+        cb: &mut ConstraintBuilder<'_, F>,
+        pc_delta: Expression<F>,
+        dynamic: Option<DynamicCost<F>>,
+        effects: SideEffects<F>,
+    ) -> Self {
+        Self::configure_with(cb, pc_delta, dynamic, effects)
     }
 
     /// The transition with `dynamic.gas` charged on top of `constant_gas` (and covered by
@@ -213,13 +249,14 @@ impl<F: PrimeField> SameContext<F> {
         pc_delta: Expression<F>,
         dynamic: DynamicCost<F>,
     ) -> Self {
-        Self::configure_with(cb, pc_delta, Some(dynamic))
+        Self::configure_with(cb, pc_delta, Some(dynamic), SideEffects::none())
     }
 
     fn configure_with(
         cb: &mut ConstraintBuilder<'_, F>,
         pc_delta: Expression<F>,
         dynamic: Option<DynamicCost<F>>,
+        effects: SideEffects<F>,
     ) -> Self {
         let props = cb.props();
         let has_dynamic_cost = dynamic.is_some();
@@ -252,10 +289,10 @@ impl<F: PrimeField> SameContext<F> {
                 Expression::Constant(F::ZERO) - props.constant_gas - dynamic_gas,
             ),
             memory_word_size,
-            reversible_write_counter: Transition::Same,
+            reversible_write_counter: Transition::Delta(effects.reversible_writes),
             log_id: Transition::Same,
             tx_id: Transition::Same,
-            refund: Transition::Same,
+            refund: effects.refund,
         });
         Self {
             gas_after,
