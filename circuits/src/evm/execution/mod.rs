@@ -30,6 +30,7 @@ mod push;
 mod signed_cmp;
 mod sload;
 mod sstore;
+mod sstore_gas;
 mod stop;
 mod swap;
 mod tx_arith;

@@ -9,10 +9,7 @@
 //! rw 6    slot warm mark write: value 1, value_prev = was_warm
 //! rw 7    refund write: value_prev = refund, value = refund + delta
 //! sentry: gas_left − 2301 fits 8 bytes (EIP-2200: fail when gas_left ≤ 2300)
-//! flags (WordIsZero): cn = [current = new], oc = [original = current], on = [original = new],
-//!         oz = [original = 0], cz = [current = 0], nz = [new = 0]
-//! clean_cost = oc·(oz·20000 + (1 − oz)·2900) + (1 − oc)·100
-//! cost       = cn·100 + (1 − cn)·clean_cost + (1 − was_warm)·2100
+//! cost and flags cn, oc, on, oz, cz, nz: see `sstore_gas.rs`
 //! r_clean    = (1 − oz)·nz·4800
 //! r_dirty    = (1 − oz)·(nz − cz)·4800 + on·(oz·19900 + (1 − oz)·2800)
 //! r_inner    = oc·r_clean + (1 − oc)·r_dirty
@@ -24,15 +21,11 @@
 
 use super::{
     sload::{storage_context, was_warm},
-    DynamicCost, ExecutionGadget, SameContext, SideEffects, Transition, WordIsZero,
+    sstore_gas::SstoreGas,
+    DynamicCost, ExecutionGadget, SameContext, SideEffects, Transition,
 };
-use crate::evm::{
-    assign::{word_of, StepRegion},
-    cell::Cell,
-    constraint_builder::ConstraintBuilder,
-};
+use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
 use equivm_gadgets::Word;
-use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecStep, ExecutionState, RwTag, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -47,10 +40,8 @@ pub const SSTORE_SENTRY: u64 = 2300;
 pub struct SstoreGadget<F: PrimeField> {
     /// `gas_left − 2301`, 8 bytes.
     pub sentry: [Cell<F>; 8],
-    flags: [WordIsZero<F>; 6],
-    clean_cost: Cell<F>,
-    /// The step's gas cost.
-    pub cost: Cell<F>,
+    /// The flags and the gas cost.
+    pub gas: SstoreGas<F>,
     r_clean: Cell<F>,
     r_dirty: Cell<F>,
     r_inner: Cell<F>,
@@ -59,10 +50,6 @@ pub struct SstoreGadget<F: PrimeField> {
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
     Expression::Constant(F::from(v))
-}
-
-fn diff<F: PrimeField>(a: &Word<Expression<F>>, b: &Word<Expression<F>>) -> Word<Expression<F>> {
-    Word::new(a.lo.clone() - b.lo.clone(), a.hi.clone() - b.hi.clone())
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
@@ -110,32 +97,9 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             equivm_gadgets::util::expr_from_le_bytes(&exprs),
         );
 
-        let zero = Word::new(c(0), c(0));
-        let flags = [
-            WordIsZero::configure(cb, "current - new", diff(&current, &new)),
-            WordIsZero::configure(cb, "original - current", diff(&original, &current)),
-            WordIsZero::configure(cb, "original - new", diff(&original, &new)),
-            WordIsZero::configure(cb, "original", diff(&original, &zero)),
-            WordIsZero::configure(cb, "current", diff(&current, &zero)),
-            WordIsZero::configure(cb, "new", diff(&new, &zero)),
-        ];
-        let [cn, oc, on, oz, cz, nz] = flags.clone().map(|f| f.expr());
+        let gas = SstoreGas::configure(cb, &current, &original, &new, warm);
+        let [cn, oc, on, oz, cz, nz] = gas.flags();
         let one = || c::<F>(1);
-        let clean_cost = cb.query_cell();
-        cb.require_equal(
-            "clean_cost = oc·(oz·20000 + (1 - oz)·2900) + (1 - oc)·100",
-            clean_cost.expr(),
-            oc.clone() * (oz.clone() * c(20000) + (one() - oz.clone()) * c(2900))
-                + (one() - oc.clone()) * c(100),
-        );
-        let cost = cb.query_cell();
-        cb.require_equal(
-            "cost = cn·100 + (1 - cn)·clean_cost + (1 - warm)·2100",
-            cost.expr(),
-            cn.clone() * c(100)
-                + (one() - cn.clone()) * clean_cost.expr()
-                + (one() - warm) * c(2100),
-        );
         let r_clean = cb.query_cell();
         cb.require_equal(
             "r_clean = (1 - oz)·nz·4800",
@@ -166,7 +130,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             cb,
             c(1),
             Some(DynamicCost {
-                gas: cost.expr() - props.constant_gas,
+                gas: gas.cost.expr() - props.constant_gas,
                 memory_word_size: step.memory_word_size,
             }),
             SideEffects {
@@ -176,9 +140,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
         );
         Self {
             sentry,
-            flags,
-            clean_cost,
-            cost,
+            gas,
             r_clean,
             r_dirty,
             r_inner,
@@ -204,32 +166,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
         for (cell, byte) in self.sentry.iter().zip(above.to_le_bytes()) {
             cell.assign(region, F::from(u64::from(byte)))?;
         }
-        let d = |a: U256, b: U256| {
-            let (a, b) = (word_of::<F>(a), word_of::<F>(b));
-            Word::new(a.lo - b.lo, a.hi - b.hi)
-        };
-        let z = U256::ZERO;
-        let values = [
-            d(current, new),
-            d(original, current),
-            d(original, new),
-            d(original, z),
-            d(current, z),
-            d(new, z),
-        ];
-        let mut f = [false; 6];
-        for ((flag, v), out) in self.flags.iter().zip(values).zip(f.iter_mut()) {
-            *out = flag.assign(region, v)?;
-        }
-        let [cn, oc, on, oz, cz, nz] = f;
-        let clean_cost: u64 = match (oc, oz) {
-            (true, true) => 20000,
-            (true, false) => 2900,
-            (false, _) => 100,
-        };
-        self.clean_cost.assign(region, F::from(clean_cost))?;
-        let cost = if cn { 100 } else { clean_cost } + if warm { 0 } else { 2100 };
-        self.cost.assign(region, F::from(cost))?;
+        let [_, oc, on, oz, cz, nz] = self.gas.assign(region, current, original, new, warm)?;
         let signed = |v: i64| {
             let f = F::from(v.unsigned_abs());
             if v < 0 {

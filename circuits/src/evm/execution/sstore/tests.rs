@@ -60,8 +60,8 @@ fn cost_is_pinned() {
     let g = gadget();
     let o = Override::Cell {
         step: 0,
-        column: g.cost.column,
-        rotation: g.cost.rotation,
+        column: g.gas.cost.column,
+        rotation: g.gas.cost.rotation,
         value: Fr::from(100),
     };
     assert_rejected(
