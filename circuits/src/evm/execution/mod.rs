@@ -6,6 +6,7 @@
 //! [`SameContext`] is the transition shared by opcodes that stay in their call.
 
 mod add_sub;
+mod bitwise;
 mod byte;
 mod cmp;
 mod dup;
@@ -31,6 +32,7 @@ mod swap;
 mod word_is_zero;
 
 pub use add_sub::AddSubGadget;
+pub use bitwise::BitwiseGadget;
 pub use byte::ByteGadget;
 pub use cmp::CmpGadget;
 pub use dup::DupGadget;
@@ -162,6 +164,7 @@ gadgets! {
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
+    bitwise: BitwiseGadget,
     signed_cmp: SignedCmpGadget,
     byte: ByteGadget,
     mload: MloadGadget,
