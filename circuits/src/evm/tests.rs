@@ -93,6 +93,7 @@ fn stats_report_every_gadget() {
     let names: Vec<&str> = s.states.iter().map(|x| x.state.as_str()).collect();
     for state in [
         "EndBlock", "Padding", "Stop", "Push", "Pop", "Dup", "Swap", "Jumpdest", "AddSub",
+        "Bitwise", "Shift", "Sar",
     ] {
         assert!(names.contains(&state), "{state} missing from {names:?}");
     }

@@ -26,6 +26,8 @@ mod padding;
 mod pc;
 mod pop;
 mod push;
+mod sar;
+mod shift;
 mod signed_cmp;
 mod stop;
 mod swap;
@@ -52,6 +54,8 @@ pub use padding::PaddingGadget;
 pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
+pub use sar::SarGadget;
+pub use shift::{ShiftCore, ShiftGadget};
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
@@ -167,6 +171,8 @@ gadgets! {
     bitwise: BitwiseGadget,
     signed_cmp: SignedCmpGadget,
     byte: ByteGadget,
+    shift: ShiftGadget,
+    sar: SarGadget,
     mload: MloadGadget,
     mstore: MstoreGadget,
     mstore8: Mstore8Gadget,
