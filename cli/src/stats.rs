@@ -30,23 +30,24 @@ fn print_table(s: &EvmStats) {
         s.advice_columns, s.evm_advice_columns, s.fixed_columns, s.lookups, s.degree
     );
     println!(
-        "selector: {} ({} columns for {} states); cell columns (plain, byte, bytecode lanes): {:?}",
-        s.selector, s.selector_columns, s.num_states, s.cell_columns
+        "selector: {} ({} columns for {} states); cell columns (plain, byte, bytecode lanes): {:?}; fixed lanes: {}",
+        s.selector, s.selector_columns, s.num_states, s.cell_columns, s.fixed_lanes
     );
     println!(
-        "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
-        "state", "rows", "area", "cells", "bytes", "rw looks", "bytecode lk"
+        "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12} {:>9}",
+        "state", "rows", "area", "cells", "bytes", "rw looks", "bytecode lk", "fixed lk"
     );
     for st in &s.states {
         println!(
-            "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
+            "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12} {:>9}",
             st.state,
             st.height,
             st.height * s.evm_advice_columns,
             st.cells,
             st.byte_cells,
             st.rw_lookups,
-            st.bytecode_lookups
+            st.bytecode_lookups,
+            st.fixed_lookups
         );
     }
     println!("area = rows × EVM advice columns (the cells a step occupies, used or not)");

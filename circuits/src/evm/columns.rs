@@ -11,6 +11,11 @@
 //!   `(index, value, is_code, enable)`, one bytecode byte lookup per lane;
 //! - the **context group**: per row one tx-table or block-table lookup
 //!   ([`ContextColumns`]).
+//! - the **fixed lanes**: per row a `fixed_tag` and `FIXED_LANES` lanes of `(a, b, c)`, one
+//!   fixed-table lookup `(fixed_tag, a, b, c)` per lane. The tag is the switch: the only
+//!   fixed-table row with tag 0 is the zero row, so on a row whose tag is 0 every lane is
+//!   zero (no enable column is needed). The constraint builder pins the tag of every row of
+//!   a step (to the gadget's tag on the rows it uses, to 0 elsewhere).
 //!
 //! Row-wise constraints and lookups (under `q_usable` where it matters for completeness; a
 //! lookup switched on where it should not be can only fail, never help a prover):
@@ -25,6 +30,7 @@
 //! "EVM tx lookup"                                   is_tx · (id, tag, index, value) ∈ tx table
 //! "EVM block lookup"                                is_block · (tag, index, value) ∈ block table
 //! "EVM byte cell in 0..=255"                        q_usable · (Range256, byte) ∈ fixed table, per byte column
+//! "EVM fixed lane j"                                (fixed_tag, a_j, b_j, c_j) ∈ fixed table
 //! "OPCODE: opcode columns are zero on synthetic steps"   (1 - is_opcode_step) · col = 0
 //! "EVM opcode at pc"                                is_opcode_step · (code_hash, Byte, pc, opcode, 1) ∈ bytecode table
 //! "EVM responsible opcode"                          is_opcode_step · (ResponsibleOpcode, state index, opcode) ∈ fixed table
@@ -48,6 +54,8 @@ pub const PLAIN_WIDTH: usize = 4;
 pub const BYTE_WIDTH: usize = 10;
 /// Bytecode lookups per row.
 pub const BYTECODE_LANES: usize = 4;
+/// Fixed-table lookups per row (the fixed lanes).
+pub const FIXED_LANES: usize = 4;
 
 /// One bytecode lane: a byte lookup `(index, value, is_code)` switched on by `enable`.
 #[derive(Clone, Copy, Debug)]
@@ -94,6 +102,24 @@ impl ContextColumns {
     }
 }
 
+/// One fixed lane: the values `(a, b, c)` of a fixed-table lookup under its row's tag.
+#[derive(Clone, Copy, Debug)]
+pub struct FixedLane {
+    /// `value[0]` of the fixed-table row.
+    pub a: Column<Advice>,
+    /// `value[1]`.
+    pub b: Column<Advice>,
+    /// `value[2]`.
+    pub c: Column<Advice>,
+}
+
+impl FixedLane {
+    /// The three columns, in lookup order.
+    pub fn to_vec(self) -> Vec<Column<Advice>> {
+        vec![self.a, self.b, self.c]
+    }
+}
+
 /// All columns of the EVM circuit.
 #[derive(Clone, Debug)]
 pub struct EvmColumns {
@@ -115,6 +141,10 @@ pub struct EvmColumns {
     pub lanes: [BytecodeLane; BYTECODE_LANES],
     /// Tx- and block-table lookup group.
     pub context: ContextColumns,
+    /// Fixed-table tag of the row's fixed lanes (0: the lanes are off, hence zero).
+    pub fixed_tag: Column<Advice>,
+    /// Fixed lanes.
+    pub fixed_lanes: [FixedLane; FIXED_LANES],
 }
 
 fn cur<F: PrimeField>(c: Column<Advice>) -> Expression<F> {
@@ -150,6 +180,12 @@ impl EvmColumns {
             is_tx: meta.advice_column(),
             is_block: meta.advice_column(),
         };
+        let fixed_tag = meta.advice_column();
+        let fixed_lanes = std::array::from_fn(|_| FixedLane {
+            a: meta.advice_column(),
+            b: meta.advice_column(),
+            c: meta.advice_column(),
+        });
         let cols = Self {
             context,
             fixed,
@@ -160,6 +196,8 @@ impl EvmColumns {
             rw_enable,
             bytecode_hash,
             lanes,
+            fixed_tag,
+            fixed_lanes,
         };
         cols.configure_rows(meta, tables);
         cols
@@ -253,6 +291,22 @@ impl EvmColumns {
             });
         }
 
+        // No condition: a row whose tag is 0 can only match the zero row.
+        let fixed_tag = cur::<F>(self.fixed_tag);
+        for (j, lane) in self.fixed_lanes.iter().enumerate() {
+            tables
+                .fixed
+                .lookup(meta, &format!("EVM fixed lane {j}"), |_| {
+                    let zero = || Expression::Constant(F::ZERO);
+                    let values: Vec<_> = lane.to_vec().into_iter().map(cur).collect();
+                    std::iter::once(fixed_tag.clone())
+                        .chain(values)
+                        .chain(std::iter::repeat_with(zero))
+                        .take(1 + crate::table::fixed::FIXED_VALUES)
+                        .collect()
+                });
+        }
+
         let step = &self.step;
         let is_op = cur::<F>(step.is_opcode_step);
         let mut op_cols = vec![step.opcode];
@@ -309,5 +363,7 @@ impl EvmColumns {
             + 2
             + 4 * BYTECODE_LANES
             + 7
+            + 1
+            + 3 * FIXED_LANES
     }
 }

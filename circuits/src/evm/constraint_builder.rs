@@ -12,23 +12,28 @@
 //!   is fixed by the gadget;
 //! - the bytecode lanes of rows `r < h` carry the step's `code_hash` on the rows the gadget
 //!   used and 0 elsewhere, and every lane slot the gadget did not use is switched off;
+//! - the fixed lanes' `fixed_tag` of rows `r < h` is the gadget's tag on the rows its fixed
+//!   lookups took and 0 elsewhere (which zeroes those rows' lanes, see
+//!   [`columns`](super::columns)), and a lane the gadget left unused on one of its rows is 0;
 //! - `is_opcode_step` is 1 for opcode states, 0 for synthetic ones;
 //! - the transition ([`StepStateTransition`], one entry per step-state field, all
 //!   mandatory) and the allowed next states, queried at `Rotation(h)` and switched off on
 //!   the last usable row (which is a `Padding` step).
 
 use super::{
+    assign::StepRegion,
     cell::{rotation_of, Cell, WordCell},
     cell_manager::{CellManager, CellType},
-    columns::{BytecodeLane, EvmColumns, BYTECODE_LANES},
+    columns::{BytecodeLane, EvmColumns, BYTECODE_LANES, FIXED_LANES},
     step::{state_index, OpcodeProps, StepState, SELECTOR_K},
 };
+use crate::table::FixedTableTag;
 use crate::table::{BlockFieldTag, RwTableRow, TxFieldTag};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_witness::{AccountField, CallContextField, ExecutionState, RwTag, TxReceiptField};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
-    plonk::{ConstraintSystem, Expression},
+    plonk::{ConstraintSystem, Error, Expression},
     poly::Rotation,
 };
 
@@ -163,6 +168,39 @@ struct OptionalRws<F: PrimeField> {
     open: bool,
 }
 
+/// The fixed-table lookups of one [`ConstraintBuilder::fixed_lookups`] call: one `(a, b, c)`
+/// triple of lane cells per lookup and the tag cell of each row they occupy.
+#[derive(Clone, Debug)]
+pub struct FixedLookups<F: PrimeField> {
+    /// The `fixed_tag` cell of each row used.
+    pub tags: Vec<Cell<F>>,
+    /// The lane cells `[a, b, c]` of each lookup, in request order.
+    pub lanes: Vec<[Cell<F>; 3]>,
+}
+
+impl<F: PrimeField> FixedLookups<F> {
+    /// Assigns `tag` to the rows and `values[i]` to lookup `i` (as many values as lookups).
+    pub fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        tag: FixedTableTag,
+        values: &[[u64; 3]],
+    ) -> Result<(), Error> {
+        if values.len() != self.lanes.len() {
+            return Err(Error::Synthesis);
+        }
+        for cell in &self.tags {
+            cell.assign(region, F::from(tag.as_u64()))?;
+        }
+        for (cells, triple) in self.lanes.iter().zip(values) {
+            for (cell, v) in cells.iter().zip(triple) {
+                cell.assign(region, F::from(*v))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What a gadget's configuration used (for the layout and for `stats`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StepLayout {
@@ -176,6 +214,8 @@ pub struct StepLayout {
     pub context_lookups: usize,
     /// Bytecode lane lookups.
     pub bytecode_lookups: usize,
+    /// Fixed lane lookups.
+    pub fixed_lookups: usize,
     /// Plain cells allocated.
     pub plain_cells: usize,
     /// Byte cells allocated.
@@ -200,6 +240,8 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     context_slots: Vec<ContextSlot>,
     stack_offset: i64,
     bytecode_slots: usize,
+    /// Lanes used on each fixed-lane row taken so far.
+    fixed_rows: Vec<usize>,
     transition: Option<StepStateTransition<F>>,
     next_states: Option<Vec<ExecutionState>>,
 }
@@ -237,6 +279,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             context_slots: Vec::new(),
             stack_offset: 0,
             bytecode_slots: 0,
+            fixed_rows: Vec::new(),
             transition: None,
             next_states: None,
         }
@@ -747,6 +790,43 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         self.cols.lanes
     }
 
+    // ---- fixed-table lookups ----
+
+    /// `n` fixed-table lookups `(tag, a_i, b_i, c_i)`, on fresh rows of the fixed lanes
+    /// (`FIXED_LANES` per row, rows not shared with another call); returns their lane cells
+    /// for the gadget to constrain. Every row `r` taken gets `fixed_tag = tag` (named
+    /// `"{what} (row r)"`, `what` reading like `"fixed_tag = ..."`); lanes left over on the
+    /// last row are required zero by [`Self::build`], so `tag` must have the row `(0, 0, 0)`
+    /// when `n` is not a multiple of `FIXED_LANES`. Unconditional, like rw accesses: `tag`
+    /// must be right on every step of the state.
+    pub fn fixed_lookups(&mut self, what: &str, tag: Expression<F>, n: usize) -> FixedLookups<F> {
+        assert!(
+            self.conditions.is_empty(),
+            "{}: fixed lookups are unconditional",
+            self.name
+        );
+        let first = self.fixed_rows.len();
+        let rows = n.div_ceil(FIXED_LANES);
+        let mut tags = Vec::with_capacity(rows);
+        for r in first..first + rows {
+            let used = (n - (r - first) * FIXED_LANES).min(FIXED_LANES);
+            self.fixed_rows.push(used);
+            let cell = Cell::new(self.cols.fixed_tag, r);
+            self.require_equal(&format!("{what} (row {r})"), cell.expr(), tag.clone());
+            tags.push(cell);
+        }
+        let lanes = (0..n)
+            .map(|i| {
+                let (r, lane) = (
+                    first + i / FIXED_LANES,
+                    self.cols.fixed_lanes[i % FIXED_LANES],
+                );
+                [lane.a, lane.b, lane.c].map(|c| Cell::new(c, r))
+            })
+            .collect();
+        FixedLookups { tags, lanes }
+    }
+
     // ---- gas ----
 
     /// Proves `gas_left - constant_gas` fits 8 bytes (enough gas for the step); returns the
@@ -793,6 +873,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             .max(self.rw_accesses)
             .max(self.context_slots.len())
             .max(lane_rows)
+            .max(self.fixed_rows.len())
             .max(1);
         let step = self.step();
         let cols = self.cols;
@@ -843,6 +924,22 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                         &format!("row {r}: unused bytecode lane {j} is off"),
                         lane.enable.query_cell(rot),
                     );
+                }
+            }
+            match self.fixed_rows.get(r).copied() {
+                None => self.require_zero(
+                    &format!("row {r}: fixed lanes are off (fixed_tag = 0)"),
+                    cols.fixed_tag.query_cell(rot),
+                ),
+                Some(used) => {
+                    for (j, lane) in cols.fixed_lanes.iter().enumerate().skip(used) {
+                        for c in lane.to_vec() {
+                            self.require_zero(
+                                &format!("row {r}: unused fixed lane {j} is zero"),
+                                c.query_cell(rot),
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -901,6 +998,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             rw_optional: self.rw_accesses - required,
             context_lookups: self.context_slots.len(),
             bytecode_lookups: self.bytecode_slots,
+            fixed_lookups: self.fixed_rows.iter().sum(),
             plain_cells: self.cells.used(CellType::Plain),
             byte_cells: self.cells.used(CellType::Byte),
             constraints: self.constraints.len(),

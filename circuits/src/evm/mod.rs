@@ -157,7 +157,8 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
     }
 
     /// Assigns what the layout owns for one step: `q_step`, `rows_left`, the step state,
-    /// the selector, the opcode columns, the rw rows and the bytecode lanes' code hash.
+    /// the selector, the opcode columns, the rw rows and the bytecode lanes' code hash; the
+    /// bytecode and fixed lanes start at zero (the gadget assigns the lanes it uses).
     fn assign_step_frame(
         &self,
         region: &mut Region<'_, F>,
@@ -244,6 +245,10 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                 }
             }
             for c in cols.context.to_vec() {
+                set(region, c, row, F::ZERO);
+            }
+            set(region, cols.fixed_tag, row, F::ZERO);
+            for c in cols.fixed_lanes.iter().flat_map(|l| l.to_vec()) {
                 set(region, c, row, F::ZERO);
             }
         }

@@ -4,7 +4,7 @@
 //! Measured by configuring the circuit into a fresh constraint system; nothing is proved.
 
 use super::{
-    columns::{BYTECODE_LANES, BYTE_WIDTH, PLAIN_WIDTH},
+    columns::{BYTECODE_LANES, BYTE_WIDTH, FIXED_LANES, PLAIN_WIDTH},
     constraint_builder::StepLayout,
     step::{NUM_STATES, SELECTOR_GROUPS, SELECTOR_K},
     EvmCircuit, EvmCircuitConfig,
@@ -32,6 +32,8 @@ pub struct StateStats {
     pub rw_lookups: usize,
     /// Bytecode lane lookups per step (the opcode lookup at `pc` not counted).
     pub bytecode_lookups: usize,
+    /// Fixed lane lookups per step (byte-cell range checks not counted).
+    pub fixed_lookups: usize,
     /// Constraints of the gadget's gate.
     pub constraints: usize,
 }
@@ -60,6 +62,8 @@ pub struct EvmStats {
     pub num_states: usize,
     /// Plain cell columns, byte cell columns, bytecode lanes.
     pub cell_columns: (usize, usize, usize),
+    /// Fixed lanes (fixed-table lookups per row).
+    pub fixed_lanes: usize,
     /// Per supported state.
     pub states: Vec<StateStats>,
 }
@@ -86,6 +90,7 @@ pub fn stats() -> EvmStats {
             byte_cells: l.byte_cells,
             rw_lookups: l.rw_accesses,
             bytecode_lookups: l.bytecode_lookups,
+            fixed_lookups: l.fixed_lookups,
             constraints: l.constraints,
         })
         .collect();
@@ -100,6 +105,7 @@ pub fn stats() -> EvmStats {
         selector_columns: SELECTOR_GROUPS + SELECTOR_K,
         num_states: NUM_STATES,
         cell_columns: (PLAIN_WIDTH, BYTE_WIDTH, BYTECODE_LANES),
+        fixed_lanes: FIXED_LANES,
         states,
     }
 }

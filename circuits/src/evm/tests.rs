@@ -101,6 +101,7 @@ fn stats_report_every_gadget() {
     let names: Vec<&str> = s.states.iter().map(|x| x.state.as_str()).collect();
     for state in [
         "EndBlock", "Padding", "Stop", "Push", "Pop", "Dup", "Swap", "Jumpdest", "AddSub",
+        "Bitwise", "Shift", "Sar",
     ] {
         assert!(names.contains(&state), "{state} missing from {names:?}");
     }
@@ -113,6 +114,13 @@ fn stats_report_every_gadget() {
     assert!(add.byte_cells >= 32);
     let push = s.states.iter().find(|x| x.state == "Push").expect("Push");
     assert_eq!(push.bytecode_lookups, 32);
+    let bitwise = s
+        .states
+        .iter()
+        .find(|x| x.state == "Bitwise")
+        .expect("Bitwise");
+    assert_eq!(bitwise.fixed_lookups, 64);
+    assert_eq!(bitwise.height, 64 / s.fixed_lanes);
     assert!(s.advice_columns > s.evm_advice_columns);
     assert_eq!(s.num_states, 73);
     assert!(

@@ -12,11 +12,18 @@
 //! | `BitwiseXor` | a | b | a ^ b | 0 | 0 | 0 | for bytes `a`, `b` |
 //! | `OpcodeProperties` | opcode | state | constant gas | stack inputs | stack outputs | is_defined | the opcode's line of `OPCODES` |
 //! | `ResponsibleOpcode` | state | opcode | 0 | 0 | 0 | 0 | a step in `state` may execute `opcode` |
+//! | `NibbleAnd` | a | b | a & b | 0 | 0 | 0 | for nibbles `a`, `b` (`0..16`) |
+//! | `NibbleOr` | a | b | a \| b | 0 | 0 | 0 | for nibbles `a`, `b` |
+//! | `NibbleXor` | a | b | a ^ b | 0 | 0 | 0 | for nibbles `a`, `b` |
 //!
 //! "state" is [`execution_state_index`](super::opcode_rows::execution_state_index). The
 //! opcode rows come from [`super::opcode_rows`]. Which tags are loaded is chosen at load
-//! time: the three bitwise tags take 65,536 rows each (k ≥ 18); [`FixedTableTag::SMALL`] (the
-//! others, 1,118 rows with the zero row) fits k = 11.
+//! time: the three byte-wise bitwise tags take 65,536 rows each (k ≥ 18);
+//! [`FixedTableTag::SMALL`] (the others, 1,886 rows with the zero row) fits k = 11. The
+//! nibble tags (256 rows each) are what the EVM circuit's AND/OR/XOR gadget looks up, so it
+//! runs at k = 11; their lookups also range-check `a`, `b` and the result to `0..16`. The
+//! three nibble tags are consecutive (`NibbleOr = NibbleAnd + 1`, `NibbleXor = NibbleAnd +
+//! 2`), like the opcodes AND, OR, XOR (0x16, 0x17, 0x18).
 
 use super::{check_capacity, opcode_rows, LookupTable, TableError};
 use halo2_proofs::{
@@ -44,24 +51,36 @@ pub enum FixedTableTag {
     OpcodeProperties,
     /// `(state, opcode)` for each opcode a step in `state` may execute.
     ResponsibleOpcode,
+    /// `(a, b, a & b)` for nibbles `a`, `b` (`0..16`).
+    NibbleAnd,
+    /// `(a, b, a | b)` for nibbles `a`, `b`.
+    NibbleOr,
+    /// `(a, b, a ^ b)` for nibbles `a`, `b`.
+    NibbleXor,
 }
 
 impl FixedTableTag {
     /// Every tag.
-    pub const ALL: [FixedTableTag; 6] = [
+    pub const ALL: [FixedTableTag; 9] = [
         FixedTableTag::Range256,
         FixedTableTag::BitwiseAnd,
         FixedTableTag::BitwiseOr,
         FixedTableTag::BitwiseXor,
         FixedTableTag::OpcodeProperties,
         FixedTableTag::ResponsibleOpcode,
+        FixedTableTag::NibbleAnd,
+        FixedTableTag::NibbleOr,
+        FixedTableTag::NibbleXor,
     ];
 
-    /// Every tag except the three 65,536-row bitwise tags (fits k = 11).
-    pub const SMALL: [FixedTableTag; 3] = [
+    /// Every tag except the three 65,536-row byte-wise bitwise tags (fits k = 11).
+    pub const SMALL: [FixedTableTag; 6] = [
         FixedTableTag::Range256,
         FixedTableTag::OpcodeProperties,
         FixedTableTag::ResponsibleOpcode,
+        FixedTableTag::NibbleAnd,
+        FixedTableTag::NibbleOr,
+        FixedTableTag::NibbleXor,
     ];
 
     /// The tag's number in the `tag` column.
@@ -78,11 +97,20 @@ impl FixedTableTag {
                 [tag, a, b, op(a, b), 0, 0, 0]
             }))
         };
+        let nibbles = |op: fn(u64, u64) -> u64| {
+            Box::new((0..256u64).map(move |ab| {
+                let (a, b) = (ab >> 4, ab & 0xf);
+                [tag, a, b, op(a, b), 0, 0, 0]
+            }))
+        };
         match self {
             FixedTableTag::Range256 => Box::new((0..256u64).map(move |v| [tag, v, 0, 0, 0, 0, 0])),
             FixedTableTag::BitwiseAnd => bytes(|a, b| a & b),
             FixedTableTag::BitwiseOr => bytes(|a, b| a | b),
             FixedTableTag::BitwiseXor => bytes(|a, b| a ^ b),
+            FixedTableTag::NibbleAnd => nibbles(|a, b| a & b),
+            FixedTableTag::NibbleOr => nibbles(|a, b| a | b),
+            FixedTableTag::NibbleXor => nibbles(|a, b| a ^ b),
             FixedTableTag::OpcodeProperties => {
                 Box::new(opcode_rows::opcode_properties().into_iter().map(move |p| {
                     [
@@ -113,6 +141,7 @@ impl FixedTableTag {
             }
             FixedTableTag::OpcodeProperties => 256,
             FixedTableTag::ResponsibleOpcode => opcode_rows::responsible_opcodes().len(),
+            FixedTableTag::NibbleAnd | FixedTableTag::NibbleOr | FixedTableTag::NibbleXor => 256,
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod add_sub;
 mod begin_tx;
+mod bitwise;
 mod byte;
 mod cmp;
 mod dup;
@@ -27,6 +28,8 @@ mod padding;
 mod pc;
 mod pop;
 mod push;
+mod sar;
+mod shift;
 mod signed_cmp;
 mod sload;
 mod sstore;
@@ -38,6 +41,7 @@ mod word_is_zero;
 
 pub use add_sub::AddSubGadget;
 pub use begin_tx::BeginTxGadget;
+pub use bitwise::BitwiseGadget;
 pub use byte::ByteGadget;
 pub use cmp::CmpGadget;
 pub use dup::DupGadget;
@@ -58,6 +62,8 @@ pub use padding::PaddingGadget;
 pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
+pub use sar::SarGadget;
+pub use shift::{ShiftCore, ShiftGadget};
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use sload::SloadGadget;
 pub use sstore::SstoreGadget;
@@ -175,8 +181,11 @@ gadgets! {
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
+    bitwise: BitwiseGadget,
     signed_cmp: SignedCmpGadget,
     byte: ByteGadget,
+    shift: ShiftGadget,
+    sar: SarGadget,
     mload: MloadGadget,
     mstore: MstoreGadget,
     mstore8: Mstore8Gadget,

@@ -53,7 +53,9 @@ pub struct SignBit<F: PrimeField> {
 }
 
 impl<F: PrimeField> SignBit<F> {
-    fn configure(cb: &mut ConstraintBuilder<'_, F>, what: &str, hi: Expression<F>) -> Self {
+    /// Decomposes the high limb `hi` of word `what` and derives its sign (constraints named
+    /// after `what`).
+    pub fn configure(cb: &mut ConstraintBuilder<'_, F>, what: &str, hi: Expression<F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let hi_bytes = cb.query_bytes::<16>();
         let sign = cb.query_bool(&format!("{what}_sign is boolean"));
@@ -76,7 +78,8 @@ impl<F: PrimeField> SignBit<F> {
         }
     }
 
-    fn assign(&self, region: &mut StepRegion<'_, '_, F>, value: U256) -> Result<(), Error> {
+    /// Assigns the cells for the word `value`.
+    pub fn assign(&self, region: &mut StepRegion<'_, '_, F>, value: U256) -> Result<(), Error> {
         let bytes = value.to_le_bytes::<32>();
         for (cell, byte) in self.hi_bytes.iter().zip(&bytes[16..]) {
             cell.assign(region, F::from(u64::from(*byte)))?;

@@ -11,7 +11,7 @@ use halo2_proofs::{
 use halo2curves::bn256::Fr;
 use std::collections::HashSet;
 
-/// Smallest k holding the small tags (1,118 rows).
+/// Smallest k holding the small tags (1,886 rows).
 const K_SMALL: u32 = 11;
 const CAPACITY_SMALL: usize = 2000;
 
@@ -68,9 +68,36 @@ fn properties_of(b: usize) -> [u64; 7] {
 
 #[test]
 fn small_tags_fit_their_capacity() {
+    assert_eq!(FixedTable::rows_needed(&FixedTableTag::SMALL), 1886);
     assert!(FixedTable::rows_needed(&FixedTableTag::SMALL) <= CAPACITY_SMALL);
     for tag in FixedTableTag::ALL {
         assert_eq!(tag.rows().count(), tag.row_count(), "{tag:?}");
+    }
+}
+
+#[test]
+fn nibble_rows_hold_the_operation_of_nibbles_only() {
+    let (and, or, xor) = (
+        FixedTableTag::NibbleAnd as u64,
+        FixedTableTag::NibbleOr as u64,
+        FixedTableTag::NibbleXor as u64,
+    );
+    assert_eq!((or, xor), (and + 1, and + 2), "nibble tags are consecutive");
+    let mut honest = Vec::new();
+    for (a, b) in (0..16u64).flat_map(|a| (0..16u64).map(move |b| (a, b))) {
+        honest.push(row([and, a, b, a & b, 0, 0, 0]));
+        honest.push(row([or, a, b, a | b, 0, 0, 0]));
+        honest.push(row([xor, a, b, a ^ b, 0, 0, 0]));
+    }
+    assert_eq!(run_small(honest), Ok(()));
+    for tampered in [
+        [and, 0xc, 0xa, 0x9, 0, 0, 0],  // wrong result
+        [xor, 0xc, 0xa, 0xe, 0, 0, 0],  // OR's result under XOR
+        [and, 0x10, 0x1, 0x0, 0, 0, 0], // a is no nibble
+        [or, 0x0, 0x0, 0x10, 0, 0, 0],  // c is no nibble
+        [xor, 0x1, 0x1, 0x0, 1, 0, 0],  // trailing value not zero
+    ] {
+        assert_lookup_rejected(run_small(vec![row(tampered)]));
     }
 }
 
