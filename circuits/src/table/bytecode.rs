@@ -4,7 +4,11 @@
 //! - header `(h, Header, 0, len(code), 0)` asserts "the code with hash `h` is `len` bytes
 //!   long";
 //! - byte `(h, Byte, i, code[i], is_code)` asserts "byte `i` of the code with hash `h` is
-//!   `code[i]`, and it is an opcode (`is_code = 1`) rather than push data (`is_code = 0`)".
+//!   `code[i]`, and it is an opcode (`is_code = 1`) rather than push data (`is_code = 0`)";
+//! - one more byte row `(h, Byte, len, 0, is_code)`: the STOP that runs when execution
+//!   reaches the end of the code (`is_code = 1`), or zero push data when the last PUSH is
+//!   cut short by the end (`is_code = 0`). So the opcode lookup at `pc` proves an implicit
+//!   STOP like any other.
 //!
 //! The EVM circuit looks up the opcode at `pc` (requiring `is_code = 1`), push data and code
 //! sizes; the bytecode circuit proves the rows (hash via the keccak table, push-data marking
@@ -106,8 +110,32 @@ impl<F: PrimeField> BytecodeTableRow<F> {
                     value: F::from(u64::from(*byte)),
                     is_code: F::from(u64::from(*is_code)),
                 });
-        Ok(std::iter::once(header).chain(bytes).collect())
+        let end = BytecodeTableRow {
+            code_hash,
+            tag: F::from(BytecodeFieldTag::Byte as u64),
+            index: F::from(code.bytes.len() as u64),
+            value: F::ZERO,
+            is_code: F::from(u64::from(ends_on_opcode_boundary(&code.bytes))),
+        };
+        Ok(std::iter::once(header)
+            .chain(bytes)
+            .chain(std::iter::once(end))
+            .collect())
     }
+}
+
+/// Whether `code` ends on an instruction boundary (its last PUSH, if any, is not cut short).
+pub fn ends_on_opcode_boundary(code: &[u8]) -> bool {
+    let mut pc = 0usize;
+    while pc < code.len() {
+        let op = code[pc];
+        pc += 1 + if (0x60..=0x7f).contains(&op) {
+            usize::from(op - 0x5f)
+        } else {
+            0
+        };
+    }
+    pc == code.len()
 }
 
 /// The bytecode table's advice columns.
@@ -134,7 +162,7 @@ impl BytecodeTable {
 
     /// Rows the table takes for `bytecodes`, including the zero row.
     pub fn rows_needed(bytecodes: &[Bytecode]) -> usize {
-        1 + bytecodes.iter().map(|c| 1 + c.bytes.len()).sum::<usize>()
+        1 + bytecodes.iter().map(|c| 2 + c.bytes.len()).sum::<usize>()
     }
 
     /// The columns queried at the current row, by name.

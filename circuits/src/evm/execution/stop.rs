@@ -57,9 +57,11 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+        // The table's row at index `len` is the implicit STOP at the end of the code; a pc
+        // past it (after a PUSH cut short by the end of the code) has no row.
         let past_code = index
             .code_len(step)
-            .is_none_or(|len| step.pc as usize >= len);
+            .is_none_or(|len| step.pc as usize > len);
         !index.call(step.call_id).is_root || past_code
     }
 }
@@ -119,6 +121,30 @@ mod tests {
             value: Fr::from(gas + 5),
         };
         assert_rejected(verify(&w, vec![o]), "STOP: next.gas_left = gas_left");
+    }
+
+    /// PUSH1 1 POP and no STOP: execution stops at the end of the code (pc 3).
+    fn implicit() -> EvmCircuit {
+        let w = witness_of(vec![0x60, 0x01, 0x50]);
+        let stop = nth_step(&w, ExecutionState::Stop, 0);
+        assert_eq!(w.steps[stop].pc, 3);
+        slice(&w, stop..stop + 3)
+    }
+
+    #[test]
+    fn implicit_stop_at_the_end_of_the_code_passes() {
+        assert_eq!(verify(&implicit(), vec![]), Ok(()));
+    }
+
+    #[test]
+    fn implicit_stop_only_at_the_end_of_the_code() {
+        // Claim the STOP at pc 2, where the code holds POP.
+        let o = Override::StepState {
+            step: 0,
+            field: "program_counter",
+            value: Fr::from(2),
+        };
+        assert_rejected(verify(&implicit(), vec![o]), "EVM opcode at pc");
     }
 
     #[test]

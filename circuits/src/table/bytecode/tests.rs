@@ -66,10 +66,14 @@ fn header_and_every_byte_are_in_the_table() {
     let w = witness();
     assert!(BytecodeTable::rows_needed(&w.bytecodes) <= CAPACITY);
     let rows = rows(&w);
-    assert_eq!(rows.len(), 1 + CODE.len());
+    assert_eq!(rows.len(), 2 + CODE.len());
     assert_eq!(rows[0].value, Fr::from(CODE.len() as u64));
     let is_code: Vec<Fr> = rows[1..].iter().map(|r| r.is_code).collect();
-    let expected: Vec<Fr> = [1, 0, 0, 1, 0, 1, 1].iter().map(|b| Fr::from(*b)).collect();
+    // The last row is the implicit STOP after the code.
+    let expected: Vec<Fr> = [1, 0, 0, 1, 0, 1, 1, 1]
+        .iter()
+        .map(|b| Fr::from(*b))
+        .collect();
     assert_eq!(is_code, expected, "push-data marking");
     assert_eq!(run(&w, rows), Ok(()));
 }
@@ -113,4 +117,27 @@ fn malformed_bytecode_and_small_capacity_are_errors() {
         lookups: vec![],
     };
     assert!(MockProver::run(K, &circuit, vec![]).is_err());
+}
+
+#[test]
+fn the_end_of_the_code_is_an_implicit_stop_or_cut_push_data() {
+    use crate::table::bytecode::ends_on_opcode_boundary;
+    assert!(ends_on_opcode_boundary(&[]));
+    assert!(ends_on_opcode_boundary(&[0x60, 0x01, 0x50]));
+    assert!(!ends_on_opcode_boundary(&[0x50, 0x61, 0x01]));
+    let mut push32 = vec![0x7f];
+    push32.extend([0xab; 32]);
+    assert!(ends_on_opcode_boundary(&push32));
+    push32.pop();
+    assert!(!ends_on_opcode_boundary(&push32));
+    let w = witness();
+    let code = &w.bytecodes[0];
+    let rows = BytecodeTableRow::<Fr>::rows_of(code).expect("rows");
+    let last = rows.last().expect("end row");
+    assert_eq!(last.index, Fr::from(code.bytes.len() as u64));
+    assert_eq!(last.value, Fr::zero());
+    assert_eq!(
+        last.is_code,
+        Fr::from(u64::from(ends_on_opcode_boundary(&code.bytes)))
+    );
 }
