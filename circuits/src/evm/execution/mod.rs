@@ -8,8 +8,10 @@
 mod add_sub;
 mod byte;
 mod cmp;
+mod common_error;
 mod dup;
 mod end_block;
+mod error_stack_underflow;
 mod gas;
 mod is_zero;
 mod jump;
@@ -33,8 +35,10 @@ mod word_is_zero;
 pub use add_sub::AddSubGadget;
 pub use byte::ByteGadget;
 pub use cmp::CmpGadget;
+pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
+pub use error_stack_underflow::ErrorStackUnderflowGadget;
 pub use gas::GasGadget;
 pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
@@ -167,6 +171,7 @@ gadgets! {
     mload: MloadGadget,
     mstore: MstoreGadget,
     mstore8: Mstore8Gadget,
+    error_stack_underflow: ErrorStackUnderflowGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
