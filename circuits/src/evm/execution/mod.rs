@@ -11,6 +11,7 @@ mod cmp;
 mod common_error;
 mod dup;
 mod end_block;
+mod error_stack_overflow;
 mod error_stack_underflow;
 mod gas;
 mod is_zero;
@@ -38,6 +39,7 @@ pub use cmp::CmpGadget;
 pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
+pub use error_stack_overflow::ErrorStackOverflowGadget;
 pub use error_stack_underflow::ErrorStackUnderflowGadget;
 pub use gas::GasGadget;
 pub use is_zero::IsZeroGadget;
@@ -172,6 +174,7 @@ gadgets! {
     mstore: MstoreGadget,
     mstore8: Mstore8Gadget,
     error_stack_underflow: ErrorStackUnderflowGadget,
+    error_stack_overflow: ErrorStackOverflowGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
