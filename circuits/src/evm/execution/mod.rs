@@ -11,6 +11,7 @@ mod cmp;
 mod common_error;
 mod dup;
 mod end_block;
+mod error_invalid_jump;
 mod error_invalid_opcode;
 mod error_oog_constant;
 mod error_stack_overflow;
@@ -41,6 +42,7 @@ pub use cmp::CmpGadget;
 pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
+pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_constant::ErrorOogConstantGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
@@ -181,6 +183,7 @@ gadgets! {
     error_stack_overflow: ErrorStackOverflowGadget,
     error_oog_constant: ErrorOogConstantGadget,
     error_invalid_opcode: ErrorInvalidOpcodeGadget,
+    error_invalid_jump: ErrorInvalidJumpGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
