@@ -14,6 +14,7 @@ mod end_block;
 mod error_invalid_jump;
 mod error_invalid_opcode;
 mod error_oog_constant;
+mod error_oog_memory;
 mod error_stack_overflow;
 mod error_stack_underflow;
 mod gas;
@@ -45,6 +46,7 @@ pub use end_block::EndBlockGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_constant::ErrorOogConstantGadget;
+pub use error_oog_memory::ErrorOogMemoryGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
 pub use error_stack_underflow::ErrorStackUnderflowGadget;
 pub use gas::GasGadget;
@@ -184,6 +186,7 @@ gadgets! {
     error_oog_constant: ErrorOogConstantGadget,
     error_invalid_opcode: ErrorInvalidOpcodeGadget,
     error_invalid_jump: ErrorInvalidJumpGadget,
+    error_oog_memory: ErrorOogMemoryGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
