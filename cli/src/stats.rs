@@ -33,13 +33,20 @@ fn print_table(s: &EvmStats) {
         "selector: {} ({} columns for {} states); cell columns (plain, byte, bytecode lanes): {:?}",
         s.selector, s.selector_columns, s.num_states, s.cell_columns
     );
+    let w = s
+        .states
+        .iter()
+        .map(|st| st.state.len())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     println!(
-        "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
+        "{:<w$} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
         "state", "rows", "area", "cells", "bytes", "rw looks", "bytecode lk"
     );
     for st in &s.states {
         println!(
-            "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
+            "{:<w$} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12}",
             st.state,
             st.height,
             st.height * s.evm_advice_columns,
