@@ -33,13 +33,20 @@ fn print_table(s: &EvmStats) {
         "selector: {} ({} columns for {} states); cell columns (plain, byte, bytecode lanes): {:?}; fixed lanes: {}",
         s.selector, s.selector_columns, s.num_states, s.cell_columns, s.fixed_lanes
     );
+    let w = s
+        .states
+        .iter()
+        .map(|st| st.state.len())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     println!(
-        "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12} {:>9}",
+        "{:<w$} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12} {:>9}",
         "state", "rows", "area", "cells", "bytes", "rw looks", "bytecode lk", "fixed lk"
     );
     for st in &s.states {
         println!(
-            "{:<14} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12} {:>9}",
+            "{:<w$} {:>6} {:>10} {:>6} {:>6} {:>9} {:>12} {:>9}",
             st.state,
             st.height,
             st.height * s.evm_advice_columns,

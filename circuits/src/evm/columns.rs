@@ -7,8 +7,11 @@
 //!   [`CellManager`](super::cell_manager::CellManager));
 //! - the **rw lookup group**: one column per rw-table column plus `rw_enable`, one rw access
 //!   per row;
-//! - the **bytecode lanes**: per row a `code_hash` (lo, hi) and `BYTECODE_LANES` lanes of
-//!   `(index, value, is_code, enable)`, one bytecode byte lookup per lane;
+//! - the **bytecode lanes**: per row a `code_hash` (lo, hi), a `header` flag and
+//!   `BYTECODE_LANES` lanes of `(index, value, is_code, enable)`, one bytecode lookup per
+//!   lane: of a byte (`header = 0`), or of the code's length (`header = 1`, the table's
+//!   header row `(code_hash, Header, 0, len, 0)`). The gadget's builder pins `header` on
+//!   every row of a step.
 //! - the **context group**: per row one tx-table or block-table lookup
 //!   ([`ContextColumns`]).
 //! - the **fixed lanes**: per row a `fixed_tag` and `FIXED_LANES` lanes of `(a, b, c)`, one
@@ -25,7 +28,7 @@
 //! "EVM rw lookup"                                   rw_enable · (rw row) ∈ rw table
 //! "BYTECODE: lane enable is boolean"                e · (1 - e) = 0
 //! "BYTECODE: a lane without lookup is zero"         (1 - e) · (index, value, is_code) = 0
-//! "EVM bytecode lane j"                             e · (code_hash, Byte, index, value, is_code) ∈ bytecode table
+//! "EVM bytecode lane j"                             e · (code_hash, Byte - header, index, value, is_code) ∈ bytecode table
 //! "CONTEXT: ..."                                    is_tx, is_block boolean, exclusive; zero row when off
 //! "EVM tx lookup"                                   is_tx · (id, tag, index, value) ∈ tx table
 //! "EVM block lookup"                                is_block · (tag, index, value) ∈ block table
@@ -47,6 +50,9 @@ use halo2_proofs::{
     plonk::{Advice, Column, ConstraintSystem, Expression},
     poly::Rotation,
 };
+
+// A header lane looks up tag `Byte - 1`, which must be `Header`.
+const _: () = assert!(BytecodeFieldTag::Byte as u64 - 1 == BytecodeFieldTag::Header as u64);
 
 /// Plain cell columns.
 pub const PLAIN_WIDTH: usize = 4;
@@ -137,6 +143,9 @@ pub struct EvmColumns {
     pub rw_enable: Column<Advice>,
     /// Code hash of the row's bytecode lookups.
     pub bytecode_hash: Word<Column<Advice>>,
+    /// 1 on a row whose lanes look up the code's length (the table's header row) instead
+    /// of bytes (`Byte - header` is the looked-up tag).
+    pub bytecode_header: Column<Advice>,
     /// Bytecode lanes.
     pub lanes: [BytecodeLane; BYTECODE_LANES],
     /// Tx- and block-table lookup group.
@@ -166,6 +175,7 @@ impl EvmColumns {
         let rw = RwTableRow::default().map(|()| meta.advice_column());
         let rw_enable = meta.advice_column();
         let bytecode_hash = Word::new(meta.advice_column(), meta.advice_column());
+        let bytecode_header = meta.advice_column();
         let lanes = std::array::from_fn(|_| BytecodeLane {
             index: meta.advice_column(),
             value: meta.advice_column(),
@@ -195,6 +205,7 @@ impl EvmColumns {
             rw,
             rw_enable,
             bytecode_hash,
+            bytecode_header,
             lanes,
             fixed_tag,
             fixed_lanes,
@@ -237,7 +248,8 @@ impl EvmColumns {
             }
             let row = BytecodeTableRow {
                 code_hash: self.bytecode_hash.map(cur),
-                tag: Expression::Constant(F::from(BytecodeFieldTag::Byte as u64)),
+                tag: Expression::Constant(F::from(BytecodeFieldTag::Byte as u64))
+                    - cur(self.bytecode_header),
                 index: cur(lane.index),
                 value: cur(lane.value),
                 is_code: cur(lane.is_code),
@@ -361,6 +373,7 @@ impl EvmColumns {
             + self.rw.to_vec().len()
             + 1
             + 2
+            + 1
             + 4 * BYTECODE_LANES
             + 7
             + 1

@@ -15,6 +15,7 @@
 //! - the fixed lanes' `fixed_tag` of rows `r < h` is the gadget's tag on the rows its fixed
 //!   lookups took and 0 elsewhere (which zeroes those rows' lanes, see
 //!   [`columns`](super::columns)), and a lane the gadget left unused on one of its rows is 0;
+//! - every lane row's `header` flag is 1 exactly on the rows of its code-length lookups;
 //! - `is_opcode_step` is 1 for opcode states, 0 for synthetic ones;
 //! - the transition ([`StepStateTransition`], one entry per step-state field, all
 //!   mandatory) and the allowed next states, queried at `Rotation(h)` and switched off on
@@ -201,6 +202,31 @@ impl<F: PrimeField> FixedLookups<F> {
     }
 }
 
+/// A lookup of the step's code length (the bytecode table's header row), on lane 0 of a
+/// lane row of its own ([`ConstraintBuilder::bytecode_length`]).
+#[derive(Clone, Debug)]
+pub struct CodeLength<F: PrimeField> {
+    /// The code's length.
+    pub value: Expression<F>,
+    /// The step row of the lookup.
+    pub row: usize,
+    lane: BytecodeLane,
+    header: halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>,
+}
+
+impl<F: PrimeField> CodeLength<F> {
+    /// Assigns the lookup of length `len` (lane on, header flag 1).
+    pub fn assign(
+        &self,
+        region: &mut super::assign::StepRegion<'_, '_, F>,
+        len: u64,
+    ) -> Result<(), halo2_proofs::plonk::Error> {
+        region.assign_advice(self.header, self.row, F::ONE)?;
+        region.assign_advice(self.lane.enable, self.row, F::ONE)?;
+        region.assign_advice(self.lane.value, self.row, F::from(len))
+    }
+}
+
 /// What a gadget's configuration used (for the layout and for `stats`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StepLayout {
@@ -242,6 +268,10 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     bytecode_slots: usize,
     /// Lanes used on each fixed-lane row taken so far.
     fixed_rows: Vec<usize>,
+    /// Lane slots passed over (their lanes are switched off).
+    skipped_slots: Vec<usize>,
+    /// Lane rows holding a code-length lookup.
+    header_rows: Vec<usize>,
     transition: Option<StepStateTransition<F>>,
     next_states: Option<Vec<ExecutionState>>,
 }
@@ -280,6 +310,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             stack_offset: 0,
             bytecode_slots: 0,
             fixed_rows: Vec::new(),
+            skipped_slots: Vec::new(),
+            header_rows: Vec::new(),
             transition: None,
             next_states: None,
         }
@@ -785,6 +817,40 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         self.cols.context
     }
 
+    /// Looks up the length of the step's code: the bytecode table's header row
+    /// `(code_hash, Header, 0, len, 0)`, on lane 0 of a fresh lane row whose `header` flag is
+    /// 1 (the row's other lanes are off). Returns the length and what assigns it.
+    pub fn bytecode_length(&mut self) -> CodeLength<F> {
+        let row = self.bytecode_slots.div_ceil(BYTECODE_LANES);
+        let first = row * BYTECODE_LANES;
+        self.skipped_slots.extend(self.bytecode_slots..first);
+        self.skipped_slots.extend(first + 1..first + BYTECODE_LANES);
+        self.bytecode_slots = first + BYTECODE_LANES;
+        self.header_rows.push(row);
+        let lane = self.cols.lanes[0];
+        let rot = rotation_of(row);
+        let c = |v: u64| constant::<F>(v);
+        self.require_equal(
+            &format!("code length lookup (row {row}): lane.enable = 1"),
+            lane.enable.query_cell(rot),
+            c(1),
+        );
+        self.require_zero(
+            &format!("code length lookup (row {row}): lane.index = 0"),
+            lane.index.query_cell(rot),
+        );
+        self.require_zero(
+            &format!("code length lookup (row {row}): lane.is_code = 0"),
+            lane.is_code.query_cell(rot),
+        );
+        CodeLength {
+            value: lane.value.query_cell(rot),
+            row,
+            lane,
+            header: self.cols.bytecode_header,
+        }
+    }
+
     /// The bytecode lane columns (for assignment).
     pub fn bytecode_lanes(&self) -> [BytecodeLane; BYTECODE_LANES] {
         self.cols.lanes
@@ -918,8 +984,14 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                 cols.bytecode_hash.map(|c| c.query_cell(rot)),
                 hash,
             );
+            self.require_equal(
+                &format!("row {r}: bytecode header flag"),
+                cols.bytecode_header.query_cell(rot),
+                constant(u64::from(self.header_rows.contains(&r))),
+            );
             for (j, lane) in cols.lanes.iter().enumerate() {
-                if r * BYTECODE_LANES + j >= self.bytecode_slots {
+                let slot = r * BYTECODE_LANES + j;
+                if slot >= self.bytecode_slots || self.skipped_slots.contains(&slot) {
                     self.require_zero(
                         &format!("row {r}: unused bytecode lane {j} is off"),
                         lane.enable.query_cell(rot),

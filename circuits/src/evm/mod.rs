@@ -158,7 +158,8 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
 
     /// Assigns what the layout owns for one step: `q_step`, `rows_left`, the step state,
     /// the selector, the opcode columns, the rw rows and the bytecode lanes' code hash; the
-    /// bytecode and fixed lanes start at zero (the gadget assigns the lanes it uses).
+    /// bytecode lanes, header flags and fixed lanes start at zero (gadgets assign the lookups
+    /// they make).
     fn assign_step_frame(
         &self,
         region: &mut Region<'_, F>,
@@ -239,6 +240,7 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
             };
             set(region, cols.bytecode_hash.lo, row, hash.lo);
             set(region, cols.bytecode_hash.hi, row, hash.hi);
+            set(region, cols.bytecode_header, row, F::ZERO);
             for lane in &cols.lanes {
                 for c in [lane.index, lane.value, lane.is_code, lane.enable] {
                     set(region, c, row, F::ZERO);

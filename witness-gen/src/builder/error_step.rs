@@ -1,18 +1,61 @@
 //! Error states: a step that halts its frame exceptionally.
 //!
-//! The step reads the stack items it would have consumed (for stack underflow, the items that
-//! were there), which the circuit needs to prove the error condition (offsets and sizes for
-//! memory out-of-gas, the destination for an invalid jump, ...). Everything else — the
-//! reversion of the frame's journal and the return to the caller — is done by the frame end
-//! that follows in the same step.
+//! The step reads the stack items the circuit needs to prove the error condition, and no
+//! more (the EVM circuit fixes the number of rw accesses per state):
+//! - stack underflow, stack overflow, constant out-of-gas and an invalid opcode: nothing
+//!   (the stack pointer, gas and opcode prove them);
+//! - invalid jump: the destination and a second item, the condition for `JUMPI` and the
+//!   destination again for `JUMP`, so that both opcodes make the same two reads;
+//! - memory out-of-gas of `MLOAD`, `MSTORE` and `MSTORE8`: the offset;
+//! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
+//!   current and committed values) and its warm flag, from which the cost follows;
+//! - every other error state (and memory out-of-gas of the other opcodes): the stack items
+//!   the failing opcode would have consumed (for stack underflow, the items that were
+//!   there), for the offsets, sizes and addresses their proofs need.
+//!
+//! Everything else — the reversion of the frame's journal and the return to the caller — is
+//! done by the frame end that follows in the same step.
 
 use super::{Builder, StepCtx};
 use crate::error::WitnessError;
+use crate::execution_state::ExecutionState;
+use crate::rw::{CallContextField, Rw};
 
-/// Reads the stack items the failing opcode would have read.
+/// Reads the stack items the error's proof needs (see the module docs).
 pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
+    use ExecutionState::*;
     let available = usize::from(s.step.stack_len);
-    let n = usize::from(s.info.stack_inputs).min(available);
-    b.stack_pops(s, n);
+    match s.state {
+        ErrorStackUnderflow | ErrorStackOverflow | ErrorOutOfGasConstant | ErrorInvalidOpcode => {}
+        ErrorInvalidJump => {
+            let is_jumpi = s.step.opcode == 0x57;
+            if available < 1 + usize::from(is_jumpi) {
+                return Err(b.inconsistent(s, "invalid jump without its stack inputs"));
+            }
+            let sp = s.sp();
+            b.read(Rw::stack(s.call_id, sp));
+            b.read(Rw::stack(s.call_id, sp + u64::from(is_jumpi)));
+        }
+        ErrorOutOfGasMemoryExpansion if matches!(s.step.opcode, 0x51..=0x53) => {
+            if available < 1 {
+                return Err(b.inconsistent(s, "memory out-of-gas without an offset"));
+            }
+            b.stack_pops(s, 1);
+        }
+        ErrorOutOfGasSstore if available >= 2 => {
+            let v = b.stack_pops(s, 2);
+            let key = v[0];
+            let tx_id = b.tx.id;
+            let address = s.frame.address;
+            b.read(Rw::call_context(s.call_id, CallContextField::TxId));
+            b.read(Rw::call_context(s.call_id, CallContextField::CalleeAddress));
+            b.read(Rw::storage(tx_id, address, key));
+            b.read(Rw::access_storage(tx_id, address, key));
+        }
+        _ => {
+            let n = usize::from(s.info.stack_inputs).min(available);
+            b.stack_pops(s, n);
+        }
+    }
     Ok(())
 }

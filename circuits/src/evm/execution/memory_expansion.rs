@@ -112,7 +112,7 @@ pub struct MemoryExpansion<F: PrimeField> {
     pub cur_quad: QuadCost<F>,
     /// `floor(new_size² / 512)`.
     pub new_quad: QuadCost<F>,
-    len: u64,
+    len: Option<u64>,
 }
 
 impl<F: PrimeField> MemoryExpansion<F> {
@@ -121,6 +121,28 @@ impl<F: PrimeField> MemoryExpansion<F> {
         cb: &mut ConstraintBuilder<'_, F>,
         offset: Word<Expression<F>>,
         len: u64,
+    ) -> Self {
+        let name = format!("offset.lo + {len} + 31 = 32·end_words + rem");
+        Self::configure_inner(cb, offset, c(len), Some(len), &name)
+    }
+
+    /// [`Self::configure`] for a length the step chooses (an expression of at most 32; assign
+    /// with [`Self::assign_with_len`]).
+    pub fn configure_with_len(
+        cb: &mut ConstraintBuilder<'_, F>,
+        offset: Word<Expression<F>>,
+        len: Expression<F>,
+    ) -> Self {
+        let name = "offset.lo + len + 31 = 32·end_words + rem";
+        Self::configure_inner(cb, offset, len, None, name)
+    }
+
+    fn configure_inner(
+        cb: &mut ConstraintBuilder<'_, F>,
+        offset: Word<Expression<F>>,
+        len: Expression<F>,
+        fixed_len: Option<u64>,
+        division: &str,
     ) -> Self {
         let cur = cb.step().memory_word_size;
         let offset_bytes = cb.query_bytes::<4>();
@@ -135,8 +157,8 @@ impl<F: PrimeField> MemoryExpansion<F> {
         let rem_shifted = cb.query_byte();
         let end = expr_from_le_bytes(&exprs(&end_words));
         cb.require_equal(
-            &format!("offset.lo + {len} + 31 = 32·end_words + rem"),
-            offset.lo + c(len + 31),
+            division,
+            offset.lo + len + c(31),
             c::<F>(32) * end.clone() + rem.expr(),
         );
         cb.require_equal(
@@ -171,7 +193,7 @@ impl<F: PrimeField> MemoryExpansion<F> {
             new_size,
             cur_quad,
             new_quad,
-            len,
+            len: fixed_len,
         }
     }
 
@@ -193,9 +215,21 @@ impl<F: PrimeField> MemoryExpansion<F> {
         offset: u64,
         cur: u64,
     ) -> Result<u64, Error> {
+        let len = self.len.ok_or(Error::Synthesis)?;
+        self.assign_with_len(region, offset, len, cur)
+    }
+
+    /// [`Self::assign`] with the access's length given.
+    pub fn assign_with_len(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        offset: u64,
+        len: u64,
+        cur: u64,
+    ) -> Result<u64, Error> {
         let offset32 = u32::try_from(offset).map_err(|_| Error::Synthesis)?;
         assign_le(&self.offset_bytes, region, u64::from(offset32))?;
-        let end = u64::from(offset32) + self.len + 31;
+        let end = u64::from(offset32) + len + 31;
         let (end_words, rem) = (end / 32, end % 32);
         assign_le(&self.end_words, region, end_words)?;
         self.rem.assign(region, F::from(rem))?;

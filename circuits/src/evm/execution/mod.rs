@@ -10,9 +10,17 @@ mod begin_tx;
 mod bitwise;
 mod byte;
 mod cmp;
+mod common_error;
 mod dup;
 mod end_block;
 mod end_tx;
+mod error_invalid_jump;
+mod error_invalid_opcode;
+mod error_oog_constant;
+mod error_oog_memory;
+mod error_oog_sstore;
+mod error_stack_overflow;
+mod error_stack_underflow;
 mod gas;
 mod is_zero;
 mod jump;
@@ -44,9 +52,17 @@ pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
 pub use byte::ByteGadget;
 pub use cmp::CmpGadget;
+pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
 pub use end_tx::EndTxGadget;
+pub use error_invalid_jump::ErrorInvalidJumpGadget;
+pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
+pub use error_oog_constant::ErrorOogConstantGadget;
+pub use error_oog_memory::ErrorOogMemoryGadget;
+pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
+pub use error_stack_overflow::ErrorStackOverflowGadget;
+pub use error_stack_underflow::ErrorStackUnderflowGadget;
 pub use gas::GasGadget;
 pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
@@ -191,6 +207,13 @@ gadgets! {
     mstore8: Mstore8Gadget,
     sload: SloadGadget,
     sstore: SstoreGadget,
+    error_stack_underflow: ErrorStackUnderflowGadget,
+    error_stack_overflow: ErrorStackOverflowGadget,
+    error_oog_constant: ErrorOogConstantGadget,
+    error_invalid_opcode: ErrorInvalidOpcodeGadget,
+    error_invalid_jump: ErrorInvalidJumpGadget,
+    error_oog_memory: ErrorOogMemoryGadget,
+    error_oog_sstore: ErrorOutOfGasSstoreGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the

@@ -114,3 +114,25 @@ pub(crate) fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &s
         }
     }
 }
+
+/// The failures of `result` as text (empty if it passed).
+pub(crate) fn failure_texts(result: Result<(), Vec<VerifyFailure>>) -> Vec<String> {
+    result
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| f.to_string())
+        .collect()
+}
+
+/// Asserts that `texts` name `needle` and none names `absent`.
+pub(crate) fn assert_named_not(texts: &[String], needle: &str, absent: &str) {
+    assert!(
+        texts.iter().any(|t| t.contains(needle)),
+        "no failure names {needle:?}: {texts:#?}"
+    );
+    assert!(
+        !texts.iter().any(|t| t.contains(absent)),
+        "a failure names {absent:?}: {texts:#?}"
+    );
+}

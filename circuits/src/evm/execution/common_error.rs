@@ -1,0 +1,224 @@
+//! What every error gadget shares: the end of the root call after an exceptional halt
+//! ([`RootErrorEnd`]), and the proof that a small quantity is below another ([`LessThan`]).
+//!
+//! An exceptional halt ends the call with all its gas consumed and its changes undone. In
+//! the root call the transaction's execution is then over:
+//!
+//! ```text
+//! "{ERR}: is_root = 1"                          non-root errors return to a caller (not here yet)
+//! "{ERR}: call's IsSuccess = 0"                 one call-context read, after the gadget's own
+//! "{ERR}: reversible_write_counter = 0"         no undo writes (the reversion part, see below)
+//! "{ERR}: next state is EndTx"
+//! transition: rw_counter + accesses; pc → 0, stack pointer → 1024, gas_left → 0,
+//!             memory → 0, reversible writes → 0; call, code, flags, logs, refund unchanged
+//! ```
+//! The witness ends a failing frame with its `IsSuccess` read followed by one undo write per
+//! reversible write of the frame (`reversible_write_counter` of them, last change first).
+//! They are not constrained yet: [`RootErrorEnd`] requires the counter to be 0, and
+//! [`RootErrorEnd::unsupported`] reports the steps that have undo writes. The reversion is
+//! to be added in [`RootErrorEnd::configure`] alone (a run of `reversible_write_counter`
+//! writes whose rw counters follow the `IsSuccess` read); the gadgets do not change.
+//!
+//! `gas_left → 0` is what the witness's `EndTx` step carries after an exceptional halt
+//! (`gas_limit - gas_used - refund` with all gas used and no refund).
+
+use super::padding::all_same;
+use crate::evm::{
+    assign::{StepRegion, WitnessIndex},
+    cell::Cell,
+    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
+};
+use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use equivm_witness::{CallContextField, ExecStep, ExecutionState, Witness};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{Error, Expression},
+};
+use std::marker::PhantomData;
+
+/// The end of the root call after an exceptional halt (see the module docs). Configure it
+/// after the gadget's own rw accesses: its `IsSuccess` read comes last.
+#[derive(Clone, Debug)]
+pub struct RootErrorEnd<F>(PhantomData<F>);
+
+impl<F: PrimeField> RootErrorEnd<F> {
+    /// States the root check, the `IsSuccess` read, the absence of undo writes, the next
+    /// state and the transition.
+    pub fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
+        let c = |v: u64| Expression::Constant(F::from(v));
+        cb.require_equal("is_root = 1", cb.step().is_root, c(1));
+        let is_success = cb.call_context_lookup(CallContextField::IsSuccess);
+        cb.require_equal_word("call's IsSuccess = 0", is_success, Word::new(c(0), c(0)));
+        // The reversion of the frame's writes goes here: until then, a frame with reversible
+        // writes cannot end in an error step.
+        cb.require_zero(
+            "reversible_write_counter = 0 (no undo writes)",
+            cb.step().reversible_write_counter,
+        );
+        cb.require_next_state(&[ExecutionState::EndTx]);
+        cb.require_step_state_transition(StepStateTransition {
+            rw_counter: Transition::Delta(cb.rw_counter_delta()),
+            program_counter: Transition::To(c(0)),
+            stack_pointer: Transition::To(c(1024)),
+            gas_left: Transition::To(c(0)),
+            memory_word_size: Transition::To(c(0)),
+            reversible_write_counter: Transition::To(c(0)),
+            ..all_same()
+        });
+        Self(PhantomData)
+    }
+
+    /// Assigns the end's cells (none yet: the reversion's will go here).
+    pub fn assign(
+        &self,
+        _region: &mut StepRegion<'_, '_, F>,
+        _witness: &Witness,
+        _step: &ExecStep,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Whether `step` is outside what [`RootErrorEnd`] proves: an error in a call that is
+    /// not the root, or in a frame with reversible writes (undo writes not constrained yet).
+    pub fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+        !index.call(step.call_id).is_root || step.reversible_write_counter > 0
+    }
+}
+
+/// A proof that `lhs < rhs` for operands known to be small: `rhs - lhs - 1 = Σ gap_i·256^i`
+/// with `N` byte cells.
+///
+/// ```text
+/// "{what}: rhs - lhs - 1 = Σ gap_i·256^i"
+/// ```
+/// Soundness: if `lhs ≥ rhs`, then `rhs - lhs - 1` is `p - k` for `1 ≤ k ≤ lhs + 1`, which no
+/// `N` bytes reach as long as `lhs < p - 2^(8N)` (the caller bounds `lhs`, typically by
+/// bytes). Only the true case can be proved; the false case is not a value of this gadget.
+#[derive(Clone, Debug)]
+pub struct LessThan<F: PrimeField, const N: usize> {
+    /// `rhs - lhs - 1`, little-endian bytes.
+    pub gap: [Cell<F>; N],
+}
+
+impl<F: PrimeField, const N: usize> LessThan<F, N> {
+    /// Requires `lhs < rhs` (constraint named after `what`).
+    pub fn configure(
+        cb: &mut ConstraintBuilder<'_, F>,
+        what: &str,
+        lhs: Expression<F>,
+        rhs: Expression<F>,
+    ) -> Self {
+        let gap = cb.query_bytes::<N>();
+        let exprs: Vec<_> = gap.iter().map(Cell::expr).collect();
+        cb.require_equal(
+            &format!("{what}: rhs - lhs - 1 = Σ gap_i·256^i"),
+            rhs - lhs - Expression::Constant(F::ONE),
+            expr_from_le_bytes(&exprs),
+        );
+        Self { gap }
+    }
+
+    /// Assigns the gap of `lhs < rhs`; an error if `lhs ≥ rhs` or the gap needs more than
+    /// `N` bytes.
+    pub fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        lhs: u64,
+        rhs: u64,
+    ) -> Result<(), Error> {
+        let gap = rhs
+            .checked_sub(lhs)
+            .and_then(|d| d.checked_sub(1))
+            .ok_or(Error::Synthesis)?;
+        assign_le_bytes(&self.gap, region, gap)
+    }
+}
+
+/// Assigns `value` into little-endian byte cells (at most 16); an error if it does not fit.
+pub fn assign_le_bytes<F: PrimeField>(
+    cells: &[Cell<F>],
+    region: &mut StepRegion<'_, '_, F>,
+    value: impl Into<u128>,
+) -> Result<(), Error> {
+    let value: u128 = value.into();
+    if cells.len() > 16 || (cells.len() < 16 && value >> (8 * cells.len()) != 0) {
+        return Err(Error::Synthesis);
+    }
+    for (cell, byte) in cells.iter().zip(value.to_le_bytes()) {
+        cell.assign(region, F::from(u64::from(byte)))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use crate::evm::{assign::Override, EvmCircuit};
+    use equivm_witness::ExecutionState;
+    use halo2curves::bn256::Fr;
+
+    /// PUSH1 1 ADD (underflow): the PUSH and the error step.
+    fn circuit() -> EvmCircuit {
+        let w = witness_of(vec![0x60, 1, 0x01]);
+        let err = nth_step(&w, ExecutionState::ErrorStackUnderflow, 0);
+        slice(&w, err - 1..err + 1)
+    }
+
+    #[test]
+    fn error_end_requires_the_root_call() {
+        let o = Override::StepState {
+            step: 1,
+            field: "is_root",
+            value: Fr::from(0),
+        };
+        assert_rejected(
+            verify(&circuit(), vec![o]),
+            "ERROR_STACK_UNDERFLOW: is_root = 1",
+        );
+    }
+
+    #[test]
+    fn error_end_has_no_undo_writes_yet() {
+        let o = Override::StepState {
+            step: 1,
+            field: "reversible_write_counter",
+            value: Fr::from(1),
+        };
+        assert_rejected(
+            verify(&circuit(), vec![o]),
+            "ERROR_STACK_UNDERFLOW: reversible_write_counter = 0 (no undo writes)",
+        );
+    }
+
+    #[test]
+    fn error_end_resets_the_frame() {
+        for (field, value, name) in [
+            ("program_counter", 3, "next.program_counter = value"),
+            ("stack_pointer", 1023, "next.stack_pointer = value"),
+            ("memory_word_size", 1, "next.memory_word_size = value"),
+        ] {
+            let o = Override::StepState {
+                step: 2,
+                field,
+                value: Fr::from(value),
+            };
+            assert_rejected(
+                verify(&circuit(), vec![o]),
+                &format!("ERROR_STACK_UNDERFLOW: {name}"),
+            );
+        }
+    }
+
+    #[test]
+    fn error_after_reversible_writes_is_unsupported() {
+        // PUSH1 1 PUSH1 0 SSTORE ADD: the SSTORE is undone by the error step.
+        let w = witness_of(vec![0x60, 1, 0x60, 0, 0x55, 0x01]);
+        let err = nth_step(&w, ExecutionState::ErrorStackUnderflow, 0);
+        assert!(w.steps[err].reversible_write_counter > 0);
+        let unsupported = EvmCircuit::unsupported_steps(&w);
+        assert!(
+            unsupported.contains(&(ExecutionState::ErrorStackUnderflow, Some(0x01))),
+            "{unsupported:?}"
+        );
+    }
+}
