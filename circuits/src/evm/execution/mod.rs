@@ -30,6 +30,7 @@ mod push;
 mod signed_cmp;
 mod stop;
 mod swap;
+mod tload;
 mod tx_arith;
 mod word_is_zero;
 
@@ -58,6 +59,7 @@ pub use push::PushGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
+pub use tload::TloadGadget;
 pub use tx_arith::{AddNoOverflow, ByteNumber};
 pub use word_is_zero::WordIsZero;
 
@@ -175,6 +177,7 @@ gadgets! {
     mload: MloadGadget,
     mstore: MstoreGadget,
     mstore8: Mstore8Gadget,
+    tload: TloadGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
