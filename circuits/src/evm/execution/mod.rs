@@ -31,6 +31,7 @@ mod signed_cmp;
 mod stop;
 mod swap;
 mod tload;
+mod tstore;
 mod tx_arith;
 mod word_is_zero;
 
@@ -60,6 +61,7 @@ pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
 pub use tload::TloadGadget;
+pub use tstore::TstoreGadget;
 pub use tx_arith::{AddNoOverflow, ByteNumber};
 pub use word_is_zero::WordIsZero;
 
@@ -178,13 +180,15 @@ gadgets! {
     mstore: MstoreGadget,
     mstore8: Mstore8Gadget,
     tload: TloadGadget,
+    tstore: TstoreGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
 /// stack pointer by `stack_inputs - stack_outputs` and gas by `-constant_gas` (from the
 /// opcode's properties), `rw_counter` by the accesses made; everything else is unchanged.
 /// It also proves the step had enough gas (`gas_left - constant_gas` fits 8 bytes).
-/// [`SameContext::configure_dynamic`] adds a dynamic gas cost and a new memory size.
+/// [`SameContext::configure_dynamic`] adds a dynamic gas cost and a new memory size,
+/// [`SameContext::configure_reversible`] reversible writes.
 ///
 /// Configure it after the gadget's rw accesses.
 #[derive(Clone, Debug)]
@@ -206,7 +210,7 @@ pub struct DynamicCost<F: PrimeField> {
 impl<F: PrimeField> SameContext<F> {
     /// States the transition (see the type's docs).
     pub fn configure(cb: &mut ConstraintBuilder<'_, F>, pc_delta: Expression<F>) -> Self {
-        Self::configure_with(cb, pc_delta, None)
+        Self::configure_general(cb, pc_delta, None, None)
     }
 
     /// The transition with `dynamic.gas` charged on top of `constant_gas` (and covered by
@@ -216,13 +220,24 @@ impl<F: PrimeField> SameContext<F> {
         pc_delta: Expression<F>,
         dynamic: DynamicCost<F>,
     ) -> Self {
-        Self::configure_with(cb, pc_delta, Some(dynamic))
+        Self::configure_general(cb, pc_delta, Some(dynamic), None)
     }
 
-    fn configure_with(
+    /// The transition with `reversible_writes` more reversible writes in the call (writes
+    /// its frame must undo if it reverts).
+    pub fn configure_reversible(
+        cb: &mut ConstraintBuilder<'_, F>,
+        pc_delta: Expression<F>,
+        reversible_writes: Expression<F>,
+    ) -> Self {
+        Self::configure_general(cb, pc_delta, None, Some(reversible_writes))
+    }
+
+    fn configure_general(
         cb: &mut ConstraintBuilder<'_, F>,
         pc_delta: Expression<F>,
         dynamic: Option<DynamicCost<F>>,
+        reversible_writes: Option<Expression<F>>,
     ) -> Self {
         let props = cb.props();
         let has_dynamic_cost = dynamic.is_some();
@@ -255,7 +270,7 @@ impl<F: PrimeField> SameContext<F> {
                 Expression::Constant(F::ZERO) - props.constant_gas - dynamic_gas,
             ),
             memory_word_size,
-            reversible_write_counter: Transition::Same,
+            reversible_write_counter: reversible_writes.map_or(Transition::Same, Transition::Delta),
             log_id: Transition::Same,
             tx_id: Transition::Same,
             refund: Transition::Same,

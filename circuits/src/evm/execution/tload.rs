@@ -114,6 +114,14 @@ mod tests {
     }
 
     #[test]
+    fn tload_of_the_whole_run_passes() {
+        let w = witness();
+        let c = slice(&w, 0..w.steps.len());
+        assert!(EvmCircuit::unsupported_steps(&w).is_empty());
+        assert_eq!(verify(&c, vec![]), Ok(()));
+    }
+
+    #[test]
     fn tload_pushes_the_value_read() {
         assert_rejected(
             verify(&circuit(1), vec![rw(4, "value_lo", Fr::from(8))]),
