@@ -44,6 +44,8 @@ mod sstore;
 mod sstore_gas;
 mod stop;
 mod swap;
+mod tload;
+mod tstore;
 mod tx_arith;
 mod word_is_zero;
 
@@ -85,6 +87,8 @@ pub use sload::SloadGadget;
 pub use sstore::SstoreGadget;
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
+pub use tload::TloadGadget;
+pub use tstore::TstoreGadget;
 pub use tx_arith::{AddNoOverflow, ByteNumber};
 pub use word_is_zero::WordIsZero;
 
@@ -214,13 +218,16 @@ gadgets! {
     error_invalid_jump: ErrorInvalidJumpGadget,
     error_oog_memory: ErrorOogMemoryGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
+    tload: TloadGadget,
+    tstore: TstoreGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
 /// stack pointer by `stack_inputs - stack_outputs` and gas by `-constant_gas` (from the
 /// opcode's properties), `rw_counter` by the accesses made; everything else is unchanged.
 /// It also proves the step had enough gas (`gas_left - constant_gas` fits 8 bytes).
-/// [`SameContext::configure_dynamic`] adds a dynamic gas cost and a new memory size.
+/// [`SameContext::configure_dynamic`] adds a dynamic gas cost and a new memory size,
+/// [`SameContext::configure_reversible`] reversible writes.
 ///
 /// Configure it after the gadget's rw accesses.
 #[derive(Clone, Debug)]
@@ -283,6 +290,24 @@ impl<F: PrimeField> SameContext<F> {
         dynamic: DynamicCost<F>,
     ) -> Self {
         Self::configure_with(cb, pc_delta, Some(dynamic), SideEffects::none())
+    }
+
+    /// The transition with `reversible_writes` more reversible writes in the call (writes
+    /// its frame must undo if it reverts).
+    pub fn configure_reversible(
+        cb: &mut ConstraintBuilder<'_, F>,
+        pc_delta: Expression<F>,
+        reversible_writes: Expression<F>,
+    ) -> Self {
+        Self::configure_with(
+            cb,
+            pc_delta,
+            None,
+            SideEffects {
+                reversible_writes,
+                refund: Transition::Same,
+            },
+        )
     }
 
     fn configure_with(
