@@ -27,6 +27,7 @@ mod padding;
 mod pc;
 mod pop;
 mod push;
+mod return_revert;
 mod signed_cmp;
 mod stop;
 mod swap;
@@ -47,7 +48,7 @@ pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
 pub use jumpdest::JumpdestGadget;
 pub use jumpi::JumpiGadget;
-pub use memory_expansion::{MemoryExpansion, QuadCost};
+pub use memory_expansion::{DynamicLength, Length, MemoryExpansion, QuadCost};
 pub use mload::MloadGadget;
 pub use msize::MsizeGadget;
 pub use mstore::MstoreGadget;
@@ -57,6 +58,7 @@ pub use padding::PaddingGadget;
 pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
+pub use return_revert::ReturnRevertGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use stop::StopGadget;
 pub use swap::SwapGadget;
@@ -181,6 +183,7 @@ gadgets! {
     mstore8: Mstore8Gadget,
     tload: TloadGadget,
     tstore: TstoreGadget,
+    return_revert: ReturnRevertGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
