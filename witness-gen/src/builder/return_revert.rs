@@ -1,6 +1,10 @@
 //! RETURN and REVERT: pop offset and size and read the returned bytes from memory. The frame
 //! end that follows in the same step (`frame.rs`) deposits code for a creation, reverts the
 //! journal for REVERT, copies the bytes to the caller's return area and restores the caller.
+//!
+//! The root call of a message-call transaction returns its bytes to no one: its RETURN or
+//! REVERT pops offset and size and reads nothing from memory (creations and calls with a
+//! caller read the bytes for the copy circuit).
 
 use super::{Builder, StepCtx};
 use crate::error::WitnessError;
@@ -24,11 +28,15 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             ),
         ));
     }
-    let start = b.rw_counter();
-    let bytes = b.memory_read(s.call_id, offset, size);
     if let Some(fi) = b.tx.frames.get_mut(s.frame_id) {
         fi.ret_offset = offset;
     }
+    // The bytes a root message call returns go nowhere: they are not read.
+    if s.frame.parent.is_none() && !s.frame.kind.is_create() {
+        return Ok(());
+    }
+    let start = b.rw_counter();
+    let bytes = b.memory_read(s.call_id, offset, size);
     if s.step.opcode == 0xf3 && s.frame.kind.is_create() && size > 0 {
         let hash = equivm_trace::revm::primitives::keccak256(&bytes);
         let id = b

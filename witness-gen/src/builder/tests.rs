@@ -157,6 +157,60 @@ fn call_that_reverts() {
     assert!(restores >= 2);
 }
 
+/// The root call's RETURN and REVERT read no memory (their bytes go nowhere); a callee's
+/// RETURN reads the bytes it hands to its caller.
+#[test]
+fn root_return_reads_no_memory() {
+    let ending = |w: &Witness, n: usize| {
+        let step = w
+            .steps
+            .iter()
+            .filter(|s| s.execution_state == ExecutionState::ReturnRevert)
+            .nth(n)
+            .expect("a RETURN/REVERT step");
+        w.step_rws(step).iter().map(|rw| rw.tag).collect::<Vec<_>>()
+    };
+    let root_only = [RwTag::Stack, RwTag::Stack, RwTag::CallContext];
+    for opcode in [0xf3, 0xfd] {
+        // MSTORE(0, 0x2a), then RETURN/REVERT(0, 32).
+        let code = asm(&[
+            &[0x60, 0x2a, 0x60, 0x00, 0x52],
+            &[0x60, 0x20, 0x60, 0x00, opcode],
+        ]);
+        let (_, w) = run(&Program::new(code));
+        assert_eq!(ending(&w, 0), root_only);
+    }
+    let callee = asm(&[
+        &[0x60, 0x2a, 0x60, 0x00, 0x52],
+        &[0x60, 0x20, 0x60, 0x00, 0xf3],
+    ]);
+    let caller = asm(&[&call(CALLEE, 0, (0, 0), (0, 0x20)), &[0x00]]);
+    let (_, w) = run(&Program::new(caller).with_account(CALLEE, callee));
+    let step = w
+        .steps
+        .iter()
+        .find(|s| s.execution_state == ExecutionState::ReturnRevert)
+        .expect("the callee's RETURN");
+    let reads = w
+        .step_rws(step)
+        .iter()
+        .filter(|rw| rw.tag == RwTag::Memory && !rw.is_write && rw.id == step.call_id)
+        .count();
+    assert!(
+        reads >= 32,
+        "the callee's 32 bytes are read ({reads} reads)"
+    );
+    // A creation transaction's root RETURN reads the code it deposits.
+    let init = asm(&[
+        &[0x60, 0x2a, 0x60, 0x00, 0x52],
+        &[0x60, 0x20, 0x60, 0x00, 0xf3],
+    ]);
+    let (_, w) = run(&Program::new(init).create());
+    let tags = ending(&w, 0);
+    let memory = tags.iter().filter(|t| **t == RwTag::Memory).count();
+    assert_eq!(memory, 32);
+}
+
 #[test]
 fn call_passes_calldata_and_returns() {
     // Callee: CALLDATALOAD(0), CALLDATASIZE, CALLDATACOPY(0, 0, size), RETURN(0, size).

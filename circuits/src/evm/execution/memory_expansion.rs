@@ -20,9 +20,31 @@
 //! division exact over the integers: `quad(w) = floor(w² / 512)`, and the gas is
 //! `cost(new_size) - cost(cur)` with `cost(w) = 3·w + floor(w² / 512)`.
 //! Cost: 32 byte cells, 4 plain cells.
+//!
+//! [`MemoryExpansion::configure_range`] takes the length from a word `size` instead (RETURN,
+//! REVERT and, later, the copies), where a zero size touches no memory whatever the offset:
+//!
+//! ```text
+//! size_is_zero = [size = 0]                          (WordIsZero)
+//! "size.hi = 0", "size.lo = Σ_{j<4} size_byte_j·256^j"                  size < 2^32
+//! "[size ≠ 0]·offset.hi = 0", "[size ≠ 0]·offset.lo = Σ_{j<4} offset_byte_j·256^j"
+//! "offset_eff + size + 31 = 32·end_words + rem"      offset_eff = Σ offset_byte_j·256^j
+//! ```
+//! then the same growth and gas. With `size = 0` the offset bytes are 0, so `end_words = 0`
+//! and nothing grows; otherwise offset and size are below `2^32` and the bounds above hold
+//! (`offset + size + 31 < 2^33 + 31`, `end_words < 2^28`). A size or offset at or above
+//! `2^32` with a non-zero size can not be assigned: such an access costs more gas than any
+//! step has in practice (an out-of-gas error, not this state). Extra cost: 4 byte cells,
+//! 3 plain cells.
 
-use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
+use super::word_is_zero::WordIsZero;
+use crate::evm::{
+    assign::{word_of, StepRegion},
+    cell::Cell,
+    constraint_builder::ConstraintBuilder,
+};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use equivm_trace::revm::primitives::U256;
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
@@ -112,7 +134,28 @@ pub struct MemoryExpansion<F: PrimeField> {
     pub cur_quad: QuadCost<F>,
     /// `floor(new_size² / 512)`.
     pub new_quad: QuadCost<F>,
-    len: Option<u64>,
+    /// The access's length.
+    pub length: Length<F>,
+}
+
+/// The length of a [`MemoryExpansion`]'s access.
+#[derive(Clone, Debug)]
+pub enum Length<F: PrimeField> {
+    /// A constant number of bytes.
+    Constant(u64),
+    /// A word from the stack (see [`MemoryExpansion::configure_range`]).
+    Dynamic(Box<DynamicLength<F>>),
+    /// An expression the step chooses (see [`MemoryExpansion::configure_with_len`]).
+    Chosen,
+}
+
+/// The cells of a length taken from a word.
+#[derive(Clone, Debug)]
+pub struct DynamicLength<F: PrimeField> {
+    /// `[size = 0]`.
+    pub size_is_zero: WordIsZero<F>,
+    /// `size.lo`, 4 bytes little-endian.
+    pub size_bytes: [Cell<F>; 4],
 }
 
 impl<F: PrimeField> MemoryExpansion<F> {
@@ -122,8 +165,20 @@ impl<F: PrimeField> MemoryExpansion<F> {
         offset: Word<Expression<F>>,
         len: u64,
     ) -> Self {
-        let name = format!("offset.lo + {len} + 31 = 32·end_words + rem");
-        Self::configure_inner(cb, offset, c(len), Some(len), &name)
+        let offset_bytes = cb.query_bytes::<4>();
+        cb.require_zero("offset.hi = 0", offset.hi);
+        cb.require_equal(
+            "offset.lo = Σ_{j<4} offset_byte_j·256^j",
+            offset.lo.clone(),
+            expr_from_le_bytes(&exprs(&offset_bytes)),
+        );
+        Self::configure_end(
+            cb,
+            offset_bytes,
+            (offset.lo, "offset.lo"),
+            (c(len), &len.to_string()),
+            Length::Constant(len),
+        )
     }
 
     /// [`Self::configure`] for a length the step chooses (an expression of at most 32; assign
@@ -133,18 +188,6 @@ impl<F: PrimeField> MemoryExpansion<F> {
         offset: Word<Expression<F>>,
         len: Expression<F>,
     ) -> Self {
-        let name = "offset.lo + len + 31 = 32·end_words + rem";
-        Self::configure_inner(cb, offset, len, None, name)
-    }
-
-    fn configure_inner(
-        cb: &mut ConstraintBuilder<'_, F>,
-        offset: Word<Expression<F>>,
-        len: Expression<F>,
-        fixed_len: Option<u64>,
-        division: &str,
-    ) -> Self {
-        let cur = cb.step().memory_word_size;
         let offset_bytes = cb.query_bytes::<4>();
         cb.require_zero("offset.hi = 0", offset.hi);
         cb.require_equal(
@@ -152,13 +195,69 @@ impl<F: PrimeField> MemoryExpansion<F> {
             offset.lo.clone(),
             expr_from_le_bytes(&exprs(&offset_bytes)),
         );
+        Self::configure_end(
+            cb,
+            offset_bytes,
+            (offset.lo, "offset.lo"),
+            (len, "len"),
+            Length::Chosen,
+        )
+    }
+
+    /// States the constraints for an access of `size` bytes at `offset`, both words; a zero
+    /// `size` expands nothing, whatever `offset` is (see the module docs).
+    pub fn configure_range(
+        cb: &mut ConstraintBuilder<'_, F>,
+        offset: Word<Expression<F>>,
+        size: Word<Expression<F>>,
+    ) -> Self {
+        let size_is_zero = WordIsZero::configure(cb, "size", size.clone());
+        let size_bytes = cb.query_bytes::<4>();
+        cb.require_zero("size.hi = 0", size.hi);
+        cb.require_equal(
+            "size.lo = Σ_{j<4} size_byte_j·256^j",
+            size.lo,
+            expr_from_le_bytes(&exprs(&size_bytes)),
+        );
+        let nonzero = c::<F>(1) - size_is_zero.expr();
+        let offset_bytes = cb.query_bytes::<4>();
+        cb.require_zero("[size ≠ 0]·offset.hi = 0", nonzero.clone() * offset.hi);
+        cb.require_equal(
+            "[size ≠ 0]·offset.lo = Σ_{j<4} offset_byte_j·256^j",
+            nonzero * offset.lo,
+            expr_from_le_bytes(&exprs(&offset_bytes)),
+        );
+        let offset_eff = expr_from_le_bytes(&exprs(&offset_bytes));
+        let len = expr_from_le_bytes(&exprs(&size_bytes));
+        Self::configure_end(
+            cb,
+            offset_bytes,
+            (offset_eff, "offset_eff"),
+            (len, "size"),
+            Length::Dynamic(Box::new(DynamicLength {
+                size_is_zero,
+                size_bytes,
+            })),
+        )
+    }
+
+    /// The constraints shared by both lengths, for an access of `len` bytes at `start`
+    /// (each with its name in the constraints' names).
+    fn configure_end(
+        cb: &mut ConstraintBuilder<'_, F>,
+        offset_bytes: [Cell<F>; 4],
+        (start, start_name): (Expression<F>, &str),
+        (len, len_name): (Expression<F>, &str),
+        length: Length<F>,
+    ) -> Self {
+        let cur = cb.step().memory_word_size;
         let end_words = cb.query_bytes::<4>();
         let rem = cb.query_byte();
         let rem_shifted = cb.query_byte();
         let end = expr_from_le_bytes(&exprs(&end_words));
         cb.require_equal(
-            division,
-            offset.lo + len + c(31),
+            &format!("{start_name} + {len_name} + 31 = 32·end_words + rem"),
+            start + len + c(31),
             c::<F>(32) * end.clone() + rem.expr(),
         );
         cb.require_equal(
@@ -193,7 +292,7 @@ impl<F: PrimeField> MemoryExpansion<F> {
             new_size,
             cur_quad,
             new_quad,
-            len: fixed_len,
+            length,
         }
     }
 
@@ -207,20 +306,61 @@ impl<F: PrimeField> MemoryExpansion<F> {
         c::<F>(3) * (self.new_size.expr() - cur) + self.new_quad.expr() - self.cur_quad.expr()
     }
 
-    /// Assigns the cells for `offset` and the current size `cur`; returns the new size.
-    /// An error if `offset ≥ 2^32` (an out-of-gas step, not this one).
+    /// Assigns the cells of a constant-length access for `offset` and the current size
+    /// `cur`; returns the new size. An error if `offset ≥ 2^32` (an out-of-gas step, not
+    /// this one).
     pub fn assign(
         &self,
         region: &mut StepRegion<'_, '_, F>,
         offset: u64,
         cur: u64,
     ) -> Result<u64, Error> {
-        let len = self.len.ok_or(Error::Synthesis)?;
-        self.assign_with_len(region, offset, len, cur)
+        let Length::Constant(len) = self.length else {
+            return Err(Error::Synthesis);
+        };
+        self.assign_end(region, offset, len, cur)
     }
 
-    /// [`Self::assign`] with the access's length given.
+    /// Assigns the cells of a [`Self::configure_with_len`] access of `len` bytes at `offset`
+    /// for the current size `cur`; returns the new size.
     pub fn assign_with_len(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        offset: u64,
+        len: u64,
+        cur: u64,
+    ) -> Result<u64, Error> {
+        if !matches!(self.length, Length::Chosen) {
+            return Err(Error::Synthesis);
+        }
+        self.assign_end(region, offset, len, cur)
+    }
+
+    /// Assigns the cells of a [`Self::configure_range`] access of `size` bytes at `offset`
+    /// for the current size `cur`; returns the new size. An error if `size ≠ 0` and `offset`
+    /// or `size` is at least `2^32`.
+    pub fn assign_range(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        offset: U256,
+        size: U256,
+        cur: u64,
+    ) -> Result<u64, Error> {
+        let Length::Dynamic(d) = &self.length else {
+            return Err(Error::Synthesis);
+        };
+        d.size_is_zero.assign(region, word_of(size))?;
+        let size = u32::try_from(size).map_err(|_| Error::Synthesis)?;
+        assign_le(&d.size_bytes, region, u64::from(size))?;
+        let offset = if size == 0 {
+            0
+        } else {
+            u64::try_from(offset).map_err(|_| Error::Synthesis)?
+        };
+        self.assign_end(region, offset, u64::from(size), cur)
+    }
+
+    fn assign_end(
         &self,
         region: &mut StepRegion<'_, '_, F>,
         offset: u64,

@@ -36,6 +36,7 @@ mod padding;
 mod pc;
 mod pop;
 mod push;
+mod return_revert;
 mod sar;
 mod shift;
 mod signed_cmp;
@@ -70,7 +71,7 @@ pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
 pub use jumpdest::JumpdestGadget;
 pub use jumpi::JumpiGadget;
-pub use memory_expansion::{MemoryExpansion, QuadCost};
+pub use memory_expansion::{DynamicLength, Length, MemoryExpansion, QuadCost};
 pub use mload::MloadGadget;
 pub use msize::MsizeGadget;
 pub use mstore::MstoreGadget;
@@ -80,6 +81,7 @@ pub use padding::PaddingGadget;
 pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
+pub use return_revert::ReturnRevertGadget;
 pub use sar::SarGadget;
 pub use shift::{ShiftCore, ShiftGadget};
 pub use signed_cmp::{SignBit, SignedCmpGadget};
@@ -220,6 +222,7 @@ gadgets! {
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     tload: TloadGadget,
     tstore: TstoreGadget,
+    return_revert: ReturnRevertGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
