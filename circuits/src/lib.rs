@@ -10,10 +10,14 @@
 //!
 //! - [`evm`]: the unified EVM circuit (one gadget per execution state, one step per witness
 //!   step); `EvmCircuit::for_steps` proves a slice of steps from a public starting state.
+//! - [`state`]: the state circuit (the rw table sorted by state cell, every read returning
+//!   the latest write, initial values from the public pre-state, results in the public
+//!   post-state).
 //! - [`table`]: the fixed, rw, bytecode, tx and block tables that circuits share by name and
 //!   look up into with `lookup_any`.
 
 pub mod evm;
+pub mod state;
 pub mod table;
 
 pub use equivm_witness::Witness;

@@ -1,0 +1,578 @@
+//! The state circuit: proves that the rw table is a consistent history of the block's
+//! state.
+//!
+//! The rw table ([`RwTable`]) is assigned **sorted** by state cell, then `rw_counter` (see
+//! [`ordering`]); the EVM circuit's lookups do not depend on row order. Row 0 and the last
+//! row are all zero, the real rows are contiguous from row 1, then zero rows. On each real
+//! row the circuit proves:
+//! - **order**: the row sorts strictly after the row before ([`ordering`]); so every state
+//!   cell's accesses are one contiguous run, in `rw_counter` order, and no two rows of one
+//!   cell share a counter;
+//! - **tag**: `tag` is one of the eleven [`RwTag`](equivm_witness::RwTag)s (one-hot flags);
+//!   `is_write` is boolean;
+//! - **reads and writes**: a read has `value_prev = value`; every access after the first of
+//!   its cell has `value_prev` = the previous access's `value` (a read returns the latest
+//!   write, a write records the value it replaces);
+//! - **initial values**: the first access of a cell has `value_prev = 0`, except account
+//!   fields and storage slots, whose first `value_prev` is their entry in the public
+//!   pre-state table ([`public`]); the first access of a stack slot is a write;
+//! - **storage `committed_value`** (the slot's value when the transaction began, EIP-2200):
+//!   equal to `value_prev` on the first access of the slot and on the first access of each
+//!   new transaction (`id` changes), else carried from the access before; 0 on every other
+//!   tag;
+//! - **results**: the last access of every account field, storage slot, receipt field and
+//!   log field is a row of the public post-state table, and every non-zero row of that
+//!   table is such a last access;
+//! - **count**: `count` runs over the rows and ends at the number of real rows. The super
+//!   circuit asserts it equals the number of accesses the EVM circuit made (`rw_counter - 1`
+//!   after `EndBlock`). Since the EVM circuit looks up counters `1..=N`, each once and all
+//!   distinct, `N` rows holding all `N` counters means the table is exactly the EVM
+//!   circuit's accesses: nothing added, nothing dropped.
+//!
+//! Values are not range-checked here: every value that enters the log is either an initial
+//! value (0, or the public pre-state), a copy of a logged value, or built by an EVM gadget
+//! from range-checked bytes and limbs, so word limbs stay below 2^128 by induction (an EVM
+//! gadget that writes a value it computes must keep this).
+
+pub mod ordering;
+pub mod public;
+
+use crate::table::{FixedTable, FixedTableTag, LookupTable, RwTable, RwTableRow, TableError};
+use equivm_gadgets::util::pow2;
+use equivm_witness::{Rw, RwTag};
+use halo2_proofs::{
+    circuit::{Layouter, Value},
+    halo2curves::ff::PrimeField,
+    plonk::{Advice, Column, ConstraintSystem, Expression, Fixed},
+    poly::Rotation,
+};
+use ordering::{first_difference, limbs, DIFF_BYTES, LIMB_NAMES, NUM_LIMBS, RW_COUNTER_LIMB};
+use public::{PublicStateRow, PublicStateTable};
+
+/// Number of rw tags (`RwTag` numbers 1..=11).
+pub const NUM_TAGS: usize = 11;
+
+/// The state circuit's columns, and the tables it uses.
+#[derive(Clone, Copy, Debug)]
+pub struct StateCircuitConfig {
+    /// The rw table (assigned sorted by this circuit).
+    pub rw: RwTable,
+    /// Fixed table (byte range).
+    pub fixed: FixedTable,
+    /// Public pre-state.
+    pub pre: PublicStateTable,
+    /// Public post-state.
+    pub post: PublicStateTable,
+    /// 1 on row 0.
+    pub q_first: Column<Fixed>,
+    /// 1 on rows `1..capacity`.
+    pub q_rows: Column<Fixed>,
+    /// 1 on rows `2..capacity`.
+    pub q_after_first: Column<Fixed>,
+    /// 1 on the last row, `capacity - 1`.
+    pub q_last: Column<Fixed>,
+    /// One-hot tag flags: `flags[t - 1]` is 1 on rows of tag `t`.
+    pub flags: [Column<Advice>; NUM_TAGS],
+    /// `id`, or 0 for storage and accounts.
+    pub sort_id: Column<Advice>,
+    /// One-hot: the first limb in which the row differs from the row before.
+    pub first_diff: [Column<Advice>; NUM_LIMBS],
+    /// Little-endian bytes of `limb - prev_limb - 1` at `first_diff`.
+    pub diff_bytes: [Column<Advice>; DIFF_BYTES],
+    /// 1 if `id` equals the previous row's `id`.
+    pub id_same: Column<Advice>,
+    /// Inverse of `id - prev id` (0 when equal).
+    pub id_diff_inv: Column<Advice>,
+    /// Real rows up to and including this one.
+    pub count: Column<Advice>,
+    /// 1 on the first access of an account field or storage slot.
+    pub pre_enable: Column<Advice>,
+    /// 1 on the last access of an account field, storage slot, receipt or log field.
+    pub post_enable: Column<Advice>,
+}
+
+fn tag_flag(tag: RwTag) -> usize {
+    tag as usize - 1
+}
+
+impl StateCircuitConfig {
+    /// Configures the state circuit over `rw`, using `fixed` for byte range checks and the
+    /// public `pre` and `post` tables.
+    pub fn configure<F: PrimeField>(
+        meta: &mut ConstraintSystem<F>,
+        rw: RwTable,
+        fixed: FixedTable,
+        pre: PublicStateTable,
+        post: PublicStateTable,
+    ) -> Self {
+        let mut advice = || meta.advice_column();
+        let flags = [(); NUM_TAGS].map(|()| advice());
+        let sort_id = advice();
+        let first_diff = [(); NUM_LIMBS].map(|()| advice());
+        let diff_bytes = [(); DIFF_BYTES].map(|()| advice());
+        let (id_same, id_diff_inv, count) = (advice(), advice(), advice());
+        let (pre_enable, post_enable) = (advice(), advice());
+        let config = Self {
+            rw,
+            fixed,
+            pre,
+            post,
+            q_first: meta.fixed_column(),
+            q_rows: meta.fixed_column(),
+            q_after_first: meta.fixed_column(),
+            q_last: meta.fixed_column(),
+            flags,
+            sort_id,
+            first_diff,
+            diff_bytes,
+            id_same,
+            id_diff_inv,
+            count,
+            pre_enable,
+            post_enable,
+        };
+        config.configure_gates(meta);
+        config.configure_lookups(meta);
+        config
+    }
+
+    fn configure_gates<F: PrimeField>(&self, meta: &mut ConstraintSystem<F>) {
+        let one = || Expression::Constant(F::ONE);
+        meta.create_gate("STATE", |m| {
+            let cur = |m: &mut halo2_proofs::plonk::VirtualCells<'_, F>, c: Column<Advice>| {
+                m.query_advice(c, Rotation::cur())
+            };
+            let prev = |m: &mut halo2_proofs::plonk::VirtualCells<'_, F>, c: Column<Advice>| {
+                m.query_advice(c, Rotation::prev())
+            };
+            let q_first = m.query_fixed(self.q_first, Rotation::cur());
+            let q_rows = m.query_fixed(self.q_rows, Rotation::cur());
+            let q_after = m.query_fixed(self.q_after_first, Rotation::cur());
+            let q_last = m.query_fixed(self.q_last, Rotation::cur());
+            let row = self.rw.row_exprs(m);
+            let row_prev = self.rw.columns.map(|c| m.query_advice(c, Rotation::prev()));
+            let flags = self.flags.map(|c| cur(m, c));
+            let flag = |t: RwTag| flags[tag_flag(t)].clone();
+            let is_real = flags.iter().fold(Expression::Constant(F::ZERO), |a, f| a + f.clone());
+            let fd = self.first_diff.map(|c| cur(m, c));
+            let same = fd[RW_COUNTER_LIMB].clone();
+            let first = fd[..RW_COUNTER_LIMB]
+                .iter()
+                .fold(Expression::Constant(F::ZERO), |a, f| a + f.clone());
+            let sort_id = cur(m, self.sort_id);
+            let limbs_of = |r: &RwTableRow<Expression<F>>, sort_id: Expression<F>| {
+                [
+                    r.tag.clone(),
+                    sort_id,
+                    r.address.clone(),
+                    r.field_tag.clone(),
+                    r.key.hi.clone(),
+                    r.key.lo.clone(),
+                    r.index.clone(),
+                    r.rw_counter.clone(),
+                ]
+            };
+            let l_cur = limbs_of(&row, sort_id.clone());
+            let l_prev = limbs_of(&row_prev, prev(m, self.sort_id));
+            let id_same = cur(m, self.id_same);
+            let id_diff = row.id.clone() - row_prev.id.clone();
+            let count = cur(m, self.count);
+            let pre_enable = cur(m, self.pre_enable);
+            let post_enable = cur(m, self.post_enable);
+            let same_next = m.query_advice(self.first_diff[RW_COUNTER_LIMB], Rotation::next());
+            let bytes = self.diff_bytes.map(|c| cur(m, c));
+
+            let mut cs: Vec<(String, Expression<F>)> = Vec::new();
+            let mut on_rows = |name: &str, e: Expression<F>| {
+                cs.push((format!("STATE: {name}"), q_rows.clone() * e));
+            };
+            // Tag, realness, zero rows.
+            for (i, f) in flags.iter().enumerate() {
+                on_rows(&format!("flag {} is boolean", i + 1), f.clone() * (one() - f.clone()));
+            }
+            on_rows("at most one flag", is_real.clone() * (one() - is_real.clone()));
+            let tag_sum = flags
+                .iter()
+                .zip(1u64..)
+                .fold(Expression::Constant(F::ZERO), |a, (f, t)| a + f.clone() * F::from(t));
+            on_rows("tag = Σ t · flag_t", row.tag.clone() - tag_sum);
+            let own = [sort_id.clone(), pre_enable.clone(), post_enable.clone()]
+                .into_iter()
+                .chain(fd.iter().cloned());
+            for (i, c) in row.clone().to_vec().into_iter().chain(own).enumerate() {
+                on_rows(
+                    &format!("a zero row is all zero (column {i})"),
+                    (one() - is_real.clone()) * c,
+                );
+            }
+            on_rows(
+                "is_write is boolean",
+                row.is_write.clone() * (one() - row.is_write.clone()),
+            );
+            for (part, v, vp) in [
+                ("lo", row.value.lo.clone(), row.value_prev.lo.clone()),
+                ("hi", row.value.hi.clone(), row.value_prev.hi.clone()),
+            ] {
+                on_rows(
+                    &format!("a read has value_prev = value ({part})"),
+                    (one() - row.is_write.clone()) * (vp - v),
+                );
+            }
+            on_rows(
+                "sort_id = id except for storage and accounts",
+                sort_id.clone()
+                    - row.id.clone() * (one() - flag(RwTag::Storage) - flag(RwTag::Account)),
+            );
+            // Order.
+            for (i, f) in fd.iter().enumerate() {
+                on_rows(
+                    &format!("first_diff[{}] is boolean", LIMB_NAMES[i]),
+                    f.clone() * (one() - f.clone()),
+                );
+            }
+            let fd_sum = fd.iter().fold(Expression::Constant(F::ZERO), |a, f| a + f.clone());
+            on_rows("one first_diff on a real row", fd_sum - is_real.clone());
+            let diff = (0..NUM_LIMBS).fold(Expression::Constant(F::ZERO), |a, i| {
+                a + fd[i].clone() * (l_cur[i].clone() - l_prev[i].clone())
+            });
+            let bytes_sum = bytes
+                .iter()
+                .enumerate()
+                .fold(Expression::Constant(F::ZERO), |a, (i, b)| {
+                    a + b.clone() * pow2::<F>(8 * i as u32)
+                });
+            on_rows(
+                "the first differing limb grows by 1 + Σ bytes",
+                is_real.clone() * (diff - one() - bytes_sum),
+            );
+            for j in 0..RW_COUNTER_LIMB {
+                let later = fd[j + 1..]
+                    .iter()
+                    .fold(Expression::Constant(F::ZERO), |a, f| a + f.clone());
+                on_rows(
+                    &format!("{} equals the row before's if a later limb differs first", LIMB_NAMES[j]),
+                    later * (l_cur[j].clone() - l_prev[j].clone()),
+                );
+            }
+            // Values.
+            for (part, vp, v_prev_row) in [
+                ("lo", row.value_prev.lo.clone(), row_prev.value.lo.clone()),
+                ("hi", row.value_prev.hi.clone(), row_prev.value.hi.clone()),
+            ] {
+                on_rows(
+                    &format!("value_prev = the previous access's value ({part})"),
+                    same.clone() * (vp.clone() - v_prev_row),
+                );
+                on_rows(
+                    &format!("a first access starts from 0 ({part})"),
+                    first.clone()
+                        * (one() - flag(RwTag::Account) - flag(RwTag::Storage))
+                        * vp,
+                );
+            }
+            on_rows(
+                "a stack slot is written before it is read",
+                first.clone() * flag(RwTag::Stack) * (one() - row.is_write.clone()),
+            );
+            // Storage committed value.
+            on_rows("id_same is boolean", id_same.clone() * (one() - id_same.clone()));
+            on_rows("id_same = 0 if id differs", id_diff.clone() * id_same.clone());
+            on_rows(
+                "id_same = 1 if id is equal",
+                one() - id_same.clone() - id_diff * cur(m, self.id_diff_inv),
+            );
+            let carried = same.clone() * id_same;
+            for (part, c, c_prev, vp) in [
+                (
+                    "lo",
+                    row.committed_value.lo.clone(),
+                    row_prev.committed_value.lo.clone(),
+                    row.value_prev.lo.clone(),
+                ),
+                (
+                    "hi",
+                    row.committed_value.hi.clone(),
+                    row_prev.committed_value.hi.clone(),
+                    row.value_prev.hi.clone(),
+                ),
+            ] {
+                on_rows(
+                    &format!("storage committed_value = value_prev when a tx first touches the slot ({part})"),
+                    flag(RwTag::Storage) * (one() - carried.clone()) * (c.clone() - vp),
+                );
+                on_rows(
+                    &format!("storage committed_value is carried within a tx ({part})"),
+                    flag(RwTag::Storage) * carried.clone() * (c.clone() - c_prev),
+                );
+                on_rows(
+                    &format!("committed_value is 0 off storage ({part})"),
+                    (one() - flag(RwTag::Storage)) * c,
+                );
+            }
+            // Public state.
+            on_rows(
+                "pre_enable = first access of an account field or storage slot",
+                pre_enable - first * (flag(RwTag::Account) + flag(RwTag::Storage)),
+            );
+            let results = flag(RwTag::Account)
+                + flag(RwTag::Storage)
+                + flag(RwTag::TxReceipt)
+                + flag(RwTag::TxLog);
+            on_rows(
+                "post_enable = last access of an account, storage, receipt or log cell",
+                post_enable - (one() - same_next) * results,
+            );
+            // Count and contiguity.
+            on_rows(
+                "count = previous count + 1 on real rows",
+                count.clone() - prev(m, self.count) - is_real.clone(),
+            );
+            cs.push((
+                "STATE: real rows are contiguous from row 1".into(),
+                q_after * is_real.clone() * (one() - prev_real(m, &self.flags)),
+            ));
+            cs.push(("STATE: count = 0 on row 0".into(), q_first.clone() * count));
+            for (i, c) in row.to_vec().into_iter().enumerate() {
+                cs.push((
+                    format!("STATE: row 0 and the last row are zero (column {i})"),
+                    (q_first.clone() + q_last.clone()) * c,
+                ));
+            }
+            cs.push((
+                "STATE: the last row is not real".into(),
+                q_last * is_real,
+            ));
+            cs
+        });
+    }
+
+    fn configure_lookups<F: PrimeField>(&self, meta: &mut ConstraintSystem<F>) {
+        for (i, byte) in self.diff_bytes.iter().enumerate() {
+            let byte = *byte;
+            self.fixed
+                .lookup(meta, &format!("STATE: diff byte {i} is a byte"), |m| {
+                    let b = m.query_advice(byte, Rotation::cur());
+                    FixedTable::input(Expression::Constant(F::ONE), FixedTableTag::Range256, &[b])
+                });
+        }
+        self.pre.lookup(
+            meta,
+            "STATE: a first access reads the public pre-state",
+            |m| {
+                let e = m.query_advice(self.pre_enable, Rotation::cur());
+                self.public_tuple(m, true)
+                    .into_iter()
+                    .map(|x| e.clone() * x)
+                    .collect()
+            },
+        );
+        self.post.lookup(
+            meta,
+            "STATE: a last access is in the public post-state",
+            |m| {
+                let e = m.query_advice(self.post_enable, Rotation::cur());
+                self.public_tuple(m, false)
+                    .into_iter()
+                    .map(|x| e.clone() * x)
+                    .collect()
+            },
+        );
+        meta.lookup_any("STATE: every public post-state row is a last access", |m| {
+            let e = m.query_advice(self.post_enable, Rotation::cur());
+            let table: Vec<Expression<F>> = self
+                .public_tuple(m, false)
+                .into_iter()
+                .map(|x| e.clone() * x)
+                .collect();
+            let inputs = self.post.row_exprs(m).to_vec();
+            inputs.into_iter().zip(table).collect()
+        });
+    }
+
+    /// The row as a public state entry: `value_prev` (pre) or `value` (post).
+    fn public_tuple<F: PrimeField>(
+        &self,
+        m: &mut halo2_proofs::plonk::VirtualCells<'_, F>,
+        pre: bool,
+    ) -> Vec<Expression<F>> {
+        let row = self.rw.row_exprs(m);
+        PublicStateRow {
+            tag: row.tag,
+            id: m.query_advice(self.sort_id, Rotation::cur()),
+            address: row.address,
+            field_tag: row.field_tag,
+            key: row.key,
+            index: row.index,
+            value: if pre { row.value_prev } else { row.value },
+        }
+        .to_vec()
+    }
+
+    /// Rows the state circuit needs for `rws`: row 0, the entries, and a zero last row.
+    pub fn rows_needed(rws: &[Rw]) -> usize {
+        rws.len() + 2
+    }
+
+    /// Assigns the rw table with `rws` sorted, and this circuit's columns, in one region of
+    /// `capacity` rows.
+    pub fn assign<F: PrimeField>(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        rws: &[Rw],
+        capacity: usize,
+    ) -> Result<(), TableError> {
+        self.assign_rows(layouter, &ordering::sorted(rws), capacity)
+    }
+
+    /// Assigns `rows` in the order given (tests pass unsorted or tampered rows; the witness
+    /// columns are then computed as well as they can be and the constraints decide).
+    pub fn assign_rows<F: PrimeField>(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        rows: &[Rw],
+        capacity: usize,
+    ) -> Result<(), TableError> {
+        crate::table::check_capacity("state", Self::rows_needed(rows), capacity)?;
+        let table = "state";
+        layouter
+            .assign_region(
+                || "state circuit",
+                |mut region| {
+                    let set = |region: &mut halo2_proofs::circuit::Region<'_, F>,
+                               c: Column<Advice>,
+                               offset: usize,
+                               v: F| {
+                        region.assign_advice(c, offset, Value::known(v));
+                    };
+                    let mut prev_limbs = ordering::ZERO_LIMBS;
+                    let mut prev_id = F::ZERO;
+                    let mut count = 0u64;
+                    for offset in 0..capacity {
+                        let rw = offset.checked_sub(1).and_then(|i| rows.get(i));
+                        let values = match rw {
+                            Some(rw) => RwTableRow::<F>::from_rw(rw),
+                            None => RwTableRow::default().map(|()| F::ZERO),
+                        };
+                        for (c, v) in self.rw.columns.to_vec().into_iter().zip(values.to_vec()) {
+                            set(&mut region, c, offset, v);
+                        }
+                        let mut flags = [F::ZERO; NUM_TAGS];
+                        let mut fd = [F::ZERO; NUM_LIMBS];
+                        let mut bytes = [0u8; DIFF_BYTES];
+                        let (mut sort_id, mut pre, mut post) = (F::ZERO, F::ZERO, F::ZERO);
+                        if let Some(rw) = rw {
+                            count += 1;
+                            flags[tag_flag(rw.tag)] = F::ONE;
+                            sort_id = F::from(ordering::sort_id(rw));
+                            let l = limbs(rw);
+                            let first = match first_difference(&prev_limbs, &l) {
+                                Some((i, b)) => {
+                                    fd[i] = F::ONE;
+                                    bytes = b;
+                                    i != RW_COUNTER_LIMB
+                                }
+                                None => true,
+                            };
+                            let next_same = rows.get(offset).is_some_and(|n| {
+                                limbs(n)[..RW_COUNTER_LIMB] == l[..RW_COUNTER_LIMB]
+                            });
+                            let is_state = matches!(rw.tag, RwTag::Account | RwTag::Storage);
+                            let is_result =
+                                is_state || matches!(rw.tag, RwTag::TxReceipt | RwTag::TxLog);
+                            pre = F::from(u64::from(first && is_state));
+                            post = F::from(u64::from(!next_same && is_result));
+                            prev_limbs = l;
+                        } else if offset > 0 {
+                            prev_limbs = ordering::ZERO_LIMBS;
+                        }
+                        for (c, v) in self.flags.iter().zip(flags) {
+                            set(&mut region, *c, offset, v);
+                        }
+                        for (c, v) in self.first_diff.iter().zip(fd) {
+                            set(&mut region, *c, offset, v);
+                        }
+                        for (c, b) in self.diff_bytes.iter().zip(bytes) {
+                            set(&mut region, *c, offset, F::from(u64::from(b)));
+                        }
+                        set(&mut region, self.sort_id, offset, sort_id);
+                        set(&mut region, self.pre_enable, offset, pre);
+                        set(&mut region, self.post_enable, offset, post);
+                        let id_diff = values.id - prev_id;
+                        set(
+                            &mut region,
+                            self.id_same,
+                            offset,
+                            F::from(u64::from(bool::from(id_diff.is_zero()))),
+                        );
+                        set(
+                            &mut region,
+                            self.id_diff_inv,
+                            offset,
+                            id_diff.invert().unwrap_or(F::ZERO),
+                        );
+                        prev_id = values.id;
+                        set(&mut region, self.count, offset, F::from(count));
+                        let fixed = [
+                            (self.q_first, offset == 0),
+                            (self.q_rows, offset > 0),
+                            (self.q_after_first, offset > 1),
+                            (self.q_last, offset + 1 == capacity),
+                        ];
+                        for (c, on) in fixed {
+                            region.assign_fixed(c, offset, F::from(u64::from(on)));
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .map_err(|source| TableError::Halo2 { table, source })
+    }
+}
+
+fn prev_real<F: PrimeField>(
+    m: &mut halo2_proofs::plonk::VirtualCells<'_, F>,
+    flags: &[Column<Advice>; NUM_TAGS],
+) -> Expression<F> {
+    flags.iter().fold(Expression::Constant(F::ZERO), |a, c| {
+        a + m.query_advice(*c, Rotation::prev())
+    })
+}
+
+/// The public pre-state of `rws`: for the first access of each account field and storage
+/// slot (in state-circuit order), the value before it.
+pub fn pre_state<F: PrimeField>(rws: &[Rw]) -> Vec<PublicStateRow<F>> {
+    let sorted = ordering::sorted(rws);
+    let mut out = Vec::new();
+    let mut prev: Option<&Rw> = None;
+    for rw in &sorted {
+        let first = prev.is_none_or(|p| p.state_key() != rw.state_key());
+        if first && matches!(rw.tag, RwTag::Account | RwTag::Storage) {
+            out.push(PublicStateRow::of(rw, rw.value_prev));
+        }
+        prev = Some(rw);
+    }
+    out
+}
+
+/// The public post-state of `rws`: the value after the last access of each account field,
+/// storage slot, receipt field and log field.
+pub fn post_state<F: PrimeField>(rws: &[Rw]) -> Vec<PublicStateRow<F>> {
+    let sorted = ordering::sorted(rws);
+    let mut out = Vec::new();
+    for (i, rw) in sorted.iter().enumerate() {
+        let last = sorted
+            .get(i + 1)
+            .is_none_or(|n| n.state_key() != rw.state_key());
+        let result = matches!(
+            rw.tag,
+            RwTag::Account | RwTag::Storage | RwTag::TxReceipt | RwTag::TxLog
+        );
+        if last && result {
+            out.push(PublicStateRow::of(rw, rw.value));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
