@@ -13,11 +13,14 @@
 //! - [`state`]: the state circuit (the rw table sorted by state cell, every read returning
 //!   the latest write, initial values from the public pre-state, results in the public
 //!   post-state).
+//! - [`super_circuit`]: the EVM and state circuits over shared tables, proving a whole
+//!   block against its public inputs.
 //! - [`table`]: the fixed, rw, bytecode, tx and block tables that circuits share by name and
 //!   look up into with `lookup_any`.
 
 pub mod evm;
 pub mod state;
+pub mod super_circuit;
 pub mod table;
 
 pub use equivm_witness::Witness;

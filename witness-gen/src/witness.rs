@@ -12,7 +12,7 @@ use equivm_trace::{BlockInfo, TxInfo, TxResult};
 use serde::{Deserialize, Serialize};
 
 /// The complete witness of a block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Witness {
     /// Block environment.
     pub block: BlockInfo,

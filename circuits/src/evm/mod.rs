@@ -96,6 +96,54 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
         capacity: usize,
         overrides: &[Override<F>],
     ) -> Result<Vec<usize>, Error> {
+        self.assign_steps(layouter, witness, steps, capacity, overrides, false)
+    }
+
+    /// Assigns every step of `witness` as a whole block (`q_block` = 1: padding must come
+    /// after `EndBlock`), then padding up to `capacity` rows; applies `overrides` last.
+    pub fn assign_block(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        witness: &Witness,
+        capacity: usize,
+        overrides: &[Override<F>],
+    ) -> Result<Vec<usize>, Error> {
+        let steps = 0..witness.steps.len();
+        self.assign_steps(layouter, witness, steps, capacity, overrides, true)
+    }
+
+    /// Assigns only the fixed columns (as [`Self::assign_block`] or [`Self::assign`] would
+    /// for `capacity` rows): enough for key generation, which reads no advice value.
+    pub fn assign_shape(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        capacity: usize,
+        block: bool,
+    ) -> Result<(), Error> {
+        layouter.assign_region(
+            || "evm circuit",
+            |mut region| {
+                let fixed = self.columns.fixed;
+                for row in 0..capacity {
+                    region.assign_fixed(fixed.q_usable, row, F::ONE);
+                    region.assign_fixed(fixed.q_first, row, F::from(u64::from(row == 0)));
+                    region.assign_fixed(fixed.q_last, row, F::from(u64::from(row + 1 == capacity)));
+                    region.assign_fixed(fixed.q_block, row, F::from(u64::from(block)));
+                }
+                Ok(())
+            },
+        )
+    }
+
+    fn assign_steps(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        witness: &Witness,
+        steps: Range<usize>,
+        capacity: usize,
+        overrides: &[Override<F>],
+        block: bool,
+    ) -> Result<Vec<usize>, Error> {
         let index = WitnessIndex::new(witness);
         let slice = witness.steps.get(steps.clone()).ok_or(Error::Synthesis)?;
         let last = slice.last().ok_or(Error::Synthesis)?;
@@ -107,8 +155,12 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
             |mut region| {
                 let mut offsets = Vec::new();
                 let mut offset = 0;
+                let mut ended_from = capacity;
                 for step in slice {
                     let layout = self.layout(step.execution_state).ok_or(Error::Synthesis)?;
+                    if step.execution_state == ExecutionState::EndBlock {
+                        ended_from = ended_from.min(offset);
+                    }
                     if offset + layout.height >= capacity {
                         return Err(Error::NotEnoughRowsAvailable {
                             current_k: capacity.ilog2(),
@@ -147,6 +199,9 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                     region.assign_fixed(fixed.q_usable, row, F::ONE);
                     region.assign_fixed(fixed.q_first, row, F::from(u64::from(row == 0)));
                     region.assign_fixed(fixed.q_last, row, F::from(u64::from(row + 1 == capacity)));
+                    region.assign_fixed(fixed.q_block, row, F::from(u64::from(block)));
+                    let ended = F::from(u64::from(row >= ended_from));
+                    region.assign_advice(self.columns.step.block_ended, row, Value::known(ended));
                 }
                 for o in overrides {
                     self.apply_override(&mut region, &offsets, o)?;

@@ -177,6 +177,8 @@ pub struct StepColumns {
     pub q_step: Column<Advice>,
     /// Rows until the next step.
     pub rows_left: Column<Advice>,
+    /// 1 from the row where an `EndBlock` step starts to the end (every row).
+    pub block_ended: Column<Advice>,
     /// Step state.
     pub state: StepState<Column<Advice>>,
     /// One-hot selector group `g` of the state index.
@@ -200,6 +202,9 @@ pub struct LayoutFixed {
     pub q_first: Column<Fixed>,
     /// 1 on the last usable row.
     pub q_last: Column<Fixed>,
+    /// 1 on every row when the circuit proves a whole block (then the steps must reach
+    /// `EndBlock` before padding), 0 when it proves a slice of steps.
+    pub q_block: Column<Fixed>,
     /// The first step's state and state index (rows `0..NUM_PUBLIC_INPUTS`).
     pub first_state: Column<Instance>,
 }
@@ -226,6 +231,7 @@ impl StepColumns {
         let cols = Self {
             q_step: col(),
             rows_left: col(),
+            block_ended: col(),
             state,
             group: std::array::from_fn(|_| col()),
             index: std::array::from_fn(|_| col()),
@@ -380,6 +386,24 @@ impl StepColumns {
         cs.push((
             "STEP: the last row is a Padding step".into(),
             q_last * (one() - self.is_state(ExecutionState::Padding, 0)),
+        ));
+        // `block_ended` counts EndBlock steps so far (the selector cells are zero off step
+        // rows); in a block proof a Padding step needs one before it.
+        let ended = cur(self.block_ended);
+        let end_block_here = self.is_state::<F>(ExecutionState::EndBlock, 0);
+        cs.push((
+            "STEP: block_ended on row 0 = (row 0 is EndBlock)".into(),
+            q_first.clone() * (ended.clone() - end_block_here.clone()),
+        ));
+        let ended_prev = self.block_ended.query_cell::<F>(Rotation::prev());
+        cs.push((
+            "STEP: block_ended grows by 1 where EndBlock starts".into(),
+            (one() - q_first.clone()) * (ended.clone() - ended_prev - end_block_here),
+        ));
+        let q_block = fixed.q_block.query_cell::<F>(Rotation::cur());
+        cs.push((
+            "STEP: in a block, Padding comes after EndBlock".into(),
+            q_block * self.is_state::<F>(ExecutionState::Padding, 0) * (one() - ended),
         ));
         meta.create_gate("STEP", |_| {
             cs.into_iter()

@@ -14,11 +14,13 @@
 //!   field is a row of this table, and every non-zero row of this table is such a last
 //!   access (so the table holds exactly the block's results, nothing invented).
 
-use crate::table::{address_to_field, u256_word, LookupTable, TableError};
+use crate::table::{
+    address_to_field, assign_public_rows, public_values, u256_word, LookupTable, TableError,
+};
 use equivm_gadgets::Word;
 use equivm_witness::Rw;
 use halo2_proofs::{
-    circuit::{Layouter, Value},
+    circuit::Layouter,
     halo2curves::ff::PrimeField,
     plonk::{Advice, Any, Column, ConstraintSystem, Expression, Instance, VirtualCells},
     poly::Rotation,
@@ -144,13 +146,8 @@ impl PublicStateTable {
     /// The instance columns' values for `rows`: column `c` holds row 0 (zero), then field
     /// `c` of each row.
     pub fn instance_values<F: PrimeField>(rows: &[PublicStateRow<F>]) -> Vec<Vec<F>> {
-        let mut columns = vec![vec![F::ZERO]; PUBLIC_STATE_COLUMNS];
-        for row in rows {
-            for (column, v) in columns.iter_mut().zip(row.to_vec()) {
-                column.push(v);
-            }
-        }
-        columns
+        let rows: Vec<Vec<F>> = rows.iter().map(|r| r.to_vec()).collect();
+        public_values(PUBLIC_STATE_COLUMNS, &rows)
     }
 
     /// Assigns row 0 (zero), `rows`, then zero rows up to `capacity`, and binds every cell
@@ -161,32 +158,15 @@ impl PublicStateTable {
         rows: &[PublicStateRow<F>],
         capacity: usize,
     ) -> Result<(), TableError> {
-        let table = self.name;
-        crate::table::check_capacity(table, 1 + rows.len(), capacity)?;
-        let columns = self.columns.to_vec();
-        let cells = layouter
-            .assign_region(
-                || format!("{table} table"),
-                |mut region| {
-                    let mut cells = Vec::with_capacity(capacity * columns.len());
-                    for offset in 0..capacity {
-                        let row = offset.checked_sub(1).and_then(|i| rows.get(i));
-                        let values = row.map(|r| r.to_vec());
-                        for (i, column) in columns.iter().enumerate() {
-                            let v = values.as_ref().map_or(F::ZERO, |v| v[i]);
-                            let cell = region.assign_advice(*column, offset, Value::known(v));
-                            cells.push((i, offset, cell.cell()));
-                        }
-                    }
-                    Ok(cells)
-                },
-            )
-            .map_err(|source| TableError::Halo2 { table, source })?;
-        let instance = self.instance.to_vec();
-        for (i, offset, cell) in cells {
-            layouter.constrain_instance(cell, instance[i], offset);
-        }
-        Ok(())
+        let rows: Vec<Vec<F>> = rows.iter().map(|r| r.to_vec()).collect();
+        assign_public_rows(
+            layouter,
+            self.name,
+            &self.columns.to_vec(),
+            &self.instance.to_vec(),
+            &rows,
+            capacity,
+        )
     }
 }
 

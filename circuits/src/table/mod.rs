@@ -54,7 +54,7 @@ use equivm_trace::revm::primitives::{Address, B256, U256};
 use halo2_proofs::{
     circuit::{Layouter, Value},
     halo2curves::ff::PrimeField,
-    plonk::{Advice, Any, Column, ConstraintSystem, Error, Expression, VirtualCells},
+    plonk::{Advice, Any, Column, ConstraintSystem, Error, Expression, Instance, VirtualCells},
     poly::Rotation,
 };
 
@@ -220,6 +220,57 @@ pub(crate) fn assign_advice_rows<F: PrimeField>(
             },
         )
         .map_err(|source| TableError::Halo2 { table, source })
+}
+
+/// Like [`assign_advice_rows`], and binds the cell of every row `r` (zero rows included) and
+/// column `c` to row `r` of `instance[c]`: the table's content is then a public input, see
+/// [`public_values`].
+pub(crate) fn assign_public_rows<F: PrimeField>(
+    layouter: &mut impl Layouter<F>,
+    table: &'static str,
+    columns: &[Column<Advice>],
+    instance: &[Column<Instance>],
+    rows: &[Vec<F>],
+    capacity: usize,
+) -> Result<(), TableError> {
+    check_capacity(table, 1 + rows.len(), capacity)?;
+    let cells = layouter
+        .assign_region(
+            || format!("{table} table"),
+            |mut region| {
+                let mut cells = Vec::with_capacity(capacity * columns.len());
+                for offset in 0..capacity {
+                    let row = offset.checked_sub(1).and_then(|i| rows.get(i));
+                    for (i, column) in columns.iter().enumerate() {
+                        let value = row.and_then(|r| r.get(i)).copied().unwrap_or(F::ZERO);
+                        let cell = region.assign_advice(*column, offset, Value::known(value));
+                        cells.push((i, offset, cell.cell()));
+                    }
+                }
+                Ok(cells)
+            },
+        )
+        .map_err(|source| TableError::Halo2 { table, source })?;
+    for (i, offset, cell) in cells {
+        let column = *instance.get(i).ok_or(TableError::InvalidWitness {
+            table,
+            reason: format!("no instance column for column {i}"),
+        })?;
+        layouter.constrain_instance(cell, column, offset);
+    }
+    Ok(())
+}
+
+/// The instance values of a table bound by [`assign_public_rows`]: one vector per column,
+/// row 0 (zero) then each row's value (the zero rows after are implied).
+pub fn public_values<F: PrimeField>(width: usize, rows: &[Vec<F>]) -> Vec<Vec<F>> {
+    let mut columns = vec![vec![F::ZERO]; width];
+    for row in rows {
+        for (column, v) in columns.iter_mut().zip(row) {
+            column.push(*v);
+        }
+    }
+    columns
 }
 
 #[cfg(test)]

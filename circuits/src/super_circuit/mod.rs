@@ -1,0 +1,363 @@
+//! The super circuit: the EVM circuit and the state circuit over one set of shared tables,
+//! proving a whole block.
+//!
+//! Every region fills the circuit's usable rows (`2^k` minus halo2's blinding rows), so the
+//! only shape parameter is `k` ([`SuperCircuitParams`]); the capacities follow from it
+//! ([`SuperCircuit::usable_rows`]). What a proof of this circuit proves, given its public
+//! inputs ([`public_inputs`]):
+//!
+//! - the block (block table), its transactions (tx table, with calldata) and the bytecodes
+//!   the steps run (bytecode table) are the public ones;
+//! - starting from the public pre-state (the value of every account field and storage slot
+//!   the block touches) and the public first step (`rw_counter` 1 at the first `BeginTx`),
+//!   every step follows its gadget's rules, up to an `EndBlock` step after exactly the
+//!   public number of transactions;
+//! - the read/write log the steps use is a consistent history (state circuit), holds
+//!   exactly the steps' accesses (the real-row count equals the EVM's final `rw_counter`
+//!   minus one), and ends in the public post-state: every account field, storage slot,
+//!   receipt field and log field the block touched, with its final value.
+//!
+//! Not proved yet: that the bytecode rows hash to their code hash (the bytecode and keccak
+//! circuits come with step 5: until then the verifier checks the public bytecodes against
+//! their hashes), the transactions' signatures (tx circuit), and that the pre- and
+//! post-state belong to state roots (MPT circuit). Steps without a gadget are refused
+//! ([`SuperCircuitError::Unsupported`]), never proved.
+
+pub mod public_inputs;
+
+use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
+use crate::state::public::PublicStateTable;
+use crate::state::{post_state, pre_state, StateCircuitConfig};
+use crate::table::{assign_public_rows, FixedTableTag, TableError, Tables};
+use equivm_witness::{Rw, Witness};
+use halo2_proofs::{
+    circuit::{Layouter, SimpleFloorPlanner, Value},
+    plonk::{Advice, Circuit, Column, ConstraintSystem, Error, Expression, Instance},
+    poly::Rotation,
+};
+use halo2curves::bn256::Fr;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// The largest `k` this crate builds a super circuit for.
+pub const MAX_K: u32 = 26;
+/// The smallest `k`: the fixed table needs 1,886 rows.
+pub const MIN_K: u32 = 11;
+
+/// The circuit's shape: everything else follows from `k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuperCircuitParams {
+    /// log2 of the number of rows.
+    pub k: u32,
+}
+
+/// Why a witness cannot become a super circuit.
+#[derive(Debug, thiserror::Error)]
+pub enum SuperCircuitError {
+    /// Steps without a gadget: the block cannot be proved yet.
+    #[error("unsupported: no EVM circuit gadget yet for {0}")]
+    Unsupported(String),
+    /// The witness does not fit `k`.
+    #[error("the block needs {needed} rows but k = {k} gives {usable}")]
+    TooBig {
+        /// Rows needed.
+        needed: usize,
+        /// The `k` asked for.
+        k: u32,
+        /// Usable rows at that `k`.
+        usable: usize,
+    },
+    /// The block would need a `k` above [`MAX_K`], or `k` is outside `MIN_K..=MAX_K`.
+    #[error("k = {0} is outside {MIN_K}..={MAX_K}")]
+    BadK(u32),
+    /// A table could not hold the witness.
+    #[error(transparent)]
+    Table(#[from] TableError),
+}
+
+/// The super circuit's columns.
+#[derive(Clone, Debug)]
+pub struct SuperCircuitConfig {
+    /// The shared tables.
+    pub tables: Tables,
+    /// The EVM circuit.
+    pub evm: EvmCircuitConfig<Fr>,
+    /// The state circuit (with the public pre- and post-state tables).
+    pub state: StateCircuitConfig,
+    /// Instance columns the tx table is bound to.
+    pub tx_instance: Vec<Column<Instance>>,
+    /// Instance columns the block table is bound to.
+    pub block_instance: Vec<Column<Instance>>,
+    /// Instance columns the bytecode table is bound to.
+    pub bytecode_instance: Vec<Column<Instance>>,
+    /// The number of transactions, the same on every row.
+    pub num_txs: Column<Advice>,
+    /// Row 0: the number of transactions.
+    pub summary_instance: Column<Instance>,
+}
+
+/// The super circuit of one block.
+#[derive(Clone, Debug)]
+pub struct SuperCircuit {
+    /// The block's witness (the EVM circuit's steps and accesses).
+    pub witness: Witness,
+    /// The shape.
+    pub params: SuperCircuitParams,
+    /// The rows the state circuit assigns, in order: `witness.rws` sorted. Tamper tests
+    /// change them apart from the witness.
+    pub state_rows: Vec<Rw>,
+    /// Cells the EVM circuit overwrites after the honest assignment (tamper tests only).
+    pub overrides: Vec<Override<Fr>>,
+}
+
+fn bind_to_instance(
+    meta: &mut ConstraintSystem<Fr>,
+    columns: &[Column<Advice>],
+) -> Vec<Column<Instance>> {
+    columns
+        .iter()
+        .map(|c| {
+            meta.enable_equality(*c);
+            let i = meta.instance_column();
+            meta.enable_equality(i);
+            i
+        })
+        .collect()
+}
+
+/// halo2's blinding rows plus one for this circuit's constraint system.
+fn reserved_rows() -> usize {
+    static RESERVED: OnceLock<usize> = OnceLock::new();
+    *RESERVED.get_or_init(|| {
+        let mut cs = ConstraintSystem::<Fr>::default();
+        SuperCircuit::configure(&mut cs);
+        cs.blinding_factors() + 1
+    })
+}
+
+impl SuperCircuit {
+    /// The super circuit of `witness`, at `k` if given, else at the smallest `k` it fits.
+    pub fn new(witness: Witness, k: Option<u32>) -> Result<Self, SuperCircuitError> {
+        let unsupported = EvmCircuit::unsupported_steps(&witness);
+        if !unsupported.is_empty() {
+            let mut names: Vec<String> = unsupported
+                .iter()
+                .map(|(state, opcode)| match opcode {
+                    Some(op) => format!("{state:?} (opcode 0x{op:02x})"),
+                    None => format!("{state:?}"),
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            return Err(SuperCircuitError::Unsupported(names.join(", ")));
+        }
+        let needed = Self::rows_needed(&witness)?;
+        let k = match k {
+            Some(k) => {
+                if !(MIN_K..=MAX_K).contains(&k) {
+                    return Err(SuperCircuitError::BadK(k));
+                }
+                let usable = Self::usable_rows_at(k);
+                if needed > usable {
+                    return Err(SuperCircuitError::TooBig { needed, k, usable });
+                }
+                k
+            }
+            None => (MIN_K..=MAX_K)
+                .find(|k| needed <= Self::usable_rows_at(*k))
+                .ok_or(SuperCircuitError::BadK(MAX_K + 1))?,
+        };
+        let state_rows = crate::state::ordering::sorted(&witness.rws);
+        Ok(Self {
+            witness,
+            params: SuperCircuitParams { k },
+            state_rows,
+            overrides: Vec::new(),
+        })
+    }
+
+    /// A circuit of shape `params` with an empty witness, for key generation (the keys
+    /// depend on the shape only).
+    pub fn shape(params: SuperCircuitParams) -> Self {
+        Self {
+            witness: Witness::default(),
+            params,
+            state_rows: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Usable rows at `k`.
+    pub fn usable_rows_at(k: u32) -> usize {
+        (1usize << k).saturating_sub(reserved_rows())
+    }
+
+    /// Usable rows of this circuit: every region's capacity.
+    pub fn usable_rows(&self) -> usize {
+        Self::usable_rows_at(self.params.k)
+    }
+
+    /// The EVM circuit's `block_ended` column (tamper tests override it).
+    pub fn block_ended_column(&self) -> Column<Advice> {
+        let mut cs = ConstraintSystem::<Fr>::default();
+        Self::configure(&mut cs).evm.columns.step.block_ended
+    }
+
+    /// Rows the witness needs: the most any region needs.
+    pub fn rows_needed(witness: &Witness) -> Result<usize, SuperCircuitError> {
+        let evm = EvmCircuit::new(witness.clone(), 0)
+            .rows_needed()
+            .ok_or_else(|| SuperCircuitError::Unsupported("a step without a layout".into()))?;
+        let tables = crate::table::TableCapacities::fitting(witness, &FixedTableTag::SMALL);
+        let public = 1 + pre_state::<Fr>(&witness.rws)
+            .len()
+            .max(post_state::<Fr>(&witness.rws).len());
+        Ok([
+            evm,
+            StateCircuitConfig::rows_needed(&witness.rws),
+            tables.max_rows(),
+            public,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0))
+    }
+
+    /// The public inputs, one vector per instance column (see [`public_inputs`]).
+    pub fn instance(&self) -> Result<Vec<Vec<Fr>>, SuperCircuitError> {
+        Ok(public_inputs::PublicInputs::of(&self.witness)?.to_instance())
+    }
+}
+
+impl Circuit<Fr> for SuperCircuit {
+    type Config = SuperCircuitConfig;
+    type FloorPlanner = SimpleFloorPlanner;
+    type Params = ();
+
+    fn without_witnesses(&self) -> Self {
+        Self::shape(self.params)
+    }
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        let tables = Tables::configure(meta);
+        let evm = EvmCircuitConfig::configure(meta, &tables);
+        let pre = PublicStateTable::configure(meta, "pre-state");
+        let post = PublicStateTable::configure(meta, "post-state");
+        let state = StateCircuitConfig::configure(meta, tables.rw, tables.fixed, pre, post);
+        let tx_instance = bind_to_instance(meta, &tables.tx.columns.to_vec());
+        let block_instance = bind_to_instance(meta, &tables.block.columns.to_vec());
+        let bytecode_instance = bind_to_instance(meta, &tables.bytecode.columns.to_vec());
+        let num_txs = meta.advice_column();
+        let summary_instance = bind_to_instance(meta, &[num_txs])[0];
+        let fixed = evm.columns.fixed;
+        let step = evm.columns.step.state;
+        let count = state.count;
+        meta.create_gate("SUPER", |m| {
+            let one = Expression::Constant(Fr::one());
+            let q_usable = m.query_fixed(fixed.q_usable, Rotation::cur());
+            let q_last = m.query_fixed(fixed.q_last, Rotation::cur());
+            let rw_counter = m.query_advice(step.rw_counter, Rotation::cur());
+            let tx_id = m.query_advice(step.tx_id, Rotation::cur());
+            let count = m.query_advice(count, Rotation::cur());
+            let n = m.query_advice(num_txs, Rotation::cur());
+            let n_next = m.query_advice(num_txs, Rotation::next());
+            vec![
+                (
+                    "SUPER: the state circuit holds exactly the EVM's accesses (count = rw_counter - 1 at the end)",
+                    q_last.clone() * (rw_counter - one.clone() - count),
+                ),
+                (
+                    "SUPER: the block ends after the public number of transactions",
+                    q_last.clone() * (tx_id - one.clone() - n.clone()),
+                ),
+                (
+                    "SUPER: num_txs is the same on every row",
+                    q_usable * (one - q_last) * (n_next - n),
+                ),
+            ]
+        });
+        SuperCircuitConfig {
+            tables,
+            evm,
+            state,
+            tx_instance,
+            block_instance,
+            bytecode_instance,
+            num_txs,
+            summary_instance,
+        }
+    }
+
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<Fr>,
+    ) -> Result<(), Error> {
+        let usable = self.usable_rows();
+        let tables = &config.tables;
+        tables
+            .fixed
+            .load(&mut layouter, &FixedTableTag::SMALL, usable)?;
+        config
+            .state
+            .assign_rows(&mut layouter, &self.state_rows, usable)?;
+        let rws = &self.witness.rws;
+        config
+            .state
+            .pre
+            .load(&mut layouter, &pre_state::<Fr>(rws), usable)?;
+        config
+            .state
+            .post
+            .load(&mut layouter, &post_state::<Fr>(rws), usable)?;
+        let public = public_inputs::PublicInputs::of(&self.witness)?;
+        assign_public_rows(
+            &mut layouter,
+            "tx",
+            &tables.tx.columns.to_vec(),
+            &config.tx_instance,
+            &public.tx,
+            usable,
+        )?;
+        assign_public_rows(
+            &mut layouter,
+            "block",
+            &tables.block.columns.to_vec(),
+            &config.block_instance,
+            &public.block,
+            usable,
+        )?;
+        assign_public_rows(
+            &mut layouter,
+            "bytecode",
+            &tables.bytecode.columns.to_vec(),
+            &config.bytecode_instance,
+            &public.bytecode,
+            usable,
+        )?;
+        let n = Fr::from(public.num_txs);
+        let first = layouter.assign_region(
+            || "num_txs",
+            |mut region| {
+                let mut first = None;
+                for row in 0..usable {
+                    let cell = region.assign_advice(config.num_txs, row, Value::known(n));
+                    first.get_or_insert(cell.cell());
+                }
+                first.ok_or(Error::Synthesis)
+            },
+        )?;
+        layouter.constrain_instance(first, config.summary_instance, 0);
+        if self.witness.steps.is_empty() {
+            config.evm.assign_shape(&mut layouter, usable, true)?;
+        } else {
+            config
+                .evm
+                .assign_block(&mut layouter, &self.witness, usable, &self.overrides)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+//! Super circuit tests: whole blocks pass; tampering with either circuit is rejected.
+
+use super::public_inputs::check_block_start;
+use super::*;
+use equivm_trace::program::Program;
+use equivm_witness::{ExecutionState, RwTag};
+use halo2_proofs::dev::{MockProver, VerifyFailure};
+
+fn witness_of(code: Vec<u8>) -> Witness {
+    let traced = Program::new(code).trace();
+    equivm_witness::build_witness(&traced.trace).expect("witness builds")
+}
+
+/// MSTORE, MLOAD, SSTORE, SLOAD: stack, memory, storage, accounts, receipts.
+fn block() -> Witness {
+    witness_of(vec![
+        0x60, 0x2a, 0x60, 0x00, 0x52, // MSTORE(0, 42)
+        0x60, 0x00, 0x51, // MLOAD(0)
+        0x60, 0x01, 0x55, // SSTORE(1, mload)
+        0x60, 0x01, 0x54, // SLOAD(1)
+        0x50, 0x00, // POP STOP
+    ])
+}
+
+fn verify(c: &SuperCircuit) -> Result<(), Vec<VerifyFailure>> {
+    MockProver::run(c.params.k, c, c.instance().expect("public inputs"))
+        .expect("synthesis succeeds")
+        .verify()
+}
+
+fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &str) {
+    let failures = result.expect_err("tampered block is rejected");
+    let texts: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains(needle)),
+        "no failure mentions {needle:?}: {texts:#?}"
+    );
+}
+
+#[test]
+fn a_block_passes_and_starts_at_its_first_step() {
+    let c = SuperCircuit::new(block(), None).expect("supported");
+    assert_eq!(c.params.k, MIN_K);
+    assert_eq!(verify(&c), Ok(()));
+    assert_eq!(
+        check_block_start(&c.instance().expect("public inputs")),
+        Ok(())
+    );
+}
+
+#[test]
+fn a_dropped_or_added_rw_is_rejected() {
+    let mut c = SuperCircuit::new(block(), None).expect("supported");
+    let i = c
+        .state_rows
+        .iter()
+        .position(|r| r.tag == RwTag::Stack)
+        .expect("stack");
+    let dropped = c.state_rows.remove(i);
+    assert!(verify(&c).is_err(), "a dropped rw is rejected");
+    // Added: the same access twice under a counter the EVM never used.
+    let mut c = SuperCircuit::new(block(), None).expect("supported");
+    let mut extra = dropped;
+    extra.rw_counter = c.witness.rws.len() as u64 + 1;
+    let at = c
+        .state_rows
+        .iter()
+        .position(|r| r.state_key() == extra.state_key() && r.rw_counter > extra.rw_counter)
+        .unwrap_or(c.state_rows.len());
+    let at = c.state_rows[..at]
+        .iter()
+        .rposition(|r| r.state_key() == extra.state_key())
+        .map_or(at, |p| p + 1);
+    c.state_rows.insert(at, extra);
+    assert_rejected(
+        verify(&c),
+        "SUPER: the state circuit holds exactly the EVM's accesses",
+    );
+}
+
+#[test]
+fn a_changed_value_in_both_circuits_is_rejected() {
+    // The EVM circuit and the state circuit both see the tampered read.
+    let mut w = block();
+    let i = w
+        .rws
+        .iter()
+        .position(|r| r.tag == RwTag::Storage && !r.is_write)
+        .expect("SLOAD's read");
+    w.rws[i].value += equivm_trace::revm::primitives::U256::from(1);
+    w.rws[i].value_prev = w.rws[i].value;
+    let c = SuperCircuit::new(w, None).expect("supported");
+    assert_rejected(verify(&c), "value_prev = the previous access's value");
+}
+
+#[test]
+fn padding_before_end_block_is_rejected() {
+    let w = block();
+    let c = SuperCircuit::new(w.clone(), None).expect("supported");
+    let end = w
+        .steps
+        .iter()
+        .position(|s| s.execution_state == ExecutionState::EndBlock)
+        .expect("EndBlock");
+    assert_eq!(end + 1, w.steps.len(), "EndBlock is the last step");
+    let mut c = c;
+    c.overrides.push(Override::ExecutionState {
+        step: end,
+        state: ExecutionState::Padding,
+    });
+    // A consistent cheat: block_ended stays 0 on every row from there on (EndBlock has
+    // height 1, padding steps too).
+    let rows = EvmCircuit::new(w, 0).rows_needed().expect("layout");
+    let padding_steps = c.usable_rows() - (rows - 1);
+    for j in 0..=padding_steps {
+        c.overrides.push(Override::Cell {
+            step: end + j,
+            column: c.block_ended_column(),
+            rotation: 0,
+            value: Fr::zero(),
+        });
+    }
+    assert_rejected(verify(&c), "STEP: in a block, Padding comes after EndBlock");
+}
+
+#[test]
+fn the_public_inputs_are_bound() {
+    let c = SuperCircuit::new(block(), None).expect("supported");
+    let honest = c.instance().expect("public inputs");
+    // Every table column and the tx count: changing one public value is rejected.
+    for column in [1, 10, 19, 24, 28, 34] {
+        let mut instance = honest.clone();
+        let row = 1.min(instance[column].len() - 1);
+        instance[column][row] += Fr::one();
+        let r = MockProver::run(c.params.k, &c, instance)
+            .expect("synthesis")
+            .verify();
+        assert!(r.is_err(), "instance column {column} is bound");
+    }
+    let mut start = honest.clone();
+    start[0][0] = Fr::from(2);
+    assert!(check_block_start(&start).is_err());
+}
+
+#[test]
+fn unsupported_and_oversized_blocks_are_errors() {
+    // MUL has no gadget yet.
+    let w = witness_of(vec![0x60, 0x02, 0x60, 0x03, 0x02, 0x00]);
+    match SuperCircuit::new(w, None) {
+        Err(SuperCircuitError::Unsupported(what)) => assert!(what.contains("MulDivMod"), "{what}"),
+        other => panic!("expected unsupported, got {other:?}"),
+    }
+    assert!(matches!(
+        SuperCircuit::new(block(), Some(MIN_K - 1)),
+        Err(SuperCircuitError::BadK(_))
+    ));
+}
