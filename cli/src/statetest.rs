@@ -22,9 +22,13 @@ pub struct StatetestArgs {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// exec: revm with tracing, roots checked; witness: also build the witness and replay
-    /// its read/write log; mock: also run the EVM circuit under MockProver.
+    /// its read/write log; mock: also run the super circuit (EVM and state circuits) under
+    /// MockProver; tamper: also check that mutants of each passing case are rejected.
     #[arg(long, default_value = "exec")]
     mode: String,
+    /// tamper mode: mutants per passing case.
+    #[arg(long, default_value_t = 16)]
+    mutants: usize,
     /// Fork to run (Cancun, Shanghai, ..., or all).
     #[arg(long, default_value = "Cancun")]
     fork: String,
@@ -69,6 +73,7 @@ pub fn run(args: StatetestArgs) -> Result<ExitCode, String> {
         mode,
         forks,
         filter: args.filter.clone(),
+        mutants: args.mutants,
     };
 
     let bar: OnceLock<ProgressBar> = OnceLock::new();
@@ -93,6 +98,14 @@ pub fn run(args: StatetestArgs) -> Result<ExitCode, String> {
     let elapsed = start.elapsed();
 
     print_table(&report, args.show_failures);
+    if mode == Mode::Tamper {
+        println!(
+            "mutants: {} killed, {} survived, {} refused by the assignment",
+            report.summary.mutants_killed,
+            report.summary.mutants_survived,
+            report.summary.mutants_invalid
+        );
+    }
     let steps = timings.steps.load(Ordering::Relaxed);
     let trace_s = timings.trace_nanos.load(Ordering::Relaxed) as f64 / 1e9;
     let witness_s = timings.witness_nanos.load(Ordering::Relaxed) as f64 / 1e9;

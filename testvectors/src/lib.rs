@@ -8,6 +8,7 @@
 pub mod mock;
 pub mod report;
 pub mod statetests;
+pub mod tamper;
 
 pub use report::{CaseReport, Report, Summary, Verdict};
 pub use statetests::{collect_files, run, Mode, RunOptions};

@@ -1,75 +1,70 @@
-//! `mock` mode: the EVM circuit under MockProver on a case's whole witness.
-//!
-//! A witness with a step the circuit has no gadget for is `unsupported`, naming the states
-//! and opcodes; it is never assigned. Until the state circuit exists, the rw table is taken
-//! as given (its consistency is what the witness replay check shows).
+//! `mock` mode: the super circuit (EVM and state circuits over shared, public tables) under
+//! halo2's MockProver.
 
 use crate::report::Verdict;
-use equivm_circuits::evm::EvmCircuit;
+use equivm_circuits::super_circuit::{SuperCircuit, SuperCircuitError};
 use equivm_witness::Witness;
-use halo2_proofs::dev::MockProver;
-use std::collections::BTreeSet;
+use halo2_proofs::dev::{MockProver, VerifyFailure};
 
-/// The largest `k` mock mode runs; a witness needing more is reported, not attempted.
-pub const MAX_MOCK_K: u32 = 20;
-/// The smallest `k` (the fixed table's rows need 2^11).
-const MIN_MOCK_K: u32 = 11;
-/// Rows halo2 reserves at the end of the domain for blinding, with margin.
-const RESERVED_ROWS: usize = 16;
+/// The largest `k` mock mode runs; bigger blocks are `unsupported` (MockProver's memory and
+/// time grow with `2^k` times the circuit's ~270 columns).
+pub const MAX_MOCK_K: u32 = 18;
 
-/// MockProver's verdict on the EVM circuit over `witness`.
+/// The verdict of `witness` under MockProver: passed, failed (with the first failing
+/// constraint), or unsupported (steps without a gadget, or too big for mock mode).
 pub fn mock_verdict(witness: Witness) -> (Verdict, Option<String>) {
-    let unsupported = EvmCircuit::unsupported_steps(&witness);
-    if !unsupported.is_empty() {
-        let names: BTreeSet<String> = unsupported
-            .iter()
-            .map(|(state, opcode)| match opcode {
-                Some(op) => format!("{state:?} (opcode 0x{op:02x})"),
-                None => format!("{state:?}"),
-            })
-            .collect();
-        let names: Vec<String> = names.into_iter().collect();
-        return (
-            Verdict::Unsupported,
-            Some(format!(
-                "no EVM circuit gadget yet for: {}",
-                names.join(", ")
-            )),
-        );
-    }
-    let probe = EvmCircuit::new(witness, 0);
-    let Some(rows) = probe.rows_needed() else {
-        return (
-            Verdict::Failed,
-            Some("internal error: a supported step has no layout".into()),
-        );
+    let circuit = match mock_circuit(witness) {
+        Ok(c) => c,
+        Err(verdict) => return verdict,
     };
-    let needed = rows.max(probe.table_capacities().max_rows()) + RESERVED_ROWS;
-    let k = needed.next_power_of_two().trailing_zeros().max(MIN_MOCK_K);
-    if k > MAX_MOCK_K {
-        return (
+    match mock_check(&circuit) {
+        Ok(()) => (Verdict::Passed, None),
+        Err(why) => (Verdict::Failed, Some(why)),
+    }
+}
+
+/// The super circuit of `witness` at the smallest `k` it fits, or the verdict that stops
+/// it (unsupported steps, too big for mock mode).
+pub fn mock_circuit(witness: Witness) -> Result<SuperCircuit, (Verdict, Option<String>)> {
+    let needed = SuperCircuit::rows_needed(&witness);
+    match SuperCircuit::new(witness, None) {
+        Ok(c) if c.params.k <= MAX_MOCK_K => Ok(c),
+        Ok(c) => Err((
             Verdict::Unsupported,
             Some(format!(
-                "trace needs k = {k} ({needed} rows), above mock mode's limit k = {MAX_MOCK_K}"
+                "the block needs k = {}, above mock mode's limit k = {MAX_MOCK_K}",
+                c.params.k
             )),
-        );
+        )),
+        Err(SuperCircuitError::Unsupported(what)) => Err((
+            Verdict::Unsupported,
+            Some(format!("no EVM circuit gadget yet for: {what}")),
+        )),
+        Err(SuperCircuitError::BadK(_)) => Err((
+            Verdict::Unsupported,
+            Some(format!(
+                "the block needs {} rows, more than any supported k",
+                needed.unwrap_or(0)
+            )),
+        )),
+        Err(err) => Err((Verdict::Failed, Some(format!("super circuit: {err}")))),
     }
-    let circuit = EvmCircuit::new(probe.witness, rows);
-    let instance = circuit.instance();
-    match MockProver::run(k, &circuit, instance) {
-        Err(err) => (Verdict::Failed, Some(format!("synthesis: {err:?}"))),
-        Ok(prover) => match prover.verify() {
-            Ok(()) => (Verdict::Passed, None),
-            Err(failures) => {
-                let first = failures.first().map(|f| f.to_string()).unwrap_or_default();
-                (
-                    Verdict::Failed,
-                    Some(format!(
-                        "EVM circuit: {} constraint failures, first: {first}",
-                        failures.len()
-                    )),
-                )
-            }
-        },
-    }
+}
+
+/// Runs MockProver on `circuit`; `Err` names the first failing constraint.
+pub fn mock_check(circuit: &SuperCircuit) -> Result<(), String> {
+    let instance = circuit
+        .instance()
+        .map_err(|e| format!("public inputs: {e}"))?;
+    let prover = MockProver::run(circuit.params.k, circuit, instance)
+        .map_err(|e| format!("synthesis: {e:?}"))?;
+    prover.verify().map_err(|failures| describe(&failures))
+}
+
+fn describe(failures: &[VerifyFailure]) -> String {
+    let first = failures.first().map(|f| f.to_string()).unwrap_or_default();
+    format!(
+        "super circuit: {} constraint failures, first: {first}",
+        failures.len()
+    )
 }

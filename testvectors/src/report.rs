@@ -34,6 +34,15 @@ pub struct CaseReport {
     pub verdict: Verdict,
     /// Why, for anything but `passed`.
     pub reason: Option<String>,
+    /// `tamper` mode: mutants rejected by the constraints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutants_killed: Option<usize>,
+    /// `tamper` mode: mutants accepted (soundness bugs; the case is `failed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutants_survived: Option<usize>,
+    /// `tamper` mode: mutants the assignment itself refused (counted neither way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutants_invalid: Option<usize>,
 }
 
 /// Counts by verdict.
@@ -49,6 +58,15 @@ pub struct Summary {
     pub unsupported: usize,
     /// Skipped.
     pub skipped: usize,
+    /// `tamper` mode: mutants rejected by the constraints, over all cases.
+    #[serde(default)]
+    pub mutants_killed: usize,
+    /// `tamper` mode: mutants accepted, over all cases (each one a soundness bug).
+    #[serde(default)]
+    pub mutants_survived: usize,
+    /// `tamper` mode: mutants the assignment refused, over all cases.
+    #[serde(default)]
+    pub mutants_invalid: usize,
 }
 
 impl Summary {
@@ -97,6 +115,9 @@ impl Report {
         let mut summary = Summary::default();
         for case in &cases {
             summary.add(case.verdict);
+            summary.mutants_killed += case.mutants_killed.unwrap_or(0);
+            summary.mutants_survived += case.mutants_survived.unwrap_or(0);
+            summary.mutants_invalid += case.mutants_invalid.unwrap_or(0);
         }
         Self { summary, cases }
     }
@@ -127,6 +148,9 @@ mod tests {
             index: CaseIndex::default(),
             verdict,
             reason: None,
+            mutants_killed: None,
+            mutants_survived: None,
+            mutants_invalid: None,
         }
     }
 
@@ -137,7 +161,8 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({
-                "summary": {"total": 1, "passed": 1, "failed": 0, "unsupported": 0, "skipped": 0},
+                "summary": {"total": 1, "passed": 1, "failed": 0, "unsupported": 0, "skipped": 0,
+                            "mutants_killed": 0, "mutants_survived": 0, "mutants_invalid": 0},
                 "cases": [{"file": "a/x.json", "name": "t", "fork": "Cancun",
                            "index": {"data": 0, "gas": 0, "value": 0},
                            "verdict": "passed", "reason": null}]

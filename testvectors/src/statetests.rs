@@ -5,13 +5,16 @@
 //!   expected exception must match the file.
 //! - `witness`: build the witness from the trace and replay its read/write log alone; the
 //!   replay must reconstruct every stack, memory, storage and account value revm had.
-//! - `mock`: the EVM circuit under MockProver; a step without a gadget makes the case
-//!   `unsupported`, naming it.
+//! - `mock`: the super circuit (EVM and state circuits over public tables) under
+//!   MockProver; a step without a gadget makes the case `unsupported`, naming it.
+//! - `tamper`: `mock`, then that many mutants of the passing assignment ([`crate::tamper`]);
+//!   one surviving mutant makes the case `failed`.
 //!
 //! A file that cannot be read or parsed, or a path that does not exist, becomes one
 //! `failed` entry naming the file; every other file still runs.
 
 use crate::report::{CaseReport, Report, Verdict};
+use crate::tamper::MutantCounts;
 use equivm_trace::{
     statetest::{load_file, CaseIndex, ForkSelection, StateTestCase},
     BlockTrace, TraceError, TxStatus,
@@ -62,9 +65,10 @@ pub enum Mode {
     Exec,
     /// `exec`, then witness generation and the read/write replay check.
     Witness,
-    /// `witness`, then the EVM circuit under MockProver (the rw table taken as given until
-    /// the state circuit exists).
+    /// `witness`, then the super circuit (EVM and state circuits) under MockProver.
     Mock,
+    /// `mock`, then mutants of the passing assignment, each of which must be rejected.
+    Tamper,
 }
 
 impl FromStr for Mode {
@@ -74,9 +78,9 @@ impl FromStr for Mode {
             "exec" => Ok(Self::Exec),
             "witness" => Ok(Self::Witness),
             "mock" => Ok(Self::Mock),
+            "tamper" => Ok(Self::Tamper),
             other => Err(format!(
-                "unknown mode '{other}' (expected exec, witness or mock; prove and tamper \
-                 need the state circuit and prover, which this version does not have yet)"
+                "unknown mode '{other}' (expected exec, witness, mock or tamper)"
             )),
         }
     }
@@ -91,6 +95,8 @@ pub struct RunOptions {
     pub forks: ForkSelection,
     /// Only cases whose file path or test name contains this text.
     pub filter: Option<String>,
+    /// `tamper` mode: mutants per passing case.
+    pub mutants: usize,
 }
 
 /// Counters gathered while running, for throughput figures.
@@ -151,6 +157,9 @@ fn error_case(file: &Path, reason: String) -> CaseReport {
         index: CaseIndex::default(),
         verdict: Verdict::Failed,
         reason: Some(reason),
+        mutants_killed: None,
+        mutants_survived: None,
+        mutants_invalid: None,
     }
 }
 
@@ -193,7 +202,7 @@ pub fn run(
     let mut results: Vec<CaseReport> = cases
         .par_iter()
         .map(|case| {
-            let report = run_case_guarded(case, options.mode, timings);
+            let report = run_case_guarded(case, options, timings);
             on_case(total);
             report
         })
@@ -213,15 +222,19 @@ fn filter_cases(cases: Vec<StateTestCase>, filter: Option<&str>) -> Vec<StateTes
 }
 
 /// Runs one case; a panic anywhere below is a `failed` verdict naming it, never a crash.
-fn run_case_guarded(case: &StateTestCase, mode: Mode, timings: &RunTimings) -> CaseReport {
-    let (verdict, reason) = catch_unwind(AssertUnwindSafe(|| run_case(case, mode, timings)))
+fn run_case_guarded(
+    case: &StateTestCase,
+    options: &RunOptions,
+    timings: &RunTimings,
+) -> CaseReport {
+    let outcome = catch_unwind(AssertUnwindSafe(|| run_case(case, options, timings)))
         .unwrap_or_else(|panic| {
             let msg = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            (
+            CaseOutcome::of(
                 Verdict::Failed,
                 Some(format!("internal error (panic): {msg}")),
             )
@@ -231,19 +244,83 @@ fn run_case_guarded(case: &StateTestCase, mode: Mode, timings: &RunTimings) -> C
         name: case.name.clone(),
         fork: case.fork.clone(),
         index: case.index,
-        verdict,
-        reason,
+        verdict: outcome.verdict,
+        reason: outcome.reason,
+        mutants_killed: outcome.mutants.as_ref().map(|m| m.killed),
+        mutants_survived: outcome.mutants.as_ref().map(|m| m.survived),
+        mutants_invalid: outcome.mutants.as_ref().map(|m| m.invalid),
     }
 }
 
-/// The verdict on one case in `mode`.
-pub fn run_case(
-    case: &StateTestCase,
-    mode: Mode,
-    timings: &RunTimings,
-) -> (Verdict, Option<String>) {
+/// What running one case gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseOutcome {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why, for anything but `passed`.
+    pub reason: Option<String>,
+    /// `tamper` mode: the mutants' counts.
+    pub mutants: Option<MutantCounts>,
+}
+
+impl CaseOutcome {
+    fn of(verdict: Verdict, reason: Option<String>) -> Self {
+        Self {
+            verdict,
+            reason,
+            mutants: None,
+        }
+    }
+}
+
+impl From<(Verdict, Option<String>)> for CaseOutcome {
+    fn from((verdict, reason): (Verdict, Option<String>)) -> Self {
+        Self::of(verdict, reason)
+    }
+}
+
+/// `mock`, then (in `tamper` mode) `mutants` mutants of the passing circuit.
+fn circuit_verdict(witness: equivm_witness::Witness, mode: Mode, mutants: usize) -> CaseOutcome {
+    let circuit = match crate::mock::mock_circuit(witness) {
+        Ok(c) => c,
+        Err(verdict) => return verdict.into(),
+    };
+    if let Err(why) = crate::mock::mock_check(&circuit) {
+        return CaseOutcome::of(Verdict::Failed, Some(why));
+    }
+    if mode != Mode::Tamper {
+        return CaseOutcome::of(Verdict::Passed, None);
+    }
+    let counts =
+        crate::tamper::run_mutants(&circuit, mutants, TAMPER_SEED, crate::mock::mock_check);
+    let (verdict, reason) = if counts.survived > 0 {
+        (
+            Verdict::Failed,
+            Some(format!(
+                "{} of {} mutants survived (soundness bug): {}",
+                counts.survived,
+                counts.killed + counts.survived,
+                counts.survivors.join("; ")
+            )),
+        )
+    } else {
+        (Verdict::Passed, None)
+    };
+    CaseOutcome {
+        verdict,
+        reason,
+        mutants: Some(counts),
+    }
+}
+
+/// Seed of the mutant positions (fixed, so runs are reproducible).
+pub const TAMPER_SEED: u64 = 0x5eed;
+
+/// The verdict on one case.
+pub fn run_case(case: &StateTestCase, options: &RunOptions, timings: &RunTimings) -> CaseOutcome {
+    let mode = options.mode;
     if let Some(why) = &case.skip {
-        return (Verdict::Skipped, Some(why.clone()));
+        return (Verdict::Skipped, Some(why.clone())).into();
     }
     let start = Instant::now();
     let exec = case.execute();
@@ -251,16 +328,16 @@ pub fn run_case(
         .trace_nanos
         .fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
     if let Err(why) = exec.check {
-        return (Verdict::Failed, Some(why));
+        return (Verdict::Failed, Some(why)).into();
     }
     let Some(traced) = exec.traced else {
         // The transaction was rejected before it could be built, as the file expects.
-        return (Verdict::Passed, None);
+        return (Verdict::Passed, None).into();
     };
     let steps: usize = traced.trace.txs.iter().map(|t| t.steps.len()).sum();
     timings.steps.fetch_add(steps as u64, Ordering::Relaxed);
     if mode == Mode::Exec {
-        return (Verdict::Passed, None);
+        return (Verdict::Passed, None).into();
     }
     if case.fork != WITNESS_FORK {
         return (
@@ -269,7 +346,8 @@ pub fn run_case(
                 "witness generation follows {WITNESS_FORK} rules; fork {} is not supported",
                 case.fork
             )),
-        );
+        )
+            .into();
     }
     if traced
         .trace
@@ -279,7 +357,7 @@ pub fn run_case(
     {
         // Rejected as the file expects: no block contains the transaction, so there is
         // nothing to witness.
-        return (Verdict::Passed, None);
+        return (Verdict::Passed, None).into();
     }
     // Huge witnesses (millions of byte-level memory entries) are built one at a time, so
     // that two of them never hold memory at once.
@@ -292,15 +370,17 @@ pub fn run_case(
                 .rws
                 .fetch_add(witness.rws.len() as u64, Ordering::Relaxed);
             match replay_check(&traced.trace, &witness) {
-                Ok(_) if mode == Mode::Mock => crate::mock::mock_verdict(witness),
-                Ok(_) => (Verdict::Passed, None),
-                Err(err) => (Verdict::Failed, Some(format!("replay check: {err}"))),
+                Ok(_) if matches!(mode, Mode::Mock | Mode::Tamper) => {
+                    circuit_verdict(witness, mode, options.mutants)
+                }
+                Ok(_) => CaseOutcome::of(Verdict::Passed, None),
+                Err(err) => CaseOutcome::of(Verdict::Failed, Some(format!("replay check: {err}"))),
             }
         }
         Err(err @ WitnessError::Unsupported { .. }) => {
-            (Verdict::Unsupported, Some(err.to_string()))
+            CaseOutcome::of(Verdict::Unsupported, Some(err.to_string()))
         }
-        Err(err) => (Verdict::Failed, Some(format!("witness: {err}"))),
+        Err(err) => CaseOutcome::of(Verdict::Failed, Some(format!("witness: {err}"))),
     };
     timings
         .witness_nanos

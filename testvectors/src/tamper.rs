@@ -1,0 +1,251 @@
+//! `tamper` mode: soundness checks on cases that pass `mock`. Each mutant changes one thing
+//! in an honest super-circuit assignment — a value a proof must not be able to lie about —
+//! and MockProver must reject it. A mutant that passes (survives) is a soundness bug, and
+//! makes the case `failed`.
+//!
+//! The mutations ([`MutationKind`]), each at a position drawn from a seeded generator:
+//! - `stack-value`, `rw-value`: one access's value changed in both circuits (the EVM
+//!   circuit's lookup and the rw table agree on the lie);
+//! - `result`: the value a step pushes changed, together with every later access of that
+//!   stack slot up to its next write, so the history stays consistent and only the step's
+//!   own semantics can catch it;
+//! - `gas`, `pc`: a step's `gas_left` or `program_counter` changed;
+//! - `swap-rws`: two accesses of the log exchanged (the EVM steps then see each other's);
+//! - `drop-rw`: one access removed from the rw table;
+//! - `add-rw`: one access repeated in the rw table under an unused counter;
+//! - `execution-state`: one step selects another execution state.
+//!
+//! A mutant that the assignment itself refuses (a synthesis error) is counted as
+//! `invalid`, not as killed: only the constraints count.
+
+use equivm_circuits::evm::{assign::Override, step::state_index};
+use equivm_circuits::super_circuit::SuperCircuit;
+use equivm_trace::revm::primitives::U256;
+use equivm_witness::{ExecutionState, Rw, RwTag};
+use halo2_proofs::halo2curves::bn256::Fr;
+use serde::{Deserialize, Serialize};
+
+/// What a mutant changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MutationKind {
+    /// A stack access's value.
+    StackValue,
+    /// A non-stack access's value.
+    RwValue,
+    /// A pushed result, consistently through the log.
+    Result,
+    /// A step's gas left.
+    Gas,
+    /// A step's program counter.
+    Pc,
+    /// Two accesses exchanged.
+    SwapRws,
+    /// An access removed from the rw table.
+    DropRw,
+    /// An access added to the rw table.
+    AddRw,
+    /// A step's execution state.
+    ExecutionState,
+}
+
+impl MutationKind {
+    /// Every kind, in the order mutants cycle through them.
+    pub const ALL: [MutationKind; 9] = [
+        MutationKind::StackValue,
+        MutationKind::Result,
+        MutationKind::Gas,
+        MutationKind::Pc,
+        MutationKind::RwValue,
+        MutationKind::SwapRws,
+        MutationKind::DropRw,
+        MutationKind::AddRw,
+        MutationKind::ExecutionState,
+    ];
+}
+
+/// The counts of one case's mutants.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MutantCounts {
+    /// Rejected by the constraints.
+    pub killed: usize,
+    /// Accepted: soundness bugs.
+    pub survived: usize,
+    /// Refused by the assignment (not counted either way).
+    pub invalid: usize,
+    /// What each survivor changed.
+    pub survivors: Vec<String>,
+}
+
+/// A small deterministic generator (xorshift64*), so runs are reproducible.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n.max(1)
+    }
+}
+
+/// Applies `f` to the access with counter `counter` on both sides (witness and rw table).
+fn edit_rw(c: &mut SuperCircuit, counter: u64, f: impl Fn(&mut Rw)) {
+    if let Some(rw) = c.witness.rws.iter_mut().find(|r| r.rw_counter == counter) {
+        f(rw);
+    }
+    if let Some(rw) = c.state_rows.iter_mut().find(|r| r.rw_counter == counter) {
+        f(rw);
+    }
+}
+
+fn bump(v: U256) -> U256 {
+    v.wrapping_add(U256::from(1))
+}
+
+/// Builds mutant number `i` of `honest` (kind `MutationKind::ALL[i % 9]`), or `None` when
+/// the block has nothing of that kind to change.
+pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String, SuperCircuit)> {
+    let kind = MutationKind::ALL[i % MutationKind::ALL.len()];
+    let mut c = honest.clone();
+    let rws = &honest.witness.rws;
+    let pick = |rng: &mut Rng, f: &dyn Fn(&Rw) -> bool| -> Option<Rw> {
+        let candidates: Vec<&Rw> = rws.iter().filter(|r| f(r)).collect();
+        (!candidates.is_empty()).then(|| candidates[rng.below(candidates.len())].clone())
+    };
+    // Steps the EVM circuit assigns before padding (overrides count assigned steps).
+    let steps = honest.witness.steps.len();
+    let what = match kind {
+        MutationKind::StackValue | MutationKind::RwValue => {
+            let stack = kind == MutationKind::StackValue;
+            let rw = pick(rng, &|r| (r.tag == RwTag::Stack) == stack)?;
+            edit_rw(&mut c, rw.rw_counter, |r| {
+                r.value = bump(r.value);
+                if !r.is_write {
+                    r.value_prev = r.value;
+                }
+            });
+            format!("{kind:?}: value of rw {} ({:?}) + 1", rw.rw_counter, rw.tag)
+        }
+        MutationKind::Result => {
+            let rw = pick(rng, &|r| r.tag == RwTag::Stack && r.is_write)?;
+            let key = rw.state_key();
+            let later: Vec<Rw> = rws
+                .iter()
+                .filter(|r| r.state_key() == key && r.rw_counter > rw.rw_counter)
+                .cloned()
+                .collect();
+            edit_rw(&mut c, rw.rw_counter, |r| r.value = bump(r.value));
+            for r in later {
+                if r.is_write {
+                    edit_rw(&mut c, r.rw_counter, |r| r.value_prev = bump(r.value_prev));
+                    break;
+                }
+                edit_rw(&mut c, r.rw_counter, |r| {
+                    r.value = bump(r.value);
+                    r.value_prev = r.value;
+                });
+            }
+            format!("Result: stack write rw {} and its reads + 1", rw.rw_counter)
+        }
+        MutationKind::Gas | MutationKind::Pc => {
+            let step = rng.below(steps);
+            let (field, old) = match kind {
+                MutationKind::Gas => ("gas_left", honest.witness.steps[step].gas_left),
+                _ => ("program_counter", u64::from(honest.witness.steps[step].pc)),
+            };
+            c.overrides.push(Override::StepState {
+                step,
+                field,
+                value: Fr::from(old) + Fr::one(),
+            });
+            format!("{kind:?}: step {step} {field} + 1")
+        }
+        MutationKind::SwapRws => {
+            if rws.len() < 2 {
+                return None;
+            }
+            let a = rng.below(rws.len());
+            let b = (a + 1 + rng.below(rws.len() - 1)) % rws.len();
+            let (ca, cb) = (rws[a].rw_counter, rws[b].rw_counter);
+            c.witness.rws.swap(a, b);
+            c.witness.rws[a].rw_counter = ca;
+            c.witness.rws[b].rw_counter = cb;
+            c.state_rows = equivm_circuits::state::ordering::sorted(&c.witness.rws);
+            format!("SwapRws: rws {ca} and {cb} exchanged")
+        }
+        MutationKind::DropRw => {
+            if c.state_rows.is_empty() {
+                return None;
+            }
+            let i = rng.below(c.state_rows.len());
+            let rw = c.state_rows.remove(i);
+            format!(
+                "DropRw: rw {} ({:?}) removed from the rw table",
+                rw.rw_counter, rw.tag
+            )
+        }
+        MutationKind::AddRw => {
+            let rw = pick(rng, &|_| true)?;
+            let mut extra = rw.clone();
+            extra.rw_counter = rws.len() as u64 + 1;
+            let mut rows = c.state_rows.clone();
+            rows.push(extra);
+            c.state_rows = equivm_circuits::state::ordering::sorted(&rows);
+            format!(
+                "AddRw: rw {} repeated as rw {}",
+                rw.rw_counter,
+                rws.len() + 1
+            )
+        }
+        MutationKind::ExecutionState => {
+            let step = rng.below(steps);
+            let current = honest.witness.steps[step].execution_state;
+            let others: Vec<ExecutionState> = ExecutionState::ALL
+                .into_iter()
+                .filter(|s| *s != current)
+                .collect();
+            let state = others[rng.below(others.len())];
+            c.overrides.push(Override::ExecutionState { step, state });
+            format!(
+                "ExecutionState: step {step} {current:?} -> {state:?} (index {})",
+                state_index(state)
+            )
+        }
+    };
+    Some((what, c))
+}
+
+/// Runs `n` mutants of `honest` (which passes `mock`) through `check` (a MockProver run:
+/// `Ok` = accepted, `Err(text)` = rejected; texts starting with "synthesis" mean the
+/// assignment refused it).
+pub fn run_mutants(
+    honest: &SuperCircuit,
+    n: usize,
+    seed: u64,
+    check: impl Fn(&SuperCircuit) -> Result<(), String>,
+) -> MutantCounts {
+    let mut rng = Rng::new(seed);
+    let mut counts = MutantCounts::default();
+    for i in 0..n {
+        let Some((what, c)) = mutant(honest, i, &mut rng) else {
+            continue;
+        };
+        match check(&c) {
+            Ok(()) => {
+                counts.survived += 1;
+                counts.survivors.push(what);
+            }
+            Err(why) if why.starts_with("synthesis") => counts.invalid += 1,
+            Err(_) => counts.killed += 1,
+        }
+    }
+    counts
+}
