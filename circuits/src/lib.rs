@@ -10,10 +10,12 @@
 //!
 //! - [`evm`]: the unified EVM circuit (one gadget per execution state, one step per witness
 //!   step); `EvmCircuit::for_steps` proves a slice of steps from a public starting state.
+//! - [`prover`]: KZG params, keys, SHPLONK proofs and proof files for any `Circuit<Fr>`.
 //! - [`table`]: the fixed, rw, bytecode, tx and block tables that circuits share by name and
 //!   look up into with `lookup_any`.
 
 pub mod evm;
+pub mod prover;
 pub mod table;
 
 pub use equivm_witness::Witness;
