@@ -1,15 +1,14 @@
 //! equivm-circuits: the halo2 circuits of equivm (EVM, state, bytecode, copy, keccak, tx and
 //! public-input circuits, and the super circuit that joins them).
 //!
-//! This version has the lookup tables ([`table`]) and the core of the EVM circuit ([`evm`]:
-//! step layout, constraint builder and the first execution gadgets; `BeginTx`/`EndTx` are not
-//! in it yet, so a whole transaction is reported unsupported). The state-test runner refuses
-//! the modes that would need a complete circuit (`mock`, `prove`, `tamper`) instead of
-//! reporting them as passing. The witness these circuits will constrain is
+//! This version proves blocks whose every step has an EVM gadget: the EVM circuit, the
+//! state circuit and the shared tables form the [`super_circuit`], which the [`prover`]
+//! turns into KZG proofs. The witness these circuits constrain is
 //! [`equivm_witness::Witness`].
 //!
 //! - [`evm`]: the unified EVM circuit (one gadget per execution state, one step per witness
 //!   step); `EvmCircuit::for_steps` proves a slice of steps from a public starting state.
+//! - [`prover`]: KZG params, keys, SHPLONK proofs and proof files for any `Circuit<Fr>`.
 //! - [`state`]: the state circuit (the rw table sorted by state cell, every read returning
 //!   the latest write, initial values from the public pre-state, results in the public
 //!   post-state).
@@ -19,6 +18,7 @@
 //!   look up into with `lookup_any`.
 
 pub mod evm;
+pub mod prover;
 pub mod state;
 pub mod super_circuit;
 pub mod table;
