@@ -23,6 +23,7 @@
 //! post-state belong to state roots (MPT circuit). Steps without a gadget are refused
 //! ([`SuperCircuitError::Unsupported`]), never proved.
 
+pub mod proving;
 pub mod public_inputs;
 
 use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
