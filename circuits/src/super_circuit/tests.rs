@@ -184,7 +184,7 @@ fn a_block_is_proved_and_verified_with_kzg() {
     instances[17][1] += Fr::one();
     changed.instances = instances
         .iter()
-        .map(|col| col.iter().map(|v| hex_of(v)).collect())
+        .map(|col| col.iter().map(hex_of).collect())
         .collect();
     assert!(
         verify_block(&params, &changed).is_err(),
@@ -196,7 +196,7 @@ fn a_block_is_proved_and_verified_with_kzg() {
     instances[0][0] = Fr::from(2);
     moved.instances = instances
         .iter()
-        .map(|col| col.iter().map(|v| hex_of(v)).collect())
+        .map(|col| col.iter().map(hex_of).collect())
         .collect();
     assert!(
         verify_block(&params, &moved).is_err(),
