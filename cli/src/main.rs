@@ -1,6 +1,8 @@
 //! `equivm`: trace EVM transactions, run Ethereum state tests through equivm, and report
 //! circuit costs.
 
+mod input;
+mod prove;
 mod statetest;
 mod stats;
 mod trace;
@@ -24,6 +26,10 @@ enum Command {
     Stats(stats::StatsArgs),
     /// Trace one state-test case and print its execution trace (and witness) as JSON.
     Trace(trace::TraceArgs),
+    /// Prove one block (a state-test case or a block trace) with KZG and write the proof.
+    Prove(prove::ProveArgs),
+    /// Verify a proof file written by `equivm prove`.
+    Verify(prove::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +38,8 @@ fn main() -> ExitCode {
         Command::Statetest(args) => statetest::run(args),
         Command::Trace(args) => trace::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Prove(args) => prove::run_prove(args),
+        Command::Verify(args) => prove::run_verify(args),
     };
     match result {
         Ok(code) => code,

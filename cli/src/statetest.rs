@@ -23,12 +23,17 @@ pub struct StatetestArgs {
     paths: Vec<PathBuf>,
     /// exec: revm with tracing, roots checked; witness: also build the witness and replay
     /// its read/write log; mock: also run the super circuit (EVM and state circuits) under
-    /// MockProver; tamper: also check that mutants of each passing case are rejected.
+    /// MockProver; prove: also make and verify a real KZG proof; tamper: also check that
+    /// mutants of each passing case are rejected.
     #[arg(long, default_value = "exec")]
     mode: String,
     /// tamper mode: mutants per passing case.
     #[arg(long, default_value_t = 16)]
     mutants: usize,
+    /// prove mode: a trusted-setup KZG params file, or a folder for the cached insecure
+    /// test setup (default $EQUIVM_PARAMS_DIR, else .equivm/kzg-params).
+    #[arg(long)]
+    params: Option<PathBuf>,
     /// Fork to run (Cancun, Shanghai, ..., or all).
     #[arg(long, default_value = "Cancun")]
     fork: String,
@@ -74,7 +79,21 @@ pub fn run(args: StatetestArgs) -> Result<ExitCode, String> {
         forks,
         filter: args.filter.clone(),
         mutants: args.mutants,
+        proving: (mode == Mode::Prove).then(|| {
+            std::sync::Arc::new(equivm_testvectors::proving::ProvingSetup::new(
+                args.params.as_deref(),
+            ))
+        }),
     };
+    if let Some(setup) = &options.proving {
+        if setup.params_file.is_none() {
+            eprintln!(
+                "warning: proving with the INSECURE seeded test setup (cached in {}); pass \
+                 --params FILE for a trusted setup",
+                setup.cache_dir.display()
+            );
+        }
+    }
 
     let bar: OnceLock<ProgressBar> = OnceLock::new();
     let on_case = |total: u64| {

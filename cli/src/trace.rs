@@ -1,7 +1,6 @@
 //! `equivm trace`: trace one state-test case and write its `BlockTrace` as JSON.
 
 use clap::Args;
-use equivm_trace::statetest::{load_file, ForkSelection};
 use std::{path::PathBuf, process::ExitCode};
 
 /// Arguments of `equivm trace`.
@@ -26,41 +25,10 @@ pub struct TraceArgs {
     out: Option<PathBuf>,
 }
 
-fn parse_index(text: &str) -> Result<[usize; 3], String> {
-    let parts: Vec<&str> = text.split(',').collect();
-    let bad = || format!("--index '{text}': expected DATA,GAS,VALUE, e.g. 0,0,0");
-    if parts.len() != 3 {
-        return Err(bad());
-    }
-    let mut out = [0usize; 3];
-    for (slot, part) in out.iter_mut().zip(parts) {
-        *slot = part.trim().parse().map_err(|_| bad())?;
-    }
-    Ok(out)
-}
-
 /// Runs the command.
 pub fn run(args: TraceArgs) -> Result<ExitCode, String> {
-    let forks = ForkSelection::parse(&args.fork).map_err(|e| e.to_string())?;
-    let [data, gas, value] = parse_index(&args.index)?;
-    let cases = load_file(&args.file, &forks).map_err(|e| e.to_string())?;
-    let case = cases
-        .iter()
-        .find(|c| {
-            args.name.as_ref().is_none_or(|n| &c.name == n)
-                && (c.index.data, c.index.gas, c.index.value) == (data, gas, value)
-        })
-        .ok_or_else(|| {
-            format!(
-                "{}: no case {}[{}] with index {data},{gas},{value}",
-                args.file.display(),
-                args.name.as_deref().unwrap_or("*"),
-                args.fork
-            )
-        })?;
-    if let Some(why) = &case.skip {
-        return Err(format!("{}: skipped: {why}", case.id()));
-    }
+    let case =
+        crate::input::select_case(&args.file, args.name.as_deref(), &args.fork, &args.index)?;
     let exec = case.execute();
     let traced = exec
         .traced

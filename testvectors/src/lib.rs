@@ -6,6 +6,7 @@
 //! verdict per case. The `equivm statetest` command is a thin shell around it.
 
 pub mod mock;
+pub mod proving;
 pub mod report;
 pub mod statetests;
 pub mod tamper;

@@ -43,6 +43,33 @@ pub struct CaseReport {
     /// `tamper` mode: mutants the assignment itself refused (counted neither way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutants_invalid: Option<usize>,
+    /// `prove` mode: the proof's figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<ProofStats>,
+}
+
+/// Figures of one real proof, as measured.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofStats {
+    /// The circuit's `k`.
+    pub k: u32,
+    /// Proving time, milliseconds.
+    pub prove_ms: u64,
+    /// Verifying time (key rebuilt from the shape, then the KZG check), milliseconds.
+    pub verify_ms: u64,
+    /// Proof size, bytes.
+    pub proof_bytes: usize,
+}
+
+impl From<&crate::proving::ProofFigures> for ProofStats {
+    fn from(f: &crate::proving::ProofFigures) -> Self {
+        Self {
+            k: f.k,
+            prove_ms: f.prove.as_millis() as u64,
+            verify_ms: f.verify.as_millis() as u64,
+            proof_bytes: f.proof_bytes,
+        }
+    }
 }
 
 /// Counts by verdict.
@@ -151,6 +178,7 @@ mod tests {
             mutants_killed: None,
             mutants_survived: None,
             mutants_invalid: None,
+            proof: None,
         }
     }
 

@@ -7,13 +7,15 @@
 //!   replay must reconstruct every stack, memory, storage and account value revm had.
 //! - `mock`: the super circuit (EVM and state circuits over public tables) under
 //!   MockProver; a step without a gadget makes the case `unsupported`, naming it.
+//! - `prove`: `mock`, then a real KZG proof (SHPLONK) of the block, verified as a verifier
+//!   would (see [`crate::proving`] for where params come from).
 //! - `tamper`: `mock`, then that many mutants of the passing assignment ([`crate::tamper`]);
 //!   one surviving mutant makes the case `failed`.
 //!
 //! A file that cannot be read or parsed, or a path that does not exist, becomes one
 //! `failed` entry naming the file; every other file still runs.
 
-use crate::report::{CaseReport, Report, Verdict};
+use crate::report::{CaseReport, ProofStats, Report, Verdict};
 use crate::tamper::MutantCounts;
 use equivm_trace::{
     statetest::{load_file, CaseIndex, ForkSelection, StateTestCase},
@@ -69,6 +71,8 @@ pub enum Mode {
     Mock,
     /// `mock`, then mutants of the passing assignment, each of which must be rejected.
     Tamper,
+    /// `mock`, then a real proof, verified.
+    Prove,
 }
 
 impl FromStr for Mode {
@@ -79,8 +83,9 @@ impl FromStr for Mode {
             "witness" => Ok(Self::Witness),
             "mock" => Ok(Self::Mock),
             "tamper" => Ok(Self::Tamper),
+            "prove" => Ok(Self::Prove),
             other => Err(format!(
-                "unknown mode '{other}' (expected exec, witness, mock or tamper)"
+                "unknown mode '{other}' (expected exec, witness, mock, prove or tamper)"
             )),
         }
     }
@@ -97,6 +102,8 @@ pub struct RunOptions {
     pub filter: Option<String>,
     /// `tamper` mode: mutants per passing case.
     pub mutants: usize,
+    /// `prove` mode: params and keys (required in that mode).
+    pub proving: Option<std::sync::Arc<crate::proving::ProvingSetup>>,
 }
 
 /// Counters gathered while running, for throughput figures.
@@ -160,6 +167,7 @@ fn error_case(file: &Path, reason: String) -> CaseReport {
         mutants_killed: None,
         mutants_survived: None,
         mutants_invalid: None,
+        proof: None,
     }
 }
 
@@ -249,6 +257,7 @@ fn run_case_guarded(
         mutants_killed: outcome.mutants.as_ref().map(|m| m.killed),
         mutants_survived: outcome.mutants.as_ref().map(|m| m.survived),
         mutants_invalid: outcome.mutants.as_ref().map(|m| m.invalid),
+        proof: outcome.proof,
     }
 }
 
@@ -261,6 +270,8 @@ pub struct CaseOutcome {
     pub reason: Option<String>,
     /// `tamper` mode: the mutants' counts.
     pub mutants: Option<MutantCounts>,
+    /// `prove` mode: the proof's figures.
+    pub proof: Option<ProofStats>,
 }
 
 impl CaseOutcome {
@@ -269,6 +280,7 @@ impl CaseOutcome {
             verdict,
             reason,
             mutants: None,
+            proof: None,
         }
     }
 }
@@ -279,8 +291,10 @@ impl From<(Verdict, Option<String>)> for CaseOutcome {
     }
 }
 
-/// `mock`, then (in `tamper` mode) `mutants` mutants of the passing circuit.
-fn circuit_verdict(witness: equivm_witness::Witness, mode: Mode, mutants: usize) -> CaseOutcome {
+/// `mock`, then (in `prove` mode) a proof or (in `tamper` mode) mutants of the passing
+/// circuit.
+fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> CaseOutcome {
+    let mode = options.mode;
     let circuit = match crate::mock::mock_circuit(witness) {
         Ok(c) => c,
         Err(verdict) => return verdict.into(),
@@ -288,11 +302,27 @@ fn circuit_verdict(witness: equivm_witness::Witness, mode: Mode, mutants: usize)
     if let Err(why) = crate::mock::mock_check(&circuit) {
         return CaseOutcome::of(Verdict::Failed, Some(why));
     }
+    if mode == Mode::Prove {
+        let Some(setup) = &options.proving else {
+            return CaseOutcome::of(Verdict::Failed, Some("prove mode without params".into()));
+        };
+        return match setup.prove_and_verify(&circuit) {
+            Ok((_, figures)) => CaseOutcome {
+                proof: Some(ProofStats::from(&figures)),
+                ..CaseOutcome::of(Verdict::Passed, None)
+            },
+            Err(why) => CaseOutcome::of(Verdict::Failed, Some(why)),
+        };
+    }
     if mode != Mode::Tamper {
         return CaseOutcome::of(Verdict::Passed, None);
     }
-    let counts =
-        crate::tamper::run_mutants(&circuit, mutants, TAMPER_SEED, crate::mock::mock_check);
+    let counts = crate::tamper::run_mutants(
+        &circuit,
+        options.mutants,
+        TAMPER_SEED,
+        crate::mock::mock_check,
+    );
     let (verdict, reason) = if counts.survived > 0 {
         (
             Verdict::Failed,
@@ -310,6 +340,7 @@ fn circuit_verdict(witness: equivm_witness::Witness, mode: Mode, mutants: usize)
         verdict,
         reason,
         mutants: Some(counts),
+        proof: None,
     }
 }
 
@@ -370,8 +401,8 @@ pub fn run_case(case: &StateTestCase, options: &RunOptions, timings: &RunTimings
                 .rws
                 .fetch_add(witness.rws.len() as u64, Ordering::Relaxed);
             match replay_check(&traced.trace, &witness) {
-                Ok(_) if matches!(mode, Mode::Mock | Mode::Tamper) => {
-                    circuit_verdict(witness, mode, options.mutants)
+                Ok(_) if matches!(mode, Mode::Mock | Mode::Tamper | Mode::Prove) => {
+                    circuit_verdict(witness, options)
                 }
                 Ok(_) => CaseOutcome::of(Verdict::Passed, None),
                 Err(err) => CaseOutcome::of(Verdict::Failed, Some(format!("replay check: {err}"))),
