@@ -91,6 +91,37 @@ fn unknown_fork_and_mode_are_usage_errors() {
 }
 
 #[test]
+fn tamper_mode_kills_every_mutant_of_the_passing_vectors() {
+    let out = scratch("tamper").join("report.json");
+    let result = equivm()
+        .args([
+            "statetest",
+            "--mode",
+            "tamper",
+            "--mutants",
+            "9",
+            "--filter",
+            "addStoreReturn",
+            "--json",
+        ])
+        .arg(&out)
+        .arg(bundled())
+        .output()
+        .expect("runs");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stdout)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("report")).expect("json");
+    assert_eq!(report["summary"]["passed"], 1, "{report:#}");
+    assert_eq!(report["summary"]["mutants_survived"], 0);
+    // One mutant of each kind, all rejected by the constraints.
+    assert_eq!(report["summary"]["mutants_killed"], 9, "{report:#}");
+}
+
+#[test]
 fn baseline_below_fails_and_report_file_is_not_half_written() {
     let dir = scratch("baseline");
     let baseline = dir.join("baseline.json");
@@ -187,4 +218,68 @@ fn mock_mode_reports_steps_without_gadgets_as_unsupported() {
         })
         .collect();
     assert_eq!(passed.len(), 2, "{report:#}");
+}
+
+#[test]
+fn prove_writes_a_proof_that_verify_accepts_and_a_flipped_byte_is_refused() {
+    let dir = scratch("prove");
+    let proof = dir.join("proof.json");
+    let result = equivm()
+        .env("EQUIVM_PARAMS_DIR", dir.join("params"))
+        .args(["prove", "--name", "stackMemoryJumps", "--out"])
+        .arg(&proof)
+        .arg(bundled().join("basics.json"))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(stdout.contains("proved"), "{stdout}");
+    assert!(String::from_utf8_lossy(&result.stderr).contains("INSECURE"));
+
+    let verify = |path: &std::path::Path| {
+        equivm()
+            .env("EQUIVM_PARAMS_DIR", dir.join("params"))
+            .arg("verify")
+            .arg(path)
+            .output()
+            .expect("runs")
+    };
+    let ok = verify(&proof);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+
+    let mut file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&proof).expect("proof")).expect("json");
+    let hex = file["proof"].as_str().expect("proof hex").to_string();
+    let i = hex.len() / 2;
+    let flipped = if &hex[i..=i] == "0" { "1" } else { "0" };
+    file["proof"] = format!("{}{flipped}{}", &hex[..i], &hex[i + 1..]).into();
+    let bad = dir.join("flipped.json");
+    std::fs::write(&bad, serde_json::to_vec(&file).expect("json")).expect("write");
+    let refused = verify(&bad);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("does NOT verify"));
+
+    std::fs::write(&bad, b"{not json").expect("write");
+    let malformed = verify(&bad);
+    assert_eq!(malformed.status.code(), Some(2));
+
+    // An unsupported block is a clear error, not a proof.
+    let result = equivm()
+        .env("EQUIVM_PARAMS_DIR", dir.join("params"))
+        .args(["prove", "--name", "revertingCall", "--out"])
+        .arg(dir.join("none.json"))
+        .arg(bundled().join("basics.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("unsupported"));
+    assert!(!dir.join("none.json").exists());
 }
