@@ -10,7 +10,8 @@
 //!   stack slot up to its next write, so the history stays consistent and only the step's
 //!   own semantics can catch it;
 //! - `gas`, `pc`: a step's `gas_left` or `program_counter` changed;
-//! - `swap-rws`: two accesses of the log exchanged (the EVM steps then see each other's);
+//! - `swap-rws`: two accesses of one tag and direction exchanged (the EVM steps then see
+//!   each other's);
 //! - `drop-rw`: one access removed from the rw table;
 //! - `add-rw`: one access repeated in the rw table under an unused counter;
 //! - `execution-state`: one step selects another execution state.
@@ -169,17 +170,31 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
             format!("{kind:?}: step {step} {field} + 1")
         }
         MutationKind::SwapRws => {
-            if rws.len() < 2 {
+            // Two accesses of one tag and direction with different values, so that each
+            // step's assignment still reads the kind of access it expects.
+            let a = pick(rng, &|_| true)?;
+            let partners: Vec<&Rw> = rws
+                .iter()
+                .filter(|r| {
+                    r.tag == a.tag
+                        && r.is_write == a.is_write
+                        && r.rw_counter != a.rw_counter
+                        && (r.value != a.value || r.key != a.key)
+                })
+                .collect();
+            if partners.is_empty() {
                 return None;
             }
-            let a = rng.below(rws.len());
-            let b = (a + 1 + rng.below(rws.len() - 1)) % rws.len();
-            let (ca, cb) = (rws[a].rw_counter, rws[b].rw_counter);
-            c.witness.rws.swap(a, b);
-            c.witness.rws[a].rw_counter = ca;
-            c.witness.rws[b].rw_counter = cb;
+            let b = partners[rng.below(partners.len())].clone();
+            let (ia, ib) = (a.rw_counter as usize - 1, b.rw_counter as usize - 1);
+            c.witness.rws.swap(ia, ib);
+            c.witness.rws[ia].rw_counter = a.rw_counter;
+            c.witness.rws[ib].rw_counter = b.rw_counter;
             c.state_rows = equivm_circuits::state::ordering::sorted(&c.witness.rws);
-            format!("SwapRws: rws {ca} and {cb} exchanged")
+            format!(
+                "SwapRws: rws {} and {} ({:?}) exchanged",
+                a.rw_counter, b.rw_counter, a.tag
+            )
         }
         MutationKind::DropRw => {
             if c.state_rows.is_empty() {
