@@ -58,4 +58,16 @@ fn print_table(s: &EvmStats) {
         );
     }
     println!("area = rows × EVM advice columns (the cells a step occupies, used or not)");
+    let sc = &s.super_circuit;
+    println!(
+        "super circuit: {} advice columns ({} state circuit), {} fixed, {} instance, {} lookups ({} state circuit), degree {}, k >= {}",
+        sc.advice_columns,
+        sc.state_advice_columns,
+        sc.fixed_columns,
+        sc.instance_columns,
+        sc.lookups,
+        sc.state_lookups,
+        sc.degree,
+        sc.min_k
+    );
 }

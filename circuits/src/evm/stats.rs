@@ -66,6 +66,61 @@ pub struct EvmStats {
     pub fixed_lanes: usize,
     /// Per supported state.
     pub states: Vec<StateStats>,
+    /// The whole super circuit (EVM, state circuit, shared and public tables).
+    pub super_circuit: SuperCircuitStats,
+}
+
+/// Costs of the super circuit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuperCircuitStats {
+    /// Advice columns.
+    pub advice_columns: usize,
+    /// Advice columns of the state circuit alone (the rw table not counted).
+    pub state_advice_columns: usize,
+    /// Fixed columns.
+    pub fixed_columns: usize,
+    /// Instance columns.
+    pub instance_columns: usize,
+    /// Lookup arguments.
+    pub lookups: usize,
+    /// Lookup arguments of the state circuit.
+    pub state_lookups: usize,
+    /// Maximum degree.
+    pub degree: usize,
+    /// The smallest `k` (the fixed table's rows).
+    pub min_k: u32,
+}
+
+fn super_circuit_stats() -> SuperCircuitStats {
+    use crate::super_circuit::{SuperCircuit, MIN_K};
+    let mut meta = ConstraintSystem::<Fr>::default();
+    SuperCircuit::configure(&mut meta);
+    let mut evm_only = ConstraintSystem::<Fr>::default();
+    EvmCircuit::configure(&mut evm_only);
+    let state_lookups = meta
+        .lookups()
+        .iter()
+        .filter(|l| l.name().starts_with("STATE"))
+        .count();
+    // The state circuit's own columns: one-hot tags, sort id, first-difference flags and
+    // bytes, id equality (2), count, pre/post enables.
+    let state = crate::state::NUM_TAGS
+        + 1
+        + crate::state::ordering::NUM_LIMBS
+        + crate::state::ordering::DIFF_BYTES
+        + 2
+        + 1
+        + 2;
+    SuperCircuitStats {
+        advice_columns: meta.num_advice_columns(),
+        state_advice_columns: state,
+        fixed_columns: meta.num_fixed_columns(),
+        instance_columns: meta.num_instance_columns(),
+        lookups: meta.lookups().len(),
+        state_lookups,
+        degree: max_degree(&meta),
+        min_k: MIN_K,
+    }
 }
 
 /// Each supported state's gadget name and layout.
@@ -107,6 +162,7 @@ pub fn stats() -> EvmStats {
         cell_columns: (PLAIN_WIDTH, BYTE_WIDTH, BYTECODE_LANES),
         fixed_lanes: FIXED_LANES,
         states,
+        super_circuit: super_circuit_stats(),
     }
 }
 
