@@ -264,3 +264,44 @@ pub fn run_mutants(
     }
     counts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generator_is_deterministic_and_in_range() {
+        let mut a = Rng::new(7);
+        let mut b = Rng::new(7);
+        let xs: Vec<usize> = (0..100).map(|_| a.below(13)).collect();
+        let ys: Vec<usize> = (0..100).map(|_| b.below(13)).collect();
+        assert_eq!(xs, ys);
+        assert!(xs.iter().all(|x| *x < 13));
+        // All residues show up: the positions are spread, not stuck.
+        for r in 0..13 {
+            assert!(xs.contains(&r), "{r} never drawn");
+        }
+        assert_eq!(Rng::new(1).below(0), 0);
+    }
+
+    #[test]
+    fn every_kind_of_mutant_changes_the_circuit() {
+        let code = vec![
+            0x60, 0x2a, 0x60, 0x00, 0x52, // MSTORE(0, 42)
+            0x60, 0x00, 0x51, // MLOAD(0)
+            0x60, 0x01, 0x55, // SSTORE(1, mload)
+            0x00,
+        ];
+        let traced = equivm_trace::program::Program::new(code).trace();
+        let witness = equivm_witness::build_witness(&traced.trace).expect("witness");
+        let honest = SuperCircuit::new(witness, None).expect("supported");
+        let mut rng = Rng::new(3);
+        for (i, kind) in MutationKind::ALL.iter().enumerate() {
+            let (what, c) = mutant(&honest, i, &mut rng).expect("a mutant of each kind");
+            let changed = c.witness != honest.witness
+                || c.state_rows != honest.state_rows
+                || !c.overrides.is_empty();
+            assert!(changed, "{kind:?}: {what}");
+        }
+    }
+}
