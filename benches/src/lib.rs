@@ -2,7 +2,14 @@
 //!
 //! Workloads are Ethereum state-test cases, loaded once and reused by every layer that is
 //! measured (plain revm, revm with the tracer, witness generation and replay).
+//!
+//! The circuit benches use bytecode workloads instead ([`programs`]): one program per opcode
+//! family and a mixed block, small enough to prove at a small `k`. Their KZG params come from
+//! an on-disk cache ([`params_cache`]), so each `k` is set up once.
 
+pub mod programs;
+
+use equivm_circuits::prover::ParamsCache;
 use equivm_trace::statetest::{load_file, ForkSelection, StateTestCase};
 use std::path::Path;
 
@@ -30,4 +37,13 @@ pub fn load_cases(path: &Path) -> Vec<StateTestCase> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The cache of seeded KZG params the circuit benches prove with: `target/kzg-params` under
+/// the workspace root.
+pub fn params_cache() -> ParamsCache {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the benches crate sits in the workspace root");
+    ParamsCache::new(root.join("target").join("kzg-params"))
 }
