@@ -463,6 +463,13 @@ impl<'t> Builder<'t> {
         if let Some(h) = &step.halt {
             return match ExecutionState::for_halt(h, step.opcode, !info.dynamic_gas) {
                 Some(HaltKind::Normal) => Ok(info.state),
+                // revm halts DUPn and SWAPn on a too-short stack with `StackOverflow`; by
+                // the stack it is an underflow, and the circuits check it as one.
+                Some(HaltKind::Error(ExecutionState::ErrorStackOverflow))
+                    if usize::from(step.stack_len) < usize::from(info.stack_inputs) =>
+                {
+                    Ok(ExecutionState::ErrorStackUnderflow)
+                }
                 Some(HaltKind::Error(s)) => Ok(s),
                 None => Err(WitnessError::UnknownHalt {
                     tx: self.tx.index,

@@ -342,3 +342,17 @@ fn tampered_storage_in_real_trace_fails() {
     w.rws[i].committed_value = U256::from(3);
     assert!(replay_check(&trace, &w).is_err());
 }
+
+#[test]
+fn dup_and_swap_on_a_short_stack_are_underflows() {
+    // PUSH1 1, DUP2: two items needed, one present (revm says StackOverflow).
+    for code in [vec![0x60, 0x01, 0x81], vec![0x60, 0x01, 0x91]] {
+        let (_, w) = run(&Program::new(code.clone()));
+        assert!(
+            states(&w).contains(&ExecutionState::ErrorStackUnderflow),
+            "{code:02x?}: {:?}",
+            states(&w)
+        );
+        assert!(!states(&w).contains(&ExecutionState::ErrorStackOverflow));
+    }
+}
