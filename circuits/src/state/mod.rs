@@ -8,7 +8,7 @@
 //! - **order**: the row sorts strictly after the row before ([`ordering`]); so every state
 //!   cell's accesses are one contiguous run, in `rw_counter` order, and no two rows of one
 //!   cell share a counter;
-//! - **tag**: `tag` is one of the eleven [`RwTag`](equivm_witness::RwTag)s (one-hot flags);
+//! - **tag**: `tag` is one of the eleven [`RwTag`]s (one-hot flags);
 //!   `is_write` is boolean;
 //! - **reads and writes**: a read has `value_prev = value`; every access after the first of
 //!   its cell has `value_prev` = the previous access's `value` (a read returns the latest
