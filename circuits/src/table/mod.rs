@@ -261,8 +261,8 @@ pub(crate) fn assign_public_rows<F: PrimeField>(
     Ok(())
 }
 
-/// The instance values of a table whose cells are bound to instance columns: one vector per column,
-/// row 0 (zero) then each row's value (the zero rows after are implied).
+/// The instance values of a table whose cells are bound to instance columns: one vector
+/// per column, row 0 (zero) then each row's value (the zero rows after are implied).
 pub fn public_values<F: PrimeField>(width: usize, rows: &[Vec<F>]) -> Vec<Vec<F>> {
     let mut columns = vec![vec![F::ZERO]; width];
     for row in rows {
