@@ -31,7 +31,9 @@
 
 use super::{
     padding::all_same,
-    tx_arith::{address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber},
+    tx_arith::{
+        address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber, WordBytes,
+    },
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -81,6 +83,10 @@ pub struct BeginTxGadget<F: PrimeField> {
     value_is_zero: WordIsZero<F>,
     debit: AddNoOverflow<F>,
     credit: AddNoOverflow<F>,
+    /// The sender's balance after the fee, range-checked.
+    balance_after_fee: WordBytes<F>,
+    /// The sender's and the callee's balances after the transfer, range-checked.
+    balances_after_transfer: [WordBytes<F>; 2],
 }
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
@@ -138,6 +144,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             "fee = GasLimit · EffectiveGasPrice",
             gas_limit.lo.clone() * price.lo.clone(),
         );
+        let balance_after_fee =
+            WordBytes::configure(cb, "sender balance after the fee", fee_write.value.clone());
         let pay_fee = AddNoOverflow::configure(
             cb,
             "sender pays the fee: balance + fee = balance_prev",
@@ -203,31 +211,36 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         );
         let value_is_zero = WordIsZero::configure(cb, "tx.Value", value.clone());
         let transfers = c::<F>(1) - value_is_zero.expr();
-        let (debit, credit) = cb.optional_rw_accesses(transfers.clone(), |cb| {
-            let read = cb.account_read(sender.clone(), AccountField::Balance);
-            let from = cb.account_write(sender.clone(), AccountField::Balance);
-            let to = cb.account_write(receiver.clone(), AccountField::Balance);
-            cb.require_equal_word(
-                "transfer: sender balance read = value_prev",
-                read,
-                from.value_prev.clone(),
-            );
-            let debit = AddNoOverflow::configure(
-                cb,
-                "transfer: sender balance + value = balance_prev",
-                from.value,
-                value.clone(),
-                from.value_prev,
-            );
-            let credit = AddNoOverflow::configure(
-                cb,
-                "transfer: callee balance_prev + value = balance",
-                to.value_prev,
-                value.clone(),
-                to.value,
-            );
-            (debit, credit)
-        });
+        let (debit, credit, balances_after_transfer) =
+            cb.optional_rw_accesses(transfers.clone(), |cb| {
+                let read = cb.account_read(sender.clone(), AccountField::Balance);
+                let from = cb.account_write(sender.clone(), AccountField::Balance);
+                let to = cb.account_write(receiver.clone(), AccountField::Balance);
+                cb.require_equal_word(
+                    "transfer: sender balance read = value_prev",
+                    read,
+                    from.value_prev.clone(),
+                );
+                let from_bytes =
+                    WordBytes::configure(cb, "transfer: sender balance after", from.value.clone());
+                let to_bytes =
+                    WordBytes::configure(cb, "transfer: callee balance after", to.value.clone());
+                let debit = AddNoOverflow::configure(
+                    cb,
+                    "transfer: sender balance + value = balance_prev",
+                    from.value,
+                    value.clone(),
+                    from.value_prev,
+                );
+                let credit = AddNoOverflow::configure(
+                    cb,
+                    "transfer: callee balance_prev + value = balance",
+                    to.value_prev,
+                    value.clone(),
+                    to.value,
+                );
+                (debit, credit, [from_bytes, to_bytes])
+            });
         debit.require_boolean_carry(cb, "debit");
         credit.require_boolean_carry(cb, "credit");
 
@@ -253,6 +266,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             value_is_zero,
             debit,
             credit,
+            balance_after_fee,
+            balances_after_transfer,
         }
     }
 
@@ -276,6 +291,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         let rws = witness.step_rws(step);
         let balance_after_fee = rws.get(2).ok_or(Error::Synthesis)?.value;
         self.pay_fee.assign(region, balance_after_fee, fee)?;
+        self.balance_after_fee.assign(region, balance_after_fee)?;
         let data_gas: u64 = info.data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum();
         let after = info
             .gas_limit
@@ -288,9 +304,14 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             let to = rws.get(35).ok_or(Error::Synthesis)?;
             self.debit.assign(region, from.value, info.value)?;
             self.credit.assign(region, to.value_prev, info.value)?;
+            self.balances_after_transfer[0].assign(region, from.value)?;
+            self.balances_after_transfer[1].assign(region, to.value)?;
         } else {
             self.debit.carry.assign(region, F::ZERO)?;
             self.credit.carry.assign(region, F::ZERO)?;
+            for bytes in &self.balances_after_transfer {
+                bytes.assign(region, U256::ZERO)?;
+            }
         }
         Ok(())
     }

@@ -24,7 +24,9 @@
 //! such an EndTx is `unsupported` until SELFDESTRUCT has its gadget.
 
 use super::{
-    tx_arith::{address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber},
+    tx_arith::{
+        address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber, WordBytes,
+    },
     ExecutionGadget,
 };
 use crate::evm::{
@@ -67,6 +69,8 @@ pub struct EndTxGadget<F: PrimeField> {
     reward: ByteNumber<F, 24>,
     pay_sender: AddNoOverflow<F>,
     pay_coinbase: AddNoOverflow<F>,
+    /// The sender's and the coinbase's new balances, range-checked.
+    new_balances: [WordBytes<F>; 2],
 }
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
@@ -157,18 +161,20 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
             "sender balance_prev + credit = balance",
             sender.value_prev,
             credit.word(),
-            sender.value,
+            sender.value.clone(),
         );
         pay_sender.require_boolean_carry(cb, "sender");
+        let sender_bytes = WordBytes::configure(cb, "sender balance after", sender.value.clone());
         let miner = cb.account_write(address_expr(&coinbase), AccountField::Balance);
         let pay_coinbase = AddNoOverflow::configure(
             cb,
             "coinbase balance_prev + reward = balance",
             miner.value_prev,
             reward.word(),
-            miner.value,
+            miner.value.clone(),
         );
         pay_coinbase.require_boolean_carry(cb, "coinbase");
+        let miner_bytes = WordBytes::configure(cb, "coinbase balance after", miner.value.clone());
         let previous = cb
             .tx_receipt_access(
                 false,
@@ -222,6 +228,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
             reward,
             pay_sender,
             pay_coinbase,
+            new_balances: [sender_bytes, miner_bytes],
         }
     }
 
@@ -277,6 +284,9 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
         self.pay_sender.assign(region, sender_prev, credit)?;
         let coinbase_prev = rws.get(3).ok_or(Error::Synthesis)?.value_prev;
         self.pay_coinbase.assign(region, coinbase_prev, reward)?;
+        for (bytes, i) in self.new_balances.iter().zip([2, 3]) {
+            bytes.assign(region, rws.get(i).ok_or(Error::Synthesis)?.value)?;
+        }
         Ok(())
     }
 

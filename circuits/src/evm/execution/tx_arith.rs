@@ -7,8 +7,11 @@
 //! AddNoOverflow:     lhs.lo + rhs.lo = sum.lo + carry·2^128
 //!                    lhs.hi + rhs.hi + carry = sum.hi   (carry boolean; no carry out)
 //! ```
-//! `AddNoOverflow` is sound when every limb of `lhs`, `rhs` and `sum` is below `2^128`: rw
-//! values (the state circuit's range check) and words of [`ByteNumber`]s are.
+//! `AddNoOverflow` is sound when every limb of `lhs`, `rhs` and `sum` is below `2^128`. Words
+//! of [`ByteNumber`]s are; a balance read from the rw log is (every value written to the log
+//! is range-checked by its writer); a balance a step writes must be range-checked by the step
+//! with [`WordBytes`], else a carry flipped with `2^128` moved between the limbs (or a
+//! "negative" `hi`) satisfies the addition.
 
 use crate::evm::{
     assign::StepRegion,
@@ -64,6 +67,45 @@ impl<F: PrimeField, const N: usize> ByteNumber<F, N> {
         }
         let le = value.to_le_bytes::<32>();
         for (cell, byte) in self.bytes.iter().zip(le) {
+            cell.assign(region, F::from(u64::from(byte)))?;
+        }
+        Ok(())
+    }
+}
+
+/// A word whose limbs are proved below `2^128`: 32 byte cells, `lo` the first 16
+/// (little-endian), `hi` the last 16.
+#[derive(Clone, Debug)]
+pub struct WordBytes<F: PrimeField> {
+    /// The bytes.
+    pub bytes: [Cell<F>; 32],
+}
+
+impl<F: PrimeField> WordBytes<F> {
+    /// Allocates the bytes and requires `word`'s limbs to equal them.
+    pub fn configure(
+        cb: &mut ConstraintBuilder<'_, F>,
+        what: &str,
+        word: Word<Expression<F>>,
+    ) -> Self {
+        let bytes = cb.query_bytes::<32>();
+        let exprs: Vec<_> = bytes.iter().map(Cell::expr).collect();
+        cb.require_equal(
+            &format!("{what}: lo = Σ_{{j<16}} byte_j·256^j"),
+            word.lo,
+            expr_from_le_bytes(&exprs[..16]),
+        );
+        cb.require_equal(
+            &format!("{what}: hi = Σ_{{j≥16}} byte_j·256^(j-16)"),
+            word.hi,
+            expr_from_le_bytes(&exprs[16..]),
+        );
+        Self { bytes }
+    }
+
+    /// Assigns the bytes of `value`.
+    pub fn assign(&self, region: &mut StepRegion<'_, '_, F>, value: U256) -> Result<(), Error> {
+        for (cell, byte) in self.bytes.iter().zip(value.to_le_bytes::<32>()) {
             cell.assign(region, F::from(u64::from(byte)))?;
         }
         Ok(())

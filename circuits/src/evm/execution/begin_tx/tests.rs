@@ -2,6 +2,7 @@ use super::super::test_util::*;
 use crate::evm::{assign::Override, EvmCircuit};
 use equivm_trace::program::Program;
 use equivm_witness::{ExecutionState, Witness};
+use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2curves::bn256::Fr;
 
 fn witness(program: Program) -> Witness {
@@ -145,5 +146,52 @@ fn creation_and_access_lists_are_unsupported() {
             .iter()
             .any(|(s, _)| *s == ExecutionState::BeginTx),
         "{unsupported:?}"
+    );
+}
+
+/// The fee payment with the written balance in non-canonical limbs (`lo + 2^128`,
+/// `hi - 1`, carry flipped) satisfies the limb-wise addition: only the range check on the
+/// written balance rejects it (a sender short of funds could otherwise "pay" with a
+/// negative `hi`).
+#[test]
+fn the_balance_after_the_fee_is_range_checked() {
+    use equivm_gadgets::util::pow2;
+    let c = plain();
+    let g = config().gadgets.begin_tx;
+    let paid = c.witness.rws[2].value;
+    let lo = Fr::from_u128(paid.to::<u128>() & u128::MAX) + pow2::<Fr>(128);
+    let hi = Fr::from_u128((paid >> 128usize).to::<u128>()) - Fr::one();
+    let carry = Override::Cell {
+        step: 0,
+        column: g.pay_fee.carry.column,
+        rotation: g.pay_fee.carry.rotation,
+        value: Fr::one(),
+    };
+    let forged = vec![
+        Override::Rw {
+            step: 0,
+            access: 2,
+            field: "value_lo",
+            value: lo,
+        },
+        Override::Rw {
+            step: 0,
+            access: 2,
+            field: "value_hi",
+            value: hi,
+        },
+        carry,
+    ];
+    let failures = verify(&c, forged).expect_err("rejected");
+    let texts: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("sender balance after the fee: lo")),
+        "{texts:#?}"
+    );
+    assert!(
+        !texts.iter().any(|t| t.contains("sender pays the fee")),
+        "the forged limbs satisfy the addition itself: {texts:#?}"
     );
 }
