@@ -156,10 +156,12 @@ fn creation_and_access_lists_are_unsupported() {
 #[test]
 fn the_balance_after_the_fee_is_range_checked() {
     use equivm_gadgets::util::pow2;
+    use equivm_trace::revm::primitives::U256;
     let c = plain();
     let g = config().gadgets.begin_tx;
     let paid = c.witness.rws[2].value;
-    let lo = Fr::from_u128(paid.to::<u128>() & u128::MAX) + pow2::<Fr>(128);
+    let mask = (U256::from(1) << 128usize) - U256::from(1);
+    let lo = Fr::from_u128((paid & mask).to::<u128>()) + pow2::<Fr>(128);
     let hi = Fr::from_u128((paid >> 128usize).to::<u128>()) - Fr::one();
     let carry = Override::Cell {
         step: 0,
