@@ -123,16 +123,21 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
         layouter.assign_region(
             || "evm circuit",
             |mut region| {
-                let fixed = self.columns.fixed;
-                for row in 0..capacity {
-                    region.assign_fixed(fixed.q_usable, row, F::ONE);
-                    region.assign_fixed(fixed.q_first, row, F::from(u64::from(row == 0)));
-                    region.assign_fixed(fixed.q_last, row, F::from(u64::from(row + 1 == capacity)));
-                    region.assign_fixed(fixed.q_block, row, F::from(u64::from(block)));
-                }
+                self.assign_layout_fixed(&mut region, capacity, block);
                 Ok(())
             },
         )
+    }
+
+    /// The layout's fixed columns over `capacity` rows (the same for every witness).
+    fn assign_layout_fixed(&self, region: &mut Region<'_, F>, capacity: usize, block: bool) {
+        let fixed = self.columns.fixed;
+        for row in 0..capacity {
+            region.assign_fixed(fixed.q_usable, row, F::ONE);
+            region.assign_fixed(fixed.q_first, row, F::from(u64::from(row == 0)));
+            region.assign_fixed(fixed.q_last, row, F::from(u64::from(row + 1 == capacity)));
+            region.assign_fixed(fixed.q_block, row, F::from(u64::from(block)));
+        }
     }
 
     fn assign_steps(
@@ -194,12 +199,8 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                     offsets.push(offset);
                     offset += layout.height;
                 }
-                let fixed = self.columns.fixed;
+                self.assign_layout_fixed(&mut region, capacity, block);
                 for row in 0..capacity {
-                    region.assign_fixed(fixed.q_usable, row, F::ONE);
-                    region.assign_fixed(fixed.q_first, row, F::from(u64::from(row == 0)));
-                    region.assign_fixed(fixed.q_last, row, F::from(u64::from(row + 1 == capacity)));
-                    region.assign_fixed(fixed.q_block, row, F::from(u64::from(block)));
                     let ended = F::from(u64::from(row >= ended_from));
                     region.assign_advice(self.columns.step.block_ended, row, Value::known(ended));
                 }

@@ -302,16 +302,12 @@ impl Circuit<Fr> for SuperCircuit {
         config
             .state
             .assign_rows(&mut layouter, &self.state_rows, usable)?;
-        let rws = &self.witness.rws;
-        config
-            .state
-            .pre
-            .load(&mut layouter, &pre_state::<Fr>(rws), usable)?;
+        let public = public_inputs::PublicInputs::of(&self.witness)?;
+        config.state.pre.load(&mut layouter, &public.pre, usable)?;
         config
             .state
             .post
-            .load(&mut layouter, &post_state::<Fr>(rws), usable)?;
-        let public = public_inputs::PublicInputs::of(&self.witness)?;
+            .load(&mut layouter, &public.post, usable)?;
         assign_public_rows(
             &mut layouter,
             "tx",
