@@ -31,6 +31,8 @@ mod mload;
 mod msize;
 mod mstore;
 mod mstore8;
+mod mul_add;
+mod mul_div_mod;
 mod not;
 mod padding;
 mod pc;
@@ -49,6 +51,7 @@ mod tload;
 mod tstore;
 mod tx_arith;
 mod word_is_zero;
+mod word_lt;
 
 pub use add_sub::AddSubGadget;
 pub use begin_tx::BeginTxGadget;
@@ -76,6 +79,8 @@ pub use mload::MloadGadget;
 pub use msize::MsizeGadget;
 pub use mstore::MstoreGadget;
 pub use mstore8::Mstore8Gadget;
+pub use mul_add::{assign_word_bytes, word_of_bytes, MulAddWords};
+pub use mul_div_mod::MulDivModGadget;
 pub use not::NotGadget;
 pub use padding::PaddingGadget;
 pub use pc::PcGadget;
@@ -93,6 +98,7 @@ pub use tload::TloadGadget;
 pub use tstore::TstoreGadget;
 pub use tx_arith::{AddNoOverflow, ByteNumber};
 pub use word_is_zero::WordIsZero;
+pub use word_lt::WordLessThan;
 
 use super::{
     assign::{StepRegion, WitnessIndex},
@@ -195,6 +201,7 @@ gadgets! {
     swap: SwapGadget,
     jumpdest: JumpdestGadget,
     add_sub: AddSubGadget,
+    mul_div_mod: MulDivModGadget,
     jump: JumpGadget,
     jumpi: JumpiGadget,
     pc: PcGadget,

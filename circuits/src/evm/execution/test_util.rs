@@ -3,6 +3,7 @@
 
 use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
 use equivm_trace::program::Program;
+use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Witness};
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner},
@@ -135,4 +136,85 @@ pub(crate) fn assert_named_not(texts: &[String], needle: &str, absent: &str) {
         !texts.iter().any(|t| t.contains(absent)),
         "a failure names {absent:?}: {texts:#?}"
     );
+}
+
+/// Edge operands for the arithmetic gadgets: 0, 1, 2, 2^255, 2^256 - 1, 2^128 + 3,
+/// 2^255 - 1, 7.
+pub(crate) fn edge_operands() -> Vec<U256> {
+    vec![
+        U256::ZERO,
+        U256::from(1),
+        U256::from(2),
+        U256::from(1) << 255,
+        U256::MAX,
+        (U256::from(1) << 128) + U256::from(3),
+        (U256::from(1) << 255) - U256::from(1),
+        U256::from(7),
+    ]
+}
+
+/// `n` pseudo-random words (xorshift64 from `seed`), with random byte lengths so that small
+/// and large operands both occur.
+pub(crate) fn random_operands(seed: u64, n: usize) -> Vec<U256> {
+    let mut state = seed.max(1);
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|_| {
+            let len = (next() % 33) as usize;
+            let mut bytes = [0u8; 32];
+            for b in bytes.iter_mut().take(len) {
+                *b = next() as u8;
+            }
+            U256::from_le_bytes(bytes)
+        })
+        .collect()
+}
+
+/// A program that pushes `values` (at most 13), then for each operand list (top of stack
+/// first, indices into `values`) copies the operands up with DUPs, runs `opcode` and pops
+/// its result; STOP.
+pub(crate) fn operand_program(values: &[U256], operands: &[Vec<usize>], opcode: u8) -> Vec<u8> {
+    assert!(values.len() <= 13, "DUP reaches 16 items deep");
+    let mut code = Vec::new();
+    for v in values {
+        code.push(0x7f);
+        code.extend(v.to_be_bytes::<32>());
+    }
+    for list in operands {
+        for (pushed, &i) in list.iter().rev().enumerate() {
+            let depth = values.len() - i + pushed;
+            code.push(0x80 + depth as u8 - 1);
+        }
+        code.extend([opcode, 0x50]);
+    }
+    code.push(0x00);
+    code
+}
+
+/// Every ordered pair of indices below `n`.
+pub(crate) fn all_pairs(n: usize) -> Vec<Vec<usize>> {
+    (0..n)
+        .flat_map(|i| (0..n).map(move |j| vec![i, j]))
+        .collect()
+}
+
+/// The slice of every step in `state` of the trace of `code` (from the first such step to
+/// the last), and the indices in the slice of those steps.
+pub(crate) fn state_slice(code: Vec<u8>, state: ExecutionState) -> (EvmCircuit, Vec<usize>) {
+    let w = witness_of(code);
+    let steps: Vec<usize> = w
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.execution_state == state)
+        .map(|(i, _)| i)
+        .collect();
+    let (first, last) = (steps[0], steps[steps.len() - 1]);
+    let circuit = slice(&w, first..last + 1);
+    (circuit, steps.iter().map(|i| i - first).collect())
 }
