@@ -5,6 +5,7 @@
 //! and reported by [`EvmCircuit::unsupported_steps`](super::EvmCircuit::unsupported_steps).
 //! [`SameContext`] is the transition shared by opcodes that stay in their call.
 
+mod add_mod;
 mod add_sub;
 mod begin_tx;
 mod bitwise;
@@ -33,6 +34,7 @@ mod mstore;
 mod mstore8;
 mod mul_add;
 mod mul_div_mod;
+mod mul_mod;
 mod not;
 mod padding;
 mod pc;
@@ -53,6 +55,7 @@ mod tx_arith;
 mod word_is_zero;
 mod word_lt;
 
+pub use add_mod::AddModGadget;
 pub use add_sub::AddSubGadget;
 pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
@@ -81,6 +84,7 @@ pub use mstore::MstoreGadget;
 pub use mstore8::Mstore8Gadget;
 pub use mul_add::{assign_word_bytes, word_of_bytes, MulAddWords};
 pub use mul_div_mod::MulDivModGadget;
+pub use mul_mod::MulModGadget;
 pub use not::NotGadget;
 pub use padding::PaddingGadget;
 pub use pc::PcGadget;
@@ -202,6 +206,8 @@ gadgets! {
     jumpdest: JumpdestGadget,
     add_sub: AddSubGadget,
     mul_div_mod: MulDivModGadget,
+    add_mod: AddModGadget,
+    mul_mod: MulModGadget,
     jump: JumpGadget,
     jumpi: JumpiGadget,
     pc: PcGadget,

@@ -24,7 +24,8 @@
 //! `a·b + c < 2^256` as well: the last two equations then force `t4 = t5 = t6 = 0` and
 //! `carry_1 = carry_2 = 0`, since every term is non-negative and the sums stay below `p`.
 //!
-//! Cost: 91 byte cells (64 for `a` and `b`, 27 for the carries), no plain cell.
+//! Cost: 91 byte cells (64 for `a` and `b`, 27 for the carries), no plain cell; 27 when
+//! the caller passes bytes it already has ([`MulAddWords::configure_with_bytes`]).
 
 use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
 use equivm_gadgets::{
@@ -90,6 +91,20 @@ impl<F: PrimeField> MulAddWords<F> {
     ) -> Self {
         let a_bytes = cb.query_bytes::<32>();
         let b_bytes = cb.query_bytes::<32>();
+        Self::configure_with_bytes(cb, what, a_bytes, b_bytes, c, d, e)
+    }
+
+    /// [`Self::configure`] with `a` and `b` given as 32 byte cells each that the caller
+    /// already allocated (so that one word can be a factor here and a term elsewhere).
+    pub fn configure_with_bytes(
+        cb: &mut ConstraintBuilder<'_, F>,
+        what: &str,
+        a_bytes: [Cell<F>; 32],
+        b_bytes: [Cell<F>; 32],
+        c: Word<Expression<F>>,
+        d: Word<Expression<F>>,
+        e: Word<Expression<F>>,
+    ) -> Self {
         let carries: [[Cell<F>; CARRY_BYTES]; 3] =
             std::array::from_fn(|_| cb.query_bytes::<CARRY_BYTES>());
         let exprs = |cells: &[Cell<F>]| cells.iter().map(Cell::expr).collect::<Vec<_>>();
@@ -158,6 +173,18 @@ impl<F: PrimeField> MulAddWords<F> {
     ) -> Result<(U256, U256), Error> {
         assign_word_bytes(&self.a_bytes, region, a)?;
         assign_word_bytes(&self.b_bytes, region, b)?;
+        self.assign_carries(region, a, b, c)
+    }
+
+    /// Assigns only the carries of `a·b + c` (for bytes the caller assigns); returns
+    /// `(d, e)`.
+    pub fn assign_carries(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        a: U256,
+        b: U256,
+        c: U256,
+    ) -> Result<(U256, U256), Error> {
         let (al, bl, cl) = (a.as_limbs(), b.as_limbs(), c.as_limbs());
         // Column sums t_k (< 2^130) as 256-bit integers.
         let t: Vec<U256> = (0..7)

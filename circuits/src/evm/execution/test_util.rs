@@ -218,3 +218,36 @@ pub(crate) fn state_slice(code: Vec<u8>, state: ExecutionState) -> (EvmCircuit, 
     let circuit = slice(&w, first..last + 1);
     (circuit, steps.iter().map(|i| i - first).collect())
 }
+
+/// Overrides of 32 byte cells of step `step` with the bytes of `value`.
+pub(crate) fn word_overrides(
+    step: usize,
+    cells: &[crate::evm::cell::Cell<Fr>; 32],
+    value: U256,
+) -> Vec<Override<Fr>> {
+    cells
+        .iter()
+        .zip(value.to_le_bytes::<32>())
+        .map(|(cell, byte)| Override::Cell {
+            step,
+            column: cell.column,
+            rotation: cell.rotation,
+            value: Fr::from(u64::from(byte)),
+        })
+        .collect()
+}
+
+/// Asserts that `texts` name `needle` and that every other failure is an rw lookup (the
+/// slice's rw table keeps the honest values of tampered accesses).
+pub(crate) fn assert_only(texts: &[String], needle: &str) {
+    assert!(
+        texts.iter().any(|t| t.contains(needle)),
+        "no failure names {needle:?}: {texts:#?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .all(|t| t.contains(needle) || t.contains("EVM rw lookup")),
+        "failures other than {needle:?}: {texts:#?}"
+    );
+}
