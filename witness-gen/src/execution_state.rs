@@ -167,6 +167,11 @@ pub enum ExecutionState {
     /// A precompiled contract failed. Precompile frames have no steps, so this state is
     /// reserved for the circuit's precompile gadgets; witness steps never select it.
     ErrorPrecompileFailed,
+    // ---- circuit-only ----
+    /// One round of an `EXP` step's square-and-multiply chain (bit `i` of the exponent). The
+    /// EVM circuit assigns these rounds after each `EXP` step whose exponent is not zero;
+    /// witness steps never select this state.
+    ExpRound,
 }
 
 /// Outcome of mapping a revm halt reason onto the witness.
@@ -180,7 +185,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 73] = {
+    pub const ALL: [ExecutionState; 74] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -256,6 +261,7 @@ impl ExecutionState {
             ErrorInvalidCreationCode,
             ErrorCodeStore,
             ErrorPrecompileFailed,
+            ExpRound,
         ]
     };
 
@@ -321,7 +327,7 @@ mod tests {
         }
         assert_eq!(
             ExecutionState::ALL.len(),
-            ExecutionState::ErrorPrecompileFailed as usize + 1
+            ExecutionState::ExpRound as usize + 1
         );
     }
 

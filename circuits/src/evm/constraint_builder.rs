@@ -274,7 +274,17 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     header_rows: Vec<usize>,
     transition: Option<StepStateTransition<F>>,
     next_states: Option<Vec<ExecutionState>>,
+    next_constraints: Vec<NextConstraint<F>>,
 }
+
+/// A constraint on cells of the next step, stated when the step's height is known: its
+/// name, the conditions in force when it was made, and its expression given a map from a
+/// cell position (relative to the next step's first row) to its query.
+type NextConstraint<F> = (
+    String,
+    Expression<F>,
+    Box<dyn FnOnce(&dyn Fn(&Cell<F>) -> Expression<F>) -> Expression<F>>,
+);
 
 fn constant<F: PrimeField>(v: u64) -> Expression<F> {
     Expression::Constant(F::from(v))
@@ -314,6 +324,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             header_rows: Vec::new(),
             transition: None,
             next_states: None,
+            next_constraints: Vec::new(),
         }
     }
 
@@ -925,6 +936,45 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         self.next_states = Some(states.to_vec());
     }
 
+    /// `f(next) = 0` (under the current conditions), where `next(cell)` queries the cell at
+    /// `cell`'s position in the *next* step (the cell's rotation plus this step's height).
+    /// Only meaningful when the next step's state is known (see
+    /// [`Self::require_next_state_if`]) and lays out that cell alike. Unlike the step-state
+    /// transition it is not switched off on the last usable row: the total degree stays at
+    /// most 5 for a condition of degree 1 and an `f` of degree 1; a gadget using it must
+    /// never be assigned as the last step (its successor always follows it).
+    pub fn require_next(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&dyn Fn(&Cell<F>) -> Expression<F>) -> Expression<F> + 'static,
+    ) {
+        let condition = self
+            .conditions
+            .iter()
+            .fold(constant(1), |acc, c| acc * c.clone());
+        self.next_constraints
+            .push((format!("{}: {name}", self.name), condition, Box::new(f)));
+    }
+
+    /// If `condition` (a boolean expression of degree 1) is 1, the next step's state is
+    /// `state`: `condition·(1 - group[g]@next) = 0` and `condition·(1 - index[i]@next) = 0`
+    /// (the selector cells are one-hot).
+    pub fn require_next_state_if(&mut self, condition: Expression<F>, state: ExecutionState) {
+        let s = state_index(state);
+        let (group, index) = (
+            self.cols.step.group[s / SELECTOR_K],
+            self.cols.step.index[s % SELECTOR_K],
+        );
+        self.condition(condition, |cb| {
+            cb.require_next(&format!("next state is {state:?} (group)"), move |next| {
+                constant::<F>(1) - next(&Cell::new(group, 0))
+            });
+            cb.require_next(&format!("next state is {state:?} (index)"), move |next| {
+                constant::<F>(1) - next(&Cell::new(index, 0))
+            });
+        });
+    }
+
     /// Ends the configuration: adds the builder's own constraints for the step's height,
     /// registers the gate and returns the layout.
     pub fn build(mut self) -> StepLayout {
@@ -1062,6 +1112,11 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                 cb.require_equal(&format!("{name} (group)"), g, constant(1));
                 cb.require_equal(&format!("{name} (index)"), i, constant(1));
             });
+        }
+
+        let next_cell = |c: &Cell<F>| c.column.query_cell(rotation_of(height + c.rotation));
+        for (name, condition, f) in std::mem::take(&mut self.next_constraints) {
+            self.constraints.push((name, condition * f(&next_cell)));
         }
 
         let layout = StepLayout {
