@@ -41,6 +41,7 @@ mod pop;
 mod push;
 mod return_revert;
 mod sar;
+mod sdiv_smod;
 mod shift;
 mod signed_cmp;
 mod sload;
@@ -90,6 +91,7 @@ pub use pop::PopGadget;
 pub use push::PushGadget;
 pub use return_revert::ReturnRevertGadget;
 pub use sar::SarGadget;
+pub use sdiv_smod::SdivSmodGadget;
 pub use shift::{ShiftCore, ShiftGadget};
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use sload::SloadGadget;
@@ -204,6 +206,7 @@ gadgets! {
     jumpdest: JumpdestGadget,
     add_sub: AddSubGadget,
     mul_div_mod: MulDivModGadget,
+    sdiv_smod: SdivSmodGadget,
     jump: JumpGadget,
     jumpi: JumpiGadget,
     pc: PcGadget,
