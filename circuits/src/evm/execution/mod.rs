@@ -35,6 +35,7 @@ mod mstore8;
 mod mul_add;
 mod mul_div_mod;
 mod mul_mod;
+mod neg_if;
 mod not;
 mod padding;
 mod pc;
@@ -42,6 +43,7 @@ mod pop;
 mod push;
 mod return_revert;
 mod sar;
+mod sdiv_smod;
 mod shift;
 mod signed_cmp;
 mod sload;
@@ -85,6 +87,7 @@ pub use mstore8::Mstore8Gadget;
 pub use mul_add::{assign_word_bytes, word_of_bytes, MulAddWords};
 pub use mul_div_mod::MulDivModGadget;
 pub use mul_mod::MulModGadget;
+pub use neg_if::NegIf;
 pub use not::NotGadget;
 pub use padding::PaddingGadget;
 pub use pc::PcGadget;
@@ -92,6 +95,7 @@ pub use pop::PopGadget;
 pub use push::PushGadget;
 pub use return_revert::ReturnRevertGadget;
 pub use sar::SarGadget;
+pub use sdiv_smod::SdivSmodGadget;
 pub use shift::{ShiftCore, ShiftGadget};
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use sload::SloadGadget;
@@ -208,6 +212,7 @@ gadgets! {
     mul_div_mod: MulDivModGadget,
     add_mod: AddModGadget,
     mul_mod: MulModGadget,
+    sdiv_smod: SdivSmodGadget,
     jump: JumpGadget,
     jumpi: JumpiGadget,
     pc: PcGadget,
