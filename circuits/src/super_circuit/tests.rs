@@ -144,10 +144,10 @@ fn the_public_inputs_are_bound() {
 
 #[test]
 fn unsupported_and_oversized_blocks_are_errors() {
-    // MUL has no gadget yet.
-    let w = witness_of(vec![0x60, 0x02, 0x60, 0x03, 0x02, 0x00]);
+    // KECCAK256 has no gadget yet.
+    let w = witness_of(vec![0x5f, 0x5f, 0x20, 0x00]);
     match SuperCircuit::new(w, None) {
-        Err(SuperCircuitError::Unsupported(what)) => assert!(what.contains("MulDivMod"), "{what}"),
+        Err(SuperCircuitError::Unsupported(what)) => assert!(what.contains("Keccak"), "{what}"),
         other => panic!("expected unsupported, got {other:?}"),
     }
     assert!(matches!(
