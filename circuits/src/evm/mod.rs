@@ -161,15 +161,16 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                 let mut offsets = Vec::new();
                 let mut offset = 0;
                 let mut ended_from = capacity;
-                for step in slice {
+                let too_small = || Error::NotEnoughRowsAvailable {
+                    current_k: capacity.ilog2(),
+                };
+                for (i, step) in slice.iter().enumerate() {
                     let layout = self.layout(step.execution_state).ok_or(Error::Synthesis)?;
                     if step.execution_state == ExecutionState::EndBlock {
                         ended_from = ended_from.min(offset);
                     }
                     if offset + layout.height >= capacity {
-                        return Err(Error::NotEnoughRowsAvailable {
-                            current_k: capacity.ilog2(),
-                        });
+                        return Err(too_small());
                     }
                     let state = index.step_state::<F>(step);
                     self.assign_step_frame(&mut region, offset, step, state, layout, witness)?;
@@ -177,6 +178,17 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                     self.gadgets.assign(&mut step_region, witness, step)?;
                     offsets.push(offset);
                     offset += layout.height;
+                    if step.execution_state == ExecutionState::Exp {
+                        let next = witness.steps.get(steps.start + i + 1).unwrap_or(step);
+                        offset = self.assign_exp_rounds(
+                            &mut region,
+                            offset,
+                            capacity,
+                            witness,
+                            step,
+                            index.step_state::<F>(next),
+                        )?;
+                    }
                 }
                 let padding = ExecStep {
                     execution_state: ExecutionState::Padding,
@@ -210,6 +222,55 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                 Ok(offsets)
             },
         )
+    }
+
+    /// Assigns the square-and-multiply rounds of the EXP step `step` from `offset` (each
+    /// carrying `state`, the state EXP hands over); returns the offset after them.
+    fn assign_exp_rounds(
+        &self,
+        region: &mut Region<'_, F>,
+        mut offset: usize,
+        capacity: usize,
+        witness: &Witness,
+        step: &ExecStep,
+        state: StepState<F>,
+    ) -> Result<usize, Error> {
+        let rws = witness.step_rws(step);
+        let [base, exponent, result] = [0, 1, 2].map(|k| rws.get(k).map(|rw| rw.value));
+        let (base, exponent, result) = (
+            base.ok_or(Error::Synthesis)?,
+            exponent.ok_or(Error::Synthesis)?,
+            result.ok_or(Error::Synthesis)?,
+        );
+        let layout = self
+            .layout(ExecutionState::ExpRound)
+            .ok_or(Error::Synthesis)?;
+        let frame = ExecStep {
+            execution_state: ExecutionState::ExpRound,
+            rw_count: 0,
+            opcode: None,
+            ..step.clone()
+        };
+        let mut round = execution::ExpRoundState {
+            pow: base,
+            acc: equivm_trace::revm::primitives::U256::from(1),
+            rem: exponent,
+        };
+        for _ in 0..execution::exp_rounds(exponent) {
+            if offset + layout.height >= capacity {
+                return Err(Error::NotEnoughRowsAvailable {
+                    current_k: capacity.ilog2(),
+                });
+            }
+            self.assign_step_frame(region, offset, &frame, state, layout, witness)?;
+            let mut step_region = StepRegion::new(region, offset);
+            round = self
+                .gadgets
+                .exp_round
+                .assign_round(&mut step_region, round, result)?;
+            offset += layout.height;
+        }
+        Ok(offset)
     }
 
     /// Assigns what the layout owns for one step: `q_step`, `rows_left`, the step state,
@@ -429,11 +490,18 @@ impl EvmCircuit {
     pub fn rows_needed(&self) -> Option<usize> {
         let layouts = stats::layouts();
         let mut rows = 1;
-        for step in self.witness.steps.get(self.steps.clone())? {
-            let (_, _, l) = layouts
+        let height = |state: ExecutionState| {
+            layouts
                 .iter()
-                .find(|(s, _, _)| *s == step.execution_state)?;
-            rows += l.height;
+                .find(|(s, _, _)| *s == state)
+                .map(|(_, _, l)| l.height)
+        };
+        for step in self.witness.steps.get(self.steps.clone())? {
+            rows += height(step.execution_state)?;
+            if step.execution_state == ExecutionState::Exp {
+                let exponent = self.witness.step_rws(step).get(1)?.value;
+                rows += execution::exp_rounds(exponent) * height(ExecutionState::ExpRound)?;
+            }
         }
         Some(rows)
     }

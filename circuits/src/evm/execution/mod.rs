@@ -10,6 +10,7 @@ mod add_sub;
 mod begin_tx;
 mod bitwise;
 mod byte;
+mod byte_size;
 mod cmp;
 mod common_error;
 mod dup;
@@ -22,6 +23,9 @@ mod error_oog_memory;
 mod error_oog_sstore;
 mod error_stack_overflow;
 mod error_stack_underflow;
+mod exp;
+mod exp_chain;
+mod exp_round;
 mod gas;
 mod is_zero;
 mod jump;
@@ -62,6 +66,7 @@ pub use add_sub::AddSubGadget;
 pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
 pub use byte::ByteGadget;
+pub use byte_size::ByteSize;
 pub use cmp::CmpGadget;
 pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
@@ -74,6 +79,9 @@ pub use error_oog_memory::ErrorOogMemoryGadget;
 pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
 pub use error_stack_underflow::ErrorStackUnderflowGadget;
+pub use exp::ExpGadget;
+pub use exp_chain::{exp_rounds, ExpChainCells};
+pub use exp_round::{ExpRoundGadget, ExpRoundState};
 pub use gas::GasGadget;
 pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
@@ -156,6 +164,7 @@ fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
             | ExecutionState::EndTx
             | ExecutionState::EndBlock
             | ExecutionState::Padding
+            | ExecutionState::ExpRound
     );
     let mut cb = ConstraintBuilder::new(meta, cols, G::NAME, G::STATE, !synthetic);
     let gadget = G::configure(&mut cb);
@@ -213,6 +222,8 @@ gadgets! {
     add_mod: AddModGadget,
     mul_mod: MulModGadget,
     sdiv_smod: SdivSmodGadget,
+    exp: ExpGadget,
+    exp_round: ExpRoundGadget,
     jump: JumpGadget,
     jumpi: JumpiGadget,
     pc: PcGadget,

@@ -48,8 +48,9 @@ pub struct MulAddWords<F: PrimeField> {
     pub a_bytes: [Cell<F>; 32],
     /// `b`, 32 bytes little-endian.
     pub b_bytes: [Cell<F>; 32],
-    /// `carry_0`, `carry_1`, `carry_2`, each little-endian bytes.
-    pub carries: [[Cell<F>; CARRY_BYTES]; 3],
+    /// `carry_0`, `carry_1` and (unless the product is taken mod `2^256` only) `carry_2`,
+    /// each little-endian bytes.
+    pub carries: Vec<[Cell<F>; CARRY_BYTES]>,
 }
 
 /// The 64-bit limbs of a word given by 32 little-endian byte expressions.
@@ -105,8 +106,36 @@ impl<F: PrimeField> MulAddWords<F> {
         d: Word<Expression<F>>,
         e: Word<Expression<F>>,
     ) -> Self {
-        let carries: [[Cell<F>; CARRY_BYTES]; 3] =
-            std::array::from_fn(|_| cb.query_bytes::<CARRY_BYTES>());
+        Self::build(cb, what, a_bytes, b_bytes, c, d, Some(e))
+    }
+
+    /// `a·b + c = d mod 2^256` only (the high half is not computed): the first two
+    /// equations, with two carries (18 byte cells besides `a` and `b`). `c` and `d` must
+    /// have limbs below `2^128`; then `d` is the low half of `a·b + c`.
+    pub fn configure_low(
+        cb: &mut ConstraintBuilder<'_, F>,
+        what: &str,
+        a_bytes: [Cell<F>; 32],
+        b_bytes: [Cell<F>; 32],
+        c: Word<Expression<F>>,
+        d: Word<Expression<F>>,
+    ) -> Self {
+        Self::build(cb, what, a_bytes, b_bytes, c, d, None)
+    }
+
+    fn build(
+        cb: &mut ConstraintBuilder<'_, F>,
+        what: &str,
+        a_bytes: [Cell<F>; 32],
+        b_bytes: [Cell<F>; 32],
+        c: Word<Expression<F>>,
+        d: Word<Expression<F>>,
+        e: Option<Word<Expression<F>>>,
+    ) -> Self {
+        let n_carries = if e.is_some() { 3 } else { 2 };
+        let carries: Vec<[Cell<F>; CARRY_BYTES]> = (0..n_carries)
+            .map(|_| cb.query_bytes::<CARRY_BYTES>())
+            .collect();
         let exprs = |cells: &[Cell<F>]| cells.iter().map(Cell::expr).collect::<Vec<_>>();
         let a = limbs(&exprs(&a_bytes));
         let b = limbs(&exprs(&b_bytes));
@@ -135,16 +164,18 @@ impl<F: PrimeField> MulAddWords<F> {
             t[2].clone() + t[3].clone() * p64.clone() + c.hi + carry[0].clone(),
             d.hi + carry[1].clone() * p128.clone(),
         );
-        cb.require_equal(
-            &format!("{what}: t4 + t5·2^64 + carry_1 = e.lo + carry_2·2^128"),
-            t[4].clone() + t[5].clone() * p64 + carry[1].clone(),
-            e.lo + carry[2].clone() * p128,
-        );
-        cb.require_equal(
-            &format!("{what}: t6 + carry_2 = e.hi"),
-            t[6].clone() + carry[2].clone(),
-            e.hi,
-        );
+        if let Some(e) = e {
+            cb.require_equal(
+                &format!("{what}: t4 + t5·2^64 + carry_1 = e.lo + carry_2·2^128"),
+                t[4].clone() + t[5].clone() * p64 + carry[1].clone(),
+                e.lo + carry[2].clone() * p128,
+            );
+            cb.require_equal(
+                &format!("{what}: t6 + carry_2 = e.hi"),
+                t[6].clone() + carry[2].clone(),
+                e.hi,
+            );
+        }
         Self {
             a_bytes,
             b_bytes,

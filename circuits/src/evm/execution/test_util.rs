@@ -92,12 +92,21 @@ pub(crate) fn verify(
     circuit: &EvmCircuit,
     overrides: Vec<Override<Fr>>,
 ) -> Result<(), Vec<VerifyFailure>> {
+    verify_k(circuit, overrides, K)
+}
+
+/// [`verify`] at `k` (for slices longer than `K` holds).
+pub(crate) fn verify_k(
+    circuit: &EvmCircuit,
+    overrides: Vec<Override<Fr>>,
+    k: u32,
+) -> Result<(), Vec<VerifyFailure>> {
     let instance = circuit.instance();
     let tampered = Tampered {
         circuit: circuit.clone(),
         overrides,
     };
-    MockProver::run(K, &tampered, instance)
+    MockProver::run(k, &tampered, instance)
         .expect("synthesis succeeds")
         .verify()
 }
