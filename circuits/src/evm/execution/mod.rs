@@ -41,6 +41,7 @@ mod push;
 mod return_revert;
 mod sar;
 mod shift;
+mod sign_extend;
 mod signed_cmp;
 mod sload;
 mod sstore;
@@ -89,6 +90,7 @@ pub use push::PushGadget;
 pub use return_revert::ReturnRevertGadget;
 pub use sar::SarGadget;
 pub use shift::{ShiftCore, ShiftGadget};
+pub use sign_extend::SignExtendGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use sload::SloadGadget;
 pub use sstore::SstoreGadget;
@@ -202,6 +204,7 @@ gadgets! {
     jumpdest: JumpdestGadget,
     add_sub: AddSubGadget,
     mul_div_mod: MulDivModGadget,
+    sign_extend: SignExtendGadget,
     jump: JumpGadget,
     jumpi: JumpiGadget,
     pc: PcGadget,
