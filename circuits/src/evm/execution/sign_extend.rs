@@ -230,3 +230,5 @@ impl<F: PrimeField> ExecutionGadget<F> for SignExtendGadget<F> {
     }
 }
 
+#[cfg(test)]
+mod tests;
