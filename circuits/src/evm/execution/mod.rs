@@ -49,6 +49,7 @@ mod return_revert;
 mod sar;
 mod sdiv_smod;
 mod shift;
+mod sign_extend;
 mod signed_cmp;
 mod sload;
 mod sstore;
@@ -105,6 +106,7 @@ pub use return_revert::ReturnRevertGadget;
 pub use sar::SarGadget;
 pub use sdiv_smod::SdivSmodGadget;
 pub use shift::{ShiftCore, ShiftGadget};
+pub use sign_extend::SignExtendGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
 pub use sload::SloadGadget;
 pub use sstore::SstoreGadget;
@@ -224,6 +226,7 @@ gadgets! {
     sdiv_smod: SdivSmodGadget,
     exp: ExpGadget,
     exp_round: ExpRoundGadget,
+    sign_extend: SignExtendGadget,
     jump: JumpGadget,
     jumpi: JumpiGadget,
     pc: PcGadget,
