@@ -763,6 +763,31 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         Word::new(lo, hi)
     }
 
+    /// Looks up field `tag` (item `index`) of tx `tx_id` in the tx table when `enable` is 1,
+    /// and the tx table's zero row when it is 0: the row's key is required to be
+    /// `enable·(tx_id, tag, index)` and its `is_tx` stays pinned to 1, so with `enable = 0`
+    /// the lookup `(0, 0, 0, value)` forces `value = 0` (tag 0 is only in the zero row).
+    /// Returns the value. `enable` must be boolean (the gadget proves it) and `enable`,
+    /// `tx_id` and `index` of degree at most 1, so each constraint has degree at most 2.
+    pub fn tx_lookup_switched(
+        &mut self,
+        enable: Expression<F>,
+        tx_id: Expression<F>,
+        tag: TxFieldTag,
+        index: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let (r, [id, t, i, lo, hi]) = self.context_row(ContextSlot::Tx(tag as u64));
+        let n = |f: &str| format!("tx lookup #{r} ({tag:?}): {f}");
+        self.require_equal(&n("tx_id = enable·tx_id"), id, enable.clone() * tx_id);
+        self.require_equal(
+            &n("tag = enable·tag"),
+            t,
+            enable.clone() * constant(tag as u64),
+        );
+        self.require_equal(&n("index = enable·index"), i, enable * index);
+        Word::new(lo, hi)
+    }
+
     /// Looks up block field `tag` (item `index`) in the block table; returns its value.
     pub fn block_lookup(
         &mut self,

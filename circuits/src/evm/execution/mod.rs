@@ -11,6 +11,7 @@ mod begin_tx;
 mod bitwise;
 mod byte;
 mod byte_size;
+mod calldataload;
 mod cmp;
 mod common_error;
 mod dup;
@@ -68,6 +69,7 @@ pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
 pub use byte::ByteGadget;
 pub use byte_size::ByteSize;
+pub use calldataload::CallDataLoadGadget;
 pub use cmp::CmpGadget;
 pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
@@ -232,6 +234,7 @@ gadgets! {
     pc: PcGadget,
     gas: GasGadget,
     msize: MsizeGadget,
+    calldataload: CallDataLoadGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
