@@ -28,7 +28,16 @@ pub const STATE_REPS: [usize; 4] = [10, 40, 80, 160];
 mod op {
     pub const STOP: u8 = 0x00;
     pub const ADD: u8 = 0x01;
+    pub const MUL: u8 = 0x02;
     pub const SUB: u8 = 0x03;
+    pub const DIV: u8 = 0x04;
+    pub const SDIV: u8 = 0x05;
+    pub const MOD: u8 = 0x06;
+    pub const SMOD: u8 = 0x07;
+    pub const ADDMOD: u8 = 0x08;
+    pub const MULMOD: u8 = 0x09;
+    pub const EXP: u8 = 0x0a;
+    pub const SIGNEXTEND: u8 = 0x0b;
     pub const LT: u8 = 0x10;
     pub const GT: u8 = 0x11;
     pub const EQ: u8 = 0x14;
@@ -36,6 +45,7 @@ mod op {
     pub const AND: u8 = 0x16;
     pub const OR: u8 = 0x17;
     pub const XOR: u8 = 0x18;
+    pub const NOT: u8 = 0x19;
     pub const SHL: u8 = 0x1b;
     pub const SHR: u8 = 0x1c;
     pub const POP: u8 = 0x50;
@@ -72,11 +82,21 @@ pub enum Family {
     Storage,
     /// `PUSH0` to `PUSH32`, in turn, each followed by `POP`.
     PushPop,
+    /// `MUL`, `DIV` and `MOD`, in turn, with a zero divisor every fifth time.
+    MulDivMod,
+    /// `SDIV` and `SMOD`, alternating, with negative dividends every other time.
+    SdivSmod,
+    /// `ADDMOD` and `MULMOD`, alternating, with a zero modulus every seventh time.
+    AddModMulMod,
+    /// `EXP` with exponents of 0 to 5 bits (each bit is one 20-row round).
+    Exp,
+    /// `SIGNEXTEND` from byte 0 to past 31.
+    SignExtend,
 }
 
 impl Family {
     /// Every family, in the order the benches report them.
-    pub const ALL: [Family; 10] = [
+    pub const ALL: [Family; 15] = [
         Family::AddSub,
         Family::Compare,
         Family::Bitwise,
@@ -87,6 +107,11 @@ impl Family {
         Family::Memory,
         Family::Storage,
         Family::PushPop,
+        Family::MulDivMod,
+        Family::SdivSmod,
+        Family::AddModMulMod,
+        Family::Exp,
+        Family::SignExtend,
     ];
 
     /// The family's name, as the benches label it.
@@ -102,16 +127,24 @@ impl Family {
             Family::Memory => "MLOAD_MSTORE",
             Family::Storage => "SLOAD_SSTORE",
             Family::PushPop => "PUSH_POP",
+            Family::MulDivMod => "MUL_DIV_MOD",
+            Family::SdivSmod => "SDIV_SMOD",
+            Family::AddModMulMod => "ADDMOD_MULMOD",
+            Family::Exp => "EXP",
+            Family::SignExtend => "SIGNEXTEND",
         }
     }
 
-    /// Repetitions in the family's workload: [`FAMILY_REPS`], except for memory. Each
-    /// `MSTORE`-`MLOAD` pair moves 64 bytes, one rw row per byte, so 50 pairs would need
-    /// `k = 13` (four times the proving cost of the others); 20 fit the smallest `k` (11),
-    /// like every other family.
+    /// Repetitions in the family's workload: [`FAMILY_REPS`], except where fewer keep the
+    /// workload at the smallest `k` (11), like every other family. Each `MSTORE`-`MLOAD`
+    /// pair moves 64 bytes, one rw row per byte, so 50 pairs would need `k = 13` (four times
+    /// the proving cost of the others); ADDMOD/MULMOD steps take 20 and 41 rows, EXP steps
+    /// 14 rows plus 20 per exponent bit.
     pub fn reps(self) -> usize {
         match self {
             Family::Memory => 20,
+            Family::AddModMulMod => 30,
+            Family::Exp => 15,
             _ => FAMILY_REPS,
         }
     }
@@ -190,6 +223,36 @@ impl Family {
                     code.extend((0..width).map(|j| ((i as u8).wrapping_mul(31) ^ j as u8) | 1));
                 }
                 code.push(op::POP);
+            }
+            Family::MulDivMod => {
+                let b = if i.is_multiple_of(5) { 0 } else { b };
+                push(code, b);
+                push(code, a);
+                code.extend([[op::MUL, op::DIV, op::MOD][(i % 3) as usize], op::POP]);
+            }
+            Family::SdivSmod => {
+                push(code, b);
+                push(code, a);
+                if i % 4 < 2 {
+                    code.push(op::NOT);
+                }
+                code.extend([[op::SDIV, op::SMOD][(i % 2) as usize], op::POP]);
+            }
+            Family::AddModMulMod => {
+                push(code, if i.is_multiple_of(7) { 0 } else { b >> 3 });
+                push(code, b);
+                push(code, a);
+                code.extend([[op::ADDMOD, op::MULMOD][(i % 2) as usize], op::POP]);
+            }
+            Family::Exp => {
+                push(code, (i * 7) % 32);
+                push(code, a);
+                code.extend([op::EXP, op::POP]);
+            }
+            Family::SignExtend => {
+                push(code, a);
+                push(code, (i * 5) % 36);
+                code.extend([op::SIGNEXTEND, op::POP]);
             }
             Family::Dup | Family::Swap => unreachable!("emitted with their set-up in `emit`"),
         }
@@ -297,6 +360,7 @@ mod tests {
                 "{}: too few steps",
                 family.name()
             );
+            assert_eq!(c.params.k, MIN_K, "{}: k", family.name());
         }
         circuit("mixed block", &mixed_program(BLOCK_REPS));
         let ks: Vec<u32> = STATE_REPS
