@@ -76,12 +76,13 @@ pub struct TxShape {
     pub has_value: bool,
 }
 
-/// Per-call facts, code lengths and tx shapes of a witness.
+/// Per-call facts, code lengths, tx shapes and error steps' stack reads of a witness.
 #[derive(Clone, Debug, Default)]
 pub struct WitnessIndex {
     calls: HashMap<u64, CallInfo>,
     code_len: HashMap<U256, usize>,
     txs: Vec<TxShape>,
+    error_stack_reads: HashMap<u64, Vec<U256>>,
 }
 
 impl WitnessIndex {
@@ -125,11 +126,38 @@ impl WitnessIndex {
                 has_value: !tx.tx.value.is_zero(),
             })
             .collect();
+        let error_stack_reads = witness
+            .steps
+            .iter()
+            .filter(|step| step.execution_state.is_error())
+            .map(|step| {
+                let reads = witness
+                    .step_rws(step)
+                    .iter()
+                    .filter(|rw| rw.tag == RwTag::Stack && !rw.is_write)
+                    .map(|rw| rw.value)
+                    .collect();
+                (step.rw_counter, reads)
+            })
+            .collect();
         Self {
             calls,
             code_len,
             txs,
+            error_stack_reads,
         }
+    }
+
+    /// The stack items an error step read, in access order (empty for other steps): what
+    /// decides whether a dynamic cost was out of reach. An error step makes at least one
+    /// access, so its `rw_counter` is its own.
+    pub fn error_stack_reads(&self, step: &ExecStep) -> &[U256] {
+        if !step.execution_state.is_error() {
+            return &[];
+        }
+        self.error_stack_reads
+            .get(&step.rw_counter)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The shape of the transaction at `tx_index` (all-default if there is none).

@@ -20,6 +20,7 @@ mod end_tx;
 mod error_invalid_jump;
 mod error_invalid_opcode;
 mod error_oog_constant;
+mod error_oog_exp;
 mod error_oog_memory;
 mod error_oog_sstore;
 mod error_stack_overflow;
@@ -78,6 +79,7 @@ pub use end_tx::EndTxGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_constant::ErrorOogConstantGadget;
+pub use error_oog_exp::ErrorOogExpGadget;
 pub use error_oog_memory::ErrorOogMemoryGadget;
 pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
@@ -255,6 +257,7 @@ gadgets! {
     error_invalid_jump: ErrorInvalidJumpGadget,
     error_oog_memory: ErrorOogMemoryGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
+    error_oog_exp: ErrorOogExpGadget,
     tload: TloadGadget,
     tstore: TstoreGadget,
     return_revert: ReturnRevertGadget,
