@@ -132,3 +132,20 @@ fn stats_report_every_gadget() {
     let back: super::stats::EvmStats = serde_json::from_str(&json).expect("parses");
     assert_eq!(back, s);
 }
+
+#[test]
+fn configuring_fits_a_small_thread_stack() {
+    // Worker threads (rayon's, the test harness's) have 2 MiB stacks; the gadgets are boxed
+    // so that configuring the whole super circuit needs far less.
+    let done = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            let mut meta = halo2_proofs::plonk::ConstraintSystem::<Fr>::default();
+            <crate::super_circuit::SuperCircuit as halo2_proofs::plonk::Circuit<Fr>>::configure(
+                &mut meta,
+            );
+        })
+        .expect("spawn")
+        .join();
+    assert!(done.is_ok());
+}

@@ -182,15 +182,16 @@ fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
 /// the supported states, from one `field: Gadget` line per state.
 macro_rules! gadgets {
     ($($field:ident: $gadget:ident),* $(,)?) => {
-        /// Every execution gadget, configured.
+        /// Every execution gadget, configured. Each is boxed: together they hold tens of
+        /// thousands of cells, too much for a worker thread's stack.
         #[derive(Clone, Debug)]
-        pub struct Gadgets<F: PrimeField> { $(#[doc = stringify!($gadget)] pub $field: $gadget<F>,)* }
+        pub struct Gadgets<F: PrimeField> { $(#[doc = stringify!($gadget)] pub $field: Box<$gadget<F>>,)* }
         impl<F: PrimeField> Gadgets<F> {
             /// Configures every gadget; returns them and each state's layout.
             pub fn configure(meta: &mut ConstraintSystem<F>, cols: &EvmColumns)
                 -> (Self, Vec<(ExecutionState, &'static str, StepLayout)>) {
                 let mut layouts = Vec::new();
-                $(let $field = configure_one::<F, $gadget<F>>(meta, cols, &mut layouts);)*
+                $(let $field = Box::new(configure_one::<F, $gadget<F>>(meta, cols, &mut layouts));)*
                 (Self { $($field,)* }, layouts)
             }
             /// Assigns `step` with the gadget of its state.

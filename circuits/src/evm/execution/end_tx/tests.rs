@@ -41,7 +41,7 @@ fn rw(access: usize, field: &'static str, value: Fr) -> Override<Fr> {
 }
 
 fn gadget() -> EndTxGadget<Fr> {
-    config().gadgets.end_tx
+    *config().gadgets.end_tx
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn circuit(exponent: U256, gas: u64) -> EvmCircuit {
 }
 
 fn gadget() -> ErrorOogExpGadget<Fr> {
-    config().gadgets.error_oog_exp
+    *config().gadgets.error_oog_exp
 }
 
 fn cell(c: &Cell<Fr>, value: Fr) -> Override<Fr> {

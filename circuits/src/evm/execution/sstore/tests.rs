@@ -31,7 +31,7 @@ fn circuit(n: usize) -> EvmCircuit {
 }
 
 fn gadget() -> SstoreGadget<Fr> {
-    config().gadgets.sstore
+    *config().gadgets.sstore
 }
 
 fn rw(access: usize, field: &'static str, value: Fr) -> Override<Fr> {
