@@ -61,26 +61,22 @@ fn small_exponents_pass() {
 
 #[test]
 fn large_exponents_pass() {
-    // 2^255 - 1 and 2^256 - 1 as exponents (255 and 256 rounds), 2^128 + 3 (129 rounds).
+    // 3^(2^256 - 1) (256 rounds) and (2^128 + 3)^(2^128 + 3) (129 rounds).
     let values = vec![
         U256::from(3),
-        (U256::from(1) << 255) - U256::from(1),
         U256::MAX,
         (U256::from(1) << 128) + U256::from(3),
-        U256::from(1) << 255,
     ];
-    check(
-        &values,
-        &[vec![0, 1], vec![0, 2], vec![3, 3], vec![4, 2]],
-        15,
-    );
+    check(&values, &[vec![0, 1], vec![2, 2]], 13);
 }
 
 #[test]
 fn random_operands_pass() {
-    let values = random_operands(0x5eed_000a, 12);
-    let pairs: Vec<_> = (0..6).map(|i| vec![i, (i * 5 + 3) % 12]).collect();
-    check(&values, &pairs, 15);
+    // Random bases, random exponents of up to 64 bits.
+    let mut values = random_operands(0x5eed_000a, 6);
+    values.extend(random_operands(0x5eed_000b, 6).iter().map(|e| *e >> 192));
+    let pairs: Vec<_> = (0..6).map(|i| vec![i, 6 + i]).collect();
+    check(&values, &pairs, 13);
 }
 
 /// EXP(3, 5) = 243: the EXP step, then rounds for rem = 5, 2, 1.
