@@ -27,10 +27,13 @@ fn every_called_arithmetic_program_passes_mock() {
     files.sort();
     let (mut passed, mut other) = (0, Vec::new());
     for file in files {
-        let json: Value = serde_json::from_slice(&std::fs::read(&file).expect("read"))
-            .expect("state test JSON");
+        let json: Value =
+            serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("state test JSON");
         for test in json.as_object().expect("tests").values() {
-            let to = test["transaction"]["to"].as_str().unwrap_or("").to_lowercase();
+            let to = test["transaction"]["to"]
+                .as_str()
+                .unwrap_or("")
+                .to_lowercase();
             for (address, account) in test["pre"].as_object().expect("pre") {
                 let code = account["code"].as_str().unwrap_or("0x");
                 let code = hex_bytes(code.trim_start_matches("0x"));
