@@ -260,3 +260,13 @@ pub(crate) fn assert_only(texts: &[String], needle: &str) {
         "failures other than {needle:?}: {texts:#?}"
     );
 }
+
+/// An override of gadget cell `cell` of step `step` with `value`.
+pub(crate) fn cell(step: usize, cell: &crate::evm::cell::Cell<Fr>, value: u64) -> Override<Fr> {
+    Override::Cell {
+        step,
+        column: cell.column,
+        rotation: cell.rotation,
+        value: Fr::from(value),
+    }
+}

@@ -1,5 +1,5 @@
 use super::super::test_util::*;
-use crate::evm::{assign::Override, cell::Cell, EvmCircuit};
+use crate::evm::{assign::Override, EvmCircuit};
 use equivm_trace::revm::primitives::{alloy_primitives::U512, U256};
 use equivm_witness::ExecutionState;
 use halo2curves::bn256::Fr;
@@ -52,15 +52,6 @@ fn random_operands_pass() {
         .map(|i| vec![i, (i * 5 + 3) % 12, (i * 7 + 1) % 12])
         .collect();
     check(&values, &triples);
-}
-
-fn cell(step: usize, cell: &Cell<Fr>, value: u64) -> Override<Fr> {
-    Override::Cell {
-        step,
-        column: cell.column,
-        rotation: cell.rotation,
-        value: Fr::from(value),
-    }
 }
 
 fn push(step: usize, value: u64) -> Override<Fr> {

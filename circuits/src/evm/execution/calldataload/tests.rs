@@ -1,7 +1,6 @@
 use super::super::test_util::*;
 use crate::evm::{
     assign::{word_of, Override},
-    cell::Cell,
     EvmCircuit,
 };
 use equivm_trace::{program::Program, revm::primitives::Address, revm::primitives::U256};
@@ -128,15 +127,6 @@ fn a_creation_sees_no_call_data() {
     assert_eq!(w.step_rws(&w.steps[s])[3].value, U256::ZERO);
     let c = slice(&w, s..s + 1);
     assert_eq!(verify(&c, vec![]), Ok(()));
-}
-
-fn cell(step: usize, cell: &Cell<Fr>, value: u64) -> Override<Fr> {
-    Override::Cell {
-        step,
-        column: cell.column,
-        rotation: cell.rotation,
-        value: Fr::from(value),
-    }
 }
 
 /// A context-lookup column of row `row` of step 0.

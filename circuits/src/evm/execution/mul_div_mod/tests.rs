@@ -1,5 +1,5 @@
 use super::super::test_util::*;
-use crate::evm::{assign::Override, cell::Cell, EvmCircuit};
+use crate::evm::{assign::Override, EvmCircuit};
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::ExecutionState;
 use halo2curves::bn256::Fr;
@@ -60,15 +60,6 @@ fn random_operands_pass_and_a_changed_result_is_rejected() {
             value: crate::evm::assign::word_of::<Fr>(result(&c, s)).lo + Fr::one(),
         };
         assert_rejected(verify(&c, vec![wrong]), "MUL_DIV_MOD: result.lo");
-    }
-}
-
-fn cell(step: usize, cell: &Cell<Fr>, value: u64) -> Override<Fr> {
-    Override::Cell {
-        step,
-        column: cell.column,
-        rotation: cell.rotation,
-        value: Fr::from(value),
     }
 }
 

@@ -1,7 +1,6 @@
 use super::super::test_util::*;
 use crate::evm::{
     assign::{word_of, Override},
-    cell::Cell,
     EvmCircuit,
 };
 use equivm_trace::revm::primitives::U256;
@@ -151,15 +150,6 @@ fn random_operands_pass_and_a_changed_result_is_rejected() {
         verify(&c, vec![wrong]),
         "SIGN_EXTEND: result.hi = Σ_{j≥16} r_j·256^(j-16)",
     );
-}
-
-fn cell(step: usize, cell: &Cell<Fr>, value: u64) -> Override<Fr> {
-    Override::Cell {
-        step,
-        column: cell.column,
-        rotation: cell.rotation,
-        value: Fr::from(value),
-    }
 }
 
 /// Overrides pushing `value` at `step`.
