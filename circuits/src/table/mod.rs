@@ -11,6 +11,7 @@
 //! | [`BytecodeTable`] | advice | a header (length) and one row per byte of each bytecode | the bytecode circuit |
 //! | [`TxTable`] | advice | fields, calldata bytes and blob hashes of each tx | the tx / public-input circuit |
 //! | [`BlockTable`] | advice | block fields and previous block hashes | the public-input circuit |
+//! | [`KeccakTable`] | advice | a length row and one row per byte of each hashed input | the keccak circuit |
 //!
 //! [`Tables`] configures all five once and loads them from a [`Witness`](equivm_witness::Witness);
 //! [`opcode_rows`] derives the fixed table's opcode rows from `equivm_witness::opcodes::OPCODES`.
@@ -34,6 +35,7 @@
 pub mod block;
 pub mod bytecode;
 pub mod fixed;
+pub mod keccak;
 pub mod opcode_rows;
 pub mod rw;
 pub mod set;
@@ -45,6 +47,7 @@ pub(crate) mod test_util;
 pub use block::{BlockFieldTag, BlockTable, BlockTableRow};
 pub use bytecode::{BytecodeFieldTag, BytecodeTable, BytecodeTableRow};
 pub use fixed::{FixedTable, FixedTableRow, FixedTableTag};
+pub use keccak::{KeccakFieldTag, KeccakTable, KeccakTableRow};
 pub use rw::{RwTable, RwTableRow};
 pub use set::{TableCapacities, Tables};
 pub use tx::{TxFieldTag, TxTable, TxTableRow};
