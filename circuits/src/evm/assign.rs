@@ -83,6 +83,8 @@ pub struct WitnessIndex {
     code_len: HashMap<U256, usize>,
     txs: Vec<TxShape>,
     error_stack_reads: HashMap<u64, Vec<U256>>,
+    has_prevrandao: bool,
+    has_blob_base_fee: bool,
 }
 
 impl WitnessIndex {
@@ -145,7 +147,19 @@ impl WitnessIndex {
             code_len,
             txs,
             error_stack_reads,
+            has_prevrandao: witness.block.prevrandao.is_some(),
+            has_blob_base_fee: witness.block.blob_base_fee.is_some(),
         }
+    }
+
+    /// Whether the block has a `PrevRandao` field (forks from the merge on).
+    pub fn has_prevrandao(&self) -> bool {
+        self.has_prevrandao
+    }
+
+    /// Whether the block has a `BlobBaseFee` field (forks from Cancun on).
+    pub fn has_blob_base_fee(&self) -> bool {
+        self.has_blob_base_fee
     }
 
     /// The stack items an error step read, in access order (empty for other steps): what

@@ -102,7 +102,7 @@ pub struct RwKey<F: PrimeField> {
     /// Account address as one field element.
     pub address: Expression<F>,
     /// Field number.
-    pub field_tag: u64,
+    pub field_tag: Expression<F>,
     /// Storage slot, stack or memory address, log id.
     pub key: Word<Expression<F>>,
     /// Log topic or data-byte index.
@@ -116,7 +116,7 @@ impl<F: PrimeField> RwKey<F> {
             tag,
             id,
             address: constant(0),
-            field_tag: 0,
+            field_tag: constant(0),
             key: Word::new(constant(0), constant(0)),
             index: constant(0),
         }
@@ -129,6 +129,12 @@ impl<F: PrimeField> RwKey<F> {
 
     /// With field number `field_tag`.
     pub fn field(self, field_tag: u64) -> Self {
+        self.field_expr(constant(field_tag))
+    }
+
+    /// With the field number given by the expression `field_tag` (a gadget serving several
+    /// opcodes picks the field from the opcode).
+    pub fn field_expr(self, field_tag: Expression<F>) -> Self {
         Self { field_tag, ..self }
     }
 
@@ -491,11 +497,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         self.require_equal(&n("tag"), row.tag.clone(), constant(key.tag as u64));
         self.require_equal(&n("id"), row.id.clone(), key.id);
         self.require_equal(&n("address"), row.address.clone(), key.address);
-        self.require_equal(
-            &n("field_tag"),
-            row.field_tag.clone(),
-            constant(key.field_tag),
-        );
+        self.require_equal(&n("field_tag"), row.field_tag.clone(), key.field_tag);
         self.require_equal(&n("key.lo"), row.key.lo.clone(), key.key.lo);
         self.require_equal(&n("key.hi"), row.key.hi.clone(), key.key.hi);
         self.require_equal(&n("index"), row.index.clone(), key.index);
@@ -714,6 +716,15 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             .value
     }
 
+    /// Reads the context field of the step's call whose number is `field` (an expression:
+    /// gadgets serving several opcodes derive it from the opcode); returns the value.
+    pub fn call_context_lookup_expr(&mut self, field: Expression<F>) -> Word<Expression<F>> {
+        let id = self.step().call_id;
+        let key = RwKey::new(RwTag::CallContext, id).field_expr(field);
+        self.rw_access("call context read", false, key, Committed::Zero)
+            .value
+    }
+
     /// A memory byte access at `address` of the step's call; returns the value.
     pub fn memory_lookup(&mut self, is_write: bool, address: Expression<F>) -> Word<Expression<F>> {
         let id = self.step().call_id;
@@ -785,6 +796,37 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             enable.clone() * constant(tag as u64),
         );
         self.require_equal(&n("index = enable·index"), i, enable * index);
+        Word::new(lo, hi)
+    }
+
+    /// Looks up the tx field whose number is `tag` (an expression: gadgets serving several
+    /// opcodes derive it from the opcode), item `index`, of tx `tx_id`; returns its value.
+    /// The assignment names the actual tag (see `assign_context`).
+    pub fn tx_lookup_expr(
+        &mut self,
+        tx_id: Expression<F>,
+        tag: Expression<F>,
+        index: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let (r, [id, t, i, lo, hi]) = self.context_row(ContextSlot::Tx(0));
+        let n = |f: &str| format!("tx lookup #{r}: {f}");
+        self.require_equal(&n("tx_id"), id, tx_id);
+        self.require_equal(&n("tag"), t, tag);
+        self.require_equal(&n("index"), i, index);
+        Word::new(lo, hi)
+    }
+
+    /// Looks up the block field whose number is `tag` (an expression), item `index`, in the
+    /// block table; returns its value. The assignment names the actual tag.
+    pub fn block_lookup_expr(
+        &mut self,
+        tag: Expression<F>,
+        index: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let (r, [_, t, i, lo, hi]) = self.context_row(ContextSlot::Block(0));
+        let n = |f: &str| format!("block lookup #{r}: {f}");
+        self.require_equal(&n("tag"), t, tag);
+        self.require_equal(&n("index"), i, index);
         Word::new(lo, hi)
     }
 

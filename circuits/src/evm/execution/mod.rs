@@ -9,10 +9,13 @@ mod add_mod;
 mod add_sub;
 mod begin_tx;
 mod bitwise;
+mod block_ctx;
 mod byte;
 mod byte_size;
+mod call_context_info;
 mod calldataload;
 mod cmp;
+mod code_size;
 mod common_error;
 mod dup;
 mod end_block;
@@ -43,6 +46,7 @@ mod mul_div_mod;
 mod mul_mod;
 mod neg_if;
 mod not;
+mod opcode_select;
 mod padding;
 mod pc;
 mod pop;
@@ -50,6 +54,7 @@ mod push;
 mod return_revert;
 mod sar;
 mod sdiv_smod;
+mod self_balance;
 mod shift;
 mod sign_extend;
 mod signed_cmp;
@@ -61,6 +66,7 @@ mod swap;
 mod tload;
 mod tstore;
 mod tx_arith;
+mod tx_context;
 mod word_is_zero;
 mod word_lt;
 
@@ -68,10 +74,13 @@ pub use add_mod::AddModGadget;
 pub use add_sub::AddSubGadget;
 pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
+pub use block_ctx::BlockCtxGadget;
 pub use byte::ByteGadget;
 pub use byte_size::ByteSize;
+pub use call_context_info::CallContextGadget;
 pub use calldataload::CallDataLoadGadget;
 pub use cmp::CmpGadget;
+pub use code_size::CodeSizeGadget;
 pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
@@ -102,6 +111,7 @@ pub use mul_div_mod::MulDivModGadget;
 pub use mul_mod::MulModGadget;
 pub use neg_if::NegIf;
 pub use not::NotGadget;
+pub use opcode_select::OpcodeSelect;
 pub use padding::PaddingGadget;
 pub use pc::PcGadget;
 pub use pop::PopGadget;
@@ -109,6 +119,7 @@ pub use push::PushGadget;
 pub use return_revert::ReturnRevertGadget;
 pub use sar::SarGadget;
 pub use sdiv_smod::SdivSmodGadget;
+pub use self_balance::SelfBalanceGadget;
 pub use shift::{ShiftCore, ShiftGadget};
 pub use sign_extend::SignExtendGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
@@ -119,6 +130,7 @@ pub use swap::SwapGadget;
 pub use tload::TloadGadget;
 pub use tstore::TstoreGadget;
 pub use tx_arith::{AddNoOverflow, ByteNumber};
+pub use tx_context::TxContextGadget;
 pub use word_is_zero::WordIsZero;
 pub use word_lt::WordLessThan;
 
@@ -238,6 +250,11 @@ gadgets! {
     gas: GasGadget,
     msize: MsizeGadget,
     calldataload: CallDataLoadGadget,
+    call_context: CallContextGadget,
+    tx_context: TxContextGadget,
+    block_ctx: BlockCtxGadget,
+    self_balance: SelfBalanceGadget,
+    code_size: CodeSizeGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
