@@ -1,5 +1,6 @@
-//! Account reads: BALANCE, EXTCODESIZE, EXTCODEHASH (warm mark + one account field) and
-//! SELFBALANCE (callee address + balance).
+//! Account reads: BALANCE and EXTCODESIZE (warm mark + one account field), EXTCODEHASH (warm
+//! mark + nonce, balance and code hash: an empty account's hash reads as 0) and SELFBALANCE
+//! (callee address + balance).
 //!
 //! The warm mark is a reversible `TxAccessListAccount` write of 1 whose `value_prev` says
 //! whether the account was warm (EIP-2929 cost 100 or 2600); it belongs to the current
@@ -22,11 +23,18 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     let address = u256_to_address(popped.first().copied().unwrap_or_default());
     b.read(Rw::call_context(s.call_id, F::TxId));
     warm_account(b, s, address);
-    let field = match s.step.opcode {
-        0x31 => AccountField::Balance,
-        _ => AccountField::CodeHash,
+    let fields: &[AccountField] = match s.step.opcode {
+        0x31 => &[AccountField::Balance],
+        0x3f => &[
+            AccountField::Nonce,
+            AccountField::Balance,
+            AccountField::CodeHash,
+        ],
+        _ => &[AccountField::CodeHash],
     };
-    b.read(Rw::account(address, field));
+    for field in fields {
+        b.read(Rw::account(address, *field));
+    }
     b.stack_pushes_recorded(s)
 }
 

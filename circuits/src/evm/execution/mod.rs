@@ -5,8 +5,10 @@
 //! and reported by [`EvmCircuit::unsupported_steps`](super::EvmCircuit::unsupported_steps).
 //! [`SameContext`] is the transition shared by opcodes that stay in their call.
 
+mod account_access;
 mod add_mod;
 mod add_sub;
+mod balance;
 mod begin_tx;
 mod bitwise;
 mod block_ctx;
@@ -31,6 +33,7 @@ mod error_stack_underflow;
 mod exp;
 mod exp_chain;
 mod exp_round;
+mod ext_code_hash;
 mod gas;
 mod is_zero;
 mod jump;
@@ -70,8 +73,10 @@ mod tx_context;
 mod word_is_zero;
 mod word_lt;
 
+pub use account_access::AccountAccess;
 pub use add_mod::AddModGadget;
 pub use add_sub::AddSubGadget;
+pub use balance::BalanceGadget;
 pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
 pub use block_ctx::BlockCtxGadget;
@@ -96,6 +101,7 @@ pub use error_stack_underflow::ErrorStackUnderflowGadget;
 pub use exp::ExpGadget;
 pub use exp_chain::{exp_rounds, ExpChainCells};
 pub use exp_round::{ExpRoundGadget, ExpRoundState};
+pub use ext_code_hash::ExtCodeHashGadget;
 pub use gas::GasGadget;
 pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
@@ -255,6 +261,8 @@ gadgets! {
     block_ctx: BlockCtxGadget,
     self_balance: SelfBalanceGadget,
     code_size: CodeSizeGadget,
+    balance: BalanceGadget,
+    ext_code_hash: ExtCodeHashGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
