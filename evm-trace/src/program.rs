@@ -41,6 +41,8 @@ pub struct Program {
     pub accounts: PreState,
     /// Storage of [`CONTRACT`] in the pre-state.
     pub storage: std::collections::BTreeMap<U256, U256>,
+    /// Number of the block the transaction runs in.
+    pub block_number: u64,
 }
 
 impl Program {
@@ -54,7 +56,14 @@ impl Program {
             create: false,
             accounts: PreState::new(),
             storage: std::collections::BTreeMap::new(),
+            block_number: 1,
         }
+    }
+
+    /// Sets the number of the block the transaction runs in (1 by default).
+    pub fn block_number(mut self, number: u64) -> Self {
+        self.block_number = number;
+        self
     }
 
     /// Sets slot `slot` of [`CONTRACT`]'s storage to `value` in the pre-state.
@@ -129,7 +138,7 @@ impl Program {
         }
         let cfg = CfgEnv::new_with_spec(SpecId::CANCUN);
         let block = BlockEnv {
-            number: U256::from(1),
+            number: U256::from(self.block_number),
             beneficiary: COINBASE,
             timestamp: U256::from(1000),
             gas_limit: 30_000_000,

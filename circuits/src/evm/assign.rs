@@ -85,6 +85,7 @@ pub struct WitnessIndex {
     error_stack_reads: HashMap<u64, Vec<U256>>,
     has_prevrandao: bool,
     has_blob_base_fee: bool,
+    block_number_fits_u64: bool,
 }
 
 impl WitnessIndex {
@@ -149,12 +150,18 @@ impl WitnessIndex {
             error_stack_reads,
             has_prevrandao: witness.block.prevrandao.is_some(),
             has_blob_base_fee: witness.block.blob_base_fee.is_some(),
+            block_number_fits_u64: witness.block.number <= U256::from(u64::MAX),
         }
     }
 
     /// Whether the block has a `PrevRandao` field (forks from the merge on).
     pub fn has_prevrandao(&self) -> bool {
         self.has_prevrandao
+    }
+
+    /// Whether the block number fits 64 bits (what BLOCKHASH's arithmetic holds).
+    pub fn block_number_fits_u64(&self) -> bool {
+        self.block_number_fits_u64
     }
 
     /// Whether the block has a `BlobBaseFee` field (forks from Cancun on).

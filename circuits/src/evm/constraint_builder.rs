@@ -830,6 +830,27 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         Word::new(lo, hi)
     }
 
+    /// Looks up block field `tag` (item `index`) when `enable` is 1, and the block table's
+    /// zero row when it is 0 (value 0, as [`Self::tx_lookup_switched`]). Returns the value.
+    /// `enable` must be boolean (the gadget proves it), `enable` and `index` of degree at
+    /// most 1.
+    pub fn block_lookup_switched(
+        &mut self,
+        enable: Expression<F>,
+        tag: BlockFieldTag,
+        index: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let (r, [_, t, i, lo, hi]) = self.context_row(ContextSlot::Block(tag as u64));
+        let n = |f: &str| format!("block lookup #{r} ({tag:?}): {f}");
+        self.require_equal(
+            &n("tag = enable·tag"),
+            t,
+            enable.clone() * constant(tag as u64),
+        );
+        self.require_equal(&n("index = enable·index"), i, enable * index);
+        Word::new(lo, hi)
+    }
+
     /// Looks up block field `tag` (item `index`) in the block table; returns its value.
     pub fn block_lookup(
         &mut self,

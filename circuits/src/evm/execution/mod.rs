@@ -12,6 +12,7 @@ mod balance;
 mod begin_tx;
 mod bitwise;
 mod block_ctx;
+mod block_hash;
 mod byte;
 mod byte_size;
 mod call_context_info;
@@ -80,6 +81,7 @@ pub use balance::BalanceGadget;
 pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
 pub use block_ctx::BlockCtxGadget;
+pub use block_hash::BlockHashGadget;
 pub use byte::ByteGadget;
 pub use byte_size::ByteSize;
 pub use call_context_info::CallContextGadget;
@@ -263,6 +265,7 @@ gadgets! {
     code_size: CodeSizeGadget,
     balance: BalanceGadget,
     ext_code_hash: ExtCodeHashGadget,
+    block_hash: BlockHashGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
