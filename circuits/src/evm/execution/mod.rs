@@ -11,6 +11,7 @@ mod add_sub;
 mod balance;
 mod begin_tx;
 mod bitwise;
+mod blob_hash;
 mod block_ctx;
 mod block_hash;
 mod byte;
@@ -80,6 +81,7 @@ pub use add_sub::AddSubGadget;
 pub use balance::BalanceGadget;
 pub use begin_tx::BeginTxGadget;
 pub use bitwise::BitwiseGadget;
+pub use blob_hash::BlobHashGadget;
 pub use block_ctx::BlockCtxGadget;
 pub use block_hash::BlockHashGadget;
 pub use byte::ByteGadget;
@@ -266,6 +268,7 @@ gadgets! {
     balance: BalanceGadget,
     ext_code_hash: ExtCodeHashGadget,
     block_hash: BlockHashGadget,
+    blob_hash: BlobHashGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
