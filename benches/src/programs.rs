@@ -38,6 +38,27 @@ mod op {
     pub const MULMOD: u8 = 0x09;
     pub const EXP: u8 = 0x0a;
     pub const SIGNEXTEND: u8 = 0x0b;
+    pub const ADDRESS: u8 = 0x30;
+    pub const BALANCE: u8 = 0x31;
+    pub const ORIGIN: u8 = 0x32;
+    pub const CALLER: u8 = 0x33;
+    pub const CALLVALUE: u8 = 0x34;
+    pub const CALLDATASIZE: u8 = 0x36;
+    pub const CODESIZE: u8 = 0x38;
+    pub const GASPRICE: u8 = 0x3a;
+    pub const RETURNDATASIZE: u8 = 0x3d;
+    pub const EXTCODEHASH: u8 = 0x3f;
+    pub const BLOCKHASH: u8 = 0x40;
+    pub const COINBASE: u8 = 0x41;
+    pub const TIMESTAMP: u8 = 0x42;
+    pub const NUMBER: u8 = 0x43;
+    pub const PREVRANDAO: u8 = 0x44;
+    pub const GASLIMIT: u8 = 0x45;
+    pub const CHAINID: u8 = 0x46;
+    pub const SELFBALANCE: u8 = 0x47;
+    pub const BASEFEE: u8 = 0x48;
+    pub const BLOBHASH: u8 = 0x49;
+    pub const BLOBBASEFEE: u8 = 0x4a;
     pub const LT: u8 = 0x10;
     pub const GT: u8 = 0x11;
     pub const EQ: u8 = 0x14;
@@ -92,11 +113,18 @@ pub enum Family {
     Exp,
     /// `SIGNEXTEND` from byte 0 to past 31.
     SignExtend,
+    /// `ADDRESS`, `CALLER`, `CALLVALUE`, `CALLDATASIZE`, `RETURNDATASIZE`, `ORIGIN`,
+    /// `GASPRICE`, `CODESIZE` and `SELFBALANCE`, in turn.
+    Context,
+    /// `COINBASE` to `BLOBBASEFEE`, `BLOCKHASH` and `BLOBHASH`, in turn.
+    Block,
+    /// `BALANCE` and `EXTCODEHASH` of cold and warm addresses.
+    Account,
 }
 
 impl Family {
     /// Every family, in the order the benches report them.
-    pub const ALL: [Family; 15] = [
+    pub const ALL: [Family; 18] = [
         Family::AddSub,
         Family::Compare,
         Family::Bitwise,
@@ -112,6 +140,9 @@ impl Family {
         Family::AddModMulMod,
         Family::Exp,
         Family::SignExtend,
+        Family::Context,
+        Family::Block,
+        Family::Account,
     ];
 
     /// The family's name, as the benches label it.
@@ -132,6 +163,9 @@ impl Family {
             Family::AddModMulMod => "ADDMOD_MULMOD",
             Family::Exp => "EXP",
             Family::SignExtend => "SIGNEXTEND",
+            Family::Context => "CONTEXT",
+            Family::Block => "BLOCK",
+            Family::Account => "BALANCE_EXTCODEHASH",
         }
     }
 
@@ -254,6 +288,49 @@ impl Family {
                 push(code, a);
                 push(code, (i * 5) % 36);
                 code.extend([op::SIGNEXTEND, op::POP]);
+            }
+            Family::Context => {
+                let ops = [
+                    op::ADDRESS,
+                    op::CALLER,
+                    op::CALLVALUE,
+                    op::CALLDATASIZE,
+                    op::RETURNDATASIZE,
+                    op::ORIGIN,
+                    op::GASPRICE,
+                    op::CODESIZE,
+                    op::SELFBALANCE,
+                ];
+                code.extend([ops[(i % 9) as usize], op::POP]);
+            }
+            Family::Block => match i % 10 {
+                8 => {
+                    // Block 0 is inside the test block's window (it is block 1).
+                    push(code, i % 3);
+                    code.extend([op::BLOCKHASH, op::POP]);
+                }
+                9 => {
+                    push(code, i % 2);
+                    code.extend([op::BLOBHASH, op::POP]);
+                }
+                j => {
+                    let ops = [
+                        op::COINBASE,
+                        op::TIMESTAMP,
+                        op::NUMBER,
+                        op::PREVRANDAO,
+                        op::GASLIMIT,
+                        op::CHAINID,
+                        op::BASEFEE,
+                        op::BLOBBASEFEE,
+                    ];
+                    code.extend([ops[j as usize], op::POP]);
+                }
+            },
+            Family::Account => {
+                // A new address every other time: cold, then warm.
+                push(code, 0x1000 + i / 2);
+                code.extend([[op::BALANCE, op::EXTCODEHASH][(i % 2) as usize], op::POP]);
             }
             Family::Dup | Family::Swap => unreachable!("emitted with their set-up in `emit`"),
         }
