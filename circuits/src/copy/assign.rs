@@ -72,8 +72,8 @@ pub fn event_rows<F: PrimeField>(
         K::Keccak | K::Bytecode | K::Deployment => b256_word(keccak256(&event.bytes)),
         K::TxCalldata => return Err(invalid(number, "calldata cannot be a destination")),
     };
-    let claim = CopyTableRow::<F>::from_event(event, src_id, dst_id)
-        .map_err(|e| invalid(number, e))?;
+    let claim =
+        CopyTableRow::<F>::from_event(event, src_id, dst_id).map_err(|e| invalid(number, e))?;
     let writes = matches!(event.dst_type, K::Memory | K::TxLog);
     let length = event.bytes.len() as u64;
     let write_start = (event.rw_counter_start + event.rw_count)
@@ -169,7 +169,13 @@ impl CopyCircuitConfig {
                         let row = offset.checked_sub(1).and_then(|i| rows.get(i));
                         let values = row.map_or_else(
                             || vec![F::ZERO; columns.len()],
-                            |r| r.claim.to_vec().into_iter().chain(r.cells.to_vec()).collect(),
+                            |r| {
+                                r.claim
+                                    .to_vec()
+                                    .into_iter()
+                                    .chain(r.cells.to_vec())
+                                    .collect()
+                            },
                         );
                         for (column, value) in columns.iter().zip(values) {
                             region.assign_advice(*column, offset, Value::known(value));

@@ -40,13 +40,13 @@ impl<F: PrimeField> CopyCircuit<F> {
         let rows = rows_of(&witness)?;
         let needed = Self::rows_needed(&witness);
         let reserved = reserved_rows::<F>();
-        let k = (4..=MAX_K)
-            .find(|k| needed + reserved <= 1 << k)
-            .ok_or(TableError::CapacityExceeded {
+        let k = (4..=MAX_K).find(|k| needed + reserved <= 1 << k).ok_or(
+            TableError::CapacityExceeded {
                 table: "copy circuit",
                 needed,
                 capacity: (1 << MAX_K) - reserved,
-            })?;
+            },
+        )?;
         Ok(Self { witness, rows, k })
     }
 
@@ -89,13 +89,21 @@ impl<F: PrimeField> Circuit<F> for CopyCircuit<F> {
         CopyCircuitConfig::configure(meta, &copy, &rw, &bytecode, &tx, &keccak)
     }
 
-    fn synthesize(&self, config: Self::Config, mut layouter: impl Layouter<F>) -> Result<(), Error> {
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<F>,
+    ) -> Result<(), Error> {
         let capacity = self.usable_rows();
         let w = &self.witness;
         config.rw.load(&mut layouter, &w.rws, capacity)?;
-        config.bytecode.load(&mut layouter, &w.bytecodes, capacity)?;
+        config
+            .bytecode
+            .load(&mut layouter, &w.bytecodes, capacity)?;
         config.tx.load(&mut layouter, &w.txs, capacity)?;
-        config.keccak.load(&mut layouter, &keccak_inputs(w), capacity)?;
+        config
+            .keccak
+            .load(&mut layouter, &keccak_inputs(w), capacity)?;
         config.assign_rows(&mut layouter, &self.rows, capacity)?;
         Ok(())
     }

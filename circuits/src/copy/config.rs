@@ -296,7 +296,10 @@ impl CopyCircuitConfig {
                         - cur.read_memory.clone()),
             ));
             let first = on.clone() * cur.is_first.clone();
-            c.push(("COPY: the first byte has index 0", first.clone() * cur.index.clone()));
+            c.push((
+                "COPY: the first byte has index 0",
+                first.clone() * cur.index.clone(),
+            ));
             c.push((
                 "COPY: reads start at rw_counter_start",
                 first * (cur.rw_counter_read.clone() - claim.rw_counter_start.clone()),
@@ -316,24 +319,23 @@ impl CopyCircuitConfig {
             ));
 
             // The source's end: inside until src_addr + index reaches src_addr_end.
-            let end_diff =
-                claim.src_addr.clone() + cur.index.clone() - claim.src_addr_end.clone();
+            let end_diff = claim.src_addr.clone() + cur.index.clone() - claim.src_addr_end.clone();
             c.push((
                 "COPY: at_end = 1 iff src_addr + index = src_addr_end",
                 on.clone()
-                    * (one.clone() - end_diff.clone() * cur.end_diff_inv.clone()
+                    * (one.clone()
+                        - end_diff.clone() * cur.end_diff_inv.clone()
                         - cur.at_end.clone()),
             ));
             c.push((
                 "COPY: at_end = 0 unless src_addr + index = src_addr_end",
                 on.clone() * end_diff * cur.at_end.clone(),
             ));
-            let inside_before = cur.is_first.clone()
-                + (one.clone() - cur.is_first.clone()) * prev.inside();
+            let inside_before =
+                cur.is_first.clone() + (one.clone() - cur.is_first.clone()) * prev.inside();
             c.push((
                 "COPY: inside the source until its end",
-                on.clone()
-                    * (cur.inside() - inside_before * (one.clone() - cur.at_end.clone())),
+                on.clone() * (cur.inside() - inside_before * (one.clone() - cur.at_end.clone())),
             ));
             let reads = [
                 (cur.read_memory.clone(), cur.src_memory.clone()),
@@ -360,36 +362,39 @@ impl CopyCircuitConfig {
 
     fn configure_lookups<F: PrimeField>(&self, meta: &mut ConstraintSystem<F>) {
         let zero = || constant::<F>(0);
-        self.rw.lookup(meta, "COPY: memory source byte is an rw read", |m| {
-            let cur = self.cells_at(m, Rotation::cur());
-            let claim = self.copy.row_exprs(m);
-            let on = cur.read_memory.clone();
-            let address = claim.src_addr + cur.index;
-            vec![
-                on.clone() * cur.rw_counter_read,
-                zero(),
-                on.clone() * constant(RwTag::Memory as u64),
-                on.clone() * claim.src_id.lo,
-                zero(),
-                zero(),
-                on.clone() * address,
-                zero(),
-                zero(),
-                on.clone() * cur.value.clone(),
-                zero(),
-                on * cur.value,
-                zero(),
-                zero(),
-                zero(),
-            ]
-        });
         self.rw
-            .lookup(meta, "COPY: memory or log destination byte is an rw write", |m| {
+            .lookup(meta, "COPY: memory source byte is an rw read", |m| {
+                let cur = self.cells_at(m, Rotation::cur());
+                let claim = self.copy.row_exprs(m);
+                let on = cur.read_memory.clone();
+                let address = claim.src_addr + cur.index;
+                vec![
+                    on.clone() * cur.rw_counter_read,
+                    zero(),
+                    on.clone() * constant(RwTag::Memory as u64),
+                    on.clone() * claim.src_id.lo,
+                    zero(),
+                    zero(),
+                    on.clone() * address,
+                    zero(),
+                    zero(),
+                    on.clone() * cur.value.clone(),
+                    zero(),
+                    on * cur.value,
+                    zero(),
+                    zero(),
+                    zero(),
+                ]
+            });
+        self.rw.lookup(
+            meta,
+            "COPY: memory or log destination byte is an rw write",
+            |m| {
                 let cur = self.cells_at(m, Rotation::cur());
                 let claim = self.copy.row_exprs(m);
                 let on = cur.writes();
-                let rw_counter = claim.rw_counter_start + claim.rw_count - claim.length
-                    + cur.index.clone();
+                let rw_counter =
+                    claim.rw_counter_start + claim.rw_count - claim.length + cur.index.clone();
                 let address = claim.dst_addr + cur.index;
                 let tag = cur.dst_memory.clone() * constant(RwTag::Memory as u64)
                     + cur.dst_tx_log.clone() * constant(RwTag::TxLog as u64);
@@ -412,7 +417,8 @@ impl CopyCircuitConfig {
                     zero(),
                     zero(),
                 ]
-            });
+            },
+        );
         self.bytecode
             .lookup(meta, "COPY: bytecode source or destination byte", |m| {
                 let cur = self.cells_at(m, Rotation::cur());
@@ -423,8 +429,7 @@ impl CopyCircuitConfig {
                     src.clone() * claim.src_id.lo + dst.clone() * claim.dst_id.lo,
                     src.clone() * claim.src_id.hi + dst.clone() * claim.dst_id.hi,
                     on.clone() * constant(BytecodeFieldTag::Byte as u64),
-                    src * (claim.src_addr + cur.index.clone())
-                        + dst * (claim.dst_addr + cur.index),
+                    src * (claim.src_addr + cur.index.clone()) + dst * (claim.dst_addr + cur.index),
                     on.clone() * cur.value,
                     on * cur.is_code,
                 ]
@@ -468,8 +473,10 @@ impl CopyCircuitConfig {
                     on * cur.value,
                 ]
             });
-        self.keccak
-            .lookup(meta, "COPY: keccak destination has the copy's length", |m| {
+        self.keccak.lookup(
+            meta,
+            "COPY: keccak destination has the copy's length",
+            |m| {
                 let cur = self.cells_at(m, Rotation::cur());
                 let claim = self.copy.row_exprs(m);
                 let on = cur.dst_keccak;
@@ -480,7 +487,8 @@ impl CopyCircuitConfig {
                     on * claim.length,
                     zero(),
                 ]
-            });
+            },
+        );
     }
 
     /// The claim's columns and the per-byte cells, in assignment order.

@@ -53,7 +53,12 @@ fn assert_passes(w: Witness) -> CopyCircuit<Fr> {
 
 /// The rows of the copy event number `event` (their range in `c.rows`).
 fn event_range(c: &CopyCircuit<Fr>, event: usize) -> std::ops::Range<usize> {
-    let sizes: Vec<usize> = c.witness.copy_events.iter().map(|e| e.bytes.len()).collect();
+    let sizes: Vec<usize> = c
+        .witness
+        .copy_events
+        .iter()
+        .map(|e| e.bytes.len())
+        .collect();
     let start = sizes[..event].iter().sum();
     start..start + sizes[event]
 }
@@ -113,7 +118,10 @@ fn codecopy_past_the_end() {
     // CODECOPY(dst 0, src 5, len 8) of an 8-byte code: 3 bytes inside, 5 past the end.
     let code = [op3(0x39, 0, 5, 8), vec![0x00]].concat();
     let w = run(code, vec![]);
-    assert_eq!(w.copy_events[0].bytes, vec![0x00, 0x39, 0x00, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        w.copy_events[0].bytes,
+        vec![0x00, 0x39, 0x00, 0, 0, 0, 0, 0]
+    );
     let c = assert_passes(w);
     assert_rejected(&c, "bytes past the source end are zero", |c| {
         c.rows[5].cells.value = Fr::one();
@@ -126,7 +134,13 @@ fn codecopy_past_the_end() {
 #[test]
 fn mcopy_overlapping_forward_and_backward() {
     // MCOPY(dst 2, src 0, 8) then MCOPY(dst 0, src 3, 8).
-    let code = [mstore_word(), op3(0x5e, 2, 0, 8), op3(0x5e, 0, 3, 8), vec![0x00]].concat();
+    let code = [
+        mstore_word(),
+        op3(0x5e, 2, 0, 8),
+        op3(0x5e, 0, 3, 8),
+        vec![0x00],
+    ]
+    .concat();
     let w = run(code, vec![]);
     assert_eq!(w.copy_events.len(), 2);
     let c = assert_passes(w);
@@ -210,7 +224,9 @@ fn inner_call_calldata_return_and_returndatacopy() {
     // Caller: MSTORE the word, CALL with memory 28..32 as calldata, return to 64..70, then
     // RETURNDATACOPY(dst 96, src 1, len 4).
     let mut caller = mstore_word();
-    caller.extend([0x60, 0x06, 0x60, 0x40, 0x60, 0x04, 0x60, 0x1c, 0x60, 0x00, 0x73]);
+    caller.extend([
+        0x60, 0x06, 0x60, 0x40, 0x60, 0x04, 0x60, 0x1c, 0x60, 0x00, 0x73,
+    ]);
     caller.extend(CALLEE.as_slice());
     caller.extend([0x5a, 0xf1, 0x50]);
     caller.extend(op3(0x3e, 0x60, 1, 4));
@@ -219,16 +235,24 @@ fn inner_call_calldata_return_and_returndatacopy() {
     use CopyDataType::Memory;
     assert_eq!(
         kinds(&w),
-        vec![(Memory, Memory, 6), (Memory, Memory, 6), (Memory, Memory, 4)]
+        vec![
+            (Memory, Memory, 6),
+            (Memory, Memory, 6),
+            (Memory, Memory, 4)
+        ]
     );
     let c = assert_passes(w);
     // The callee's calldata copy: the caller's memory up to the calldata's end, then zeros.
     let first = event_range(&c, 0);
-    assert_rejected(&c, "COPY: memory or log destination byte is an rw write", |c| {
-        for row in &mut c.rows[first.clone()] {
-            row.claim.dst_id.lo += Fr::one();
-        }
-    });
+    assert_rejected(
+        &c,
+        "COPY: memory or log destination byte is an rw write",
+        |c| {
+            for row in &mut c.rows[first.clone()] {
+                row.claim.dst_id.lo += Fr::one();
+            }
+        },
+    );
     assert_rejected(&c, "reads start at rw_counter_start", |c| {
         for row in &mut c.rows[first.clone()] {
             row.claim.rw_counter_start += Fr::one();
@@ -239,7 +263,9 @@ fn inner_call_calldata_return_and_returndatacopy() {
 #[test]
 fn create_init_code_and_deployment() {
     // Init code: MSTORE(0, 0x6001); RETURN(30, 2) deploys `PUSH1 1`.
-    let init = [0x61, 0x60, 0x01, 0x60, 0x00, 0x52, 0x60, 0x02, 0x60, 0x1e, 0xf3];
+    let init = [
+        0x61, 0x60, 0x01, 0x60, 0x00, 0x52, 0x60, 0x02, 0x60, 0x1e, 0xf3,
+    ];
     let mut code = vec![0x6a]; // PUSH11 init
     code.extend(init);
     code.extend([0x60, 0x00, 0x52]); // MSTORE(0, init): init at 21..32
@@ -308,7 +334,10 @@ fn zero_length_copies_make_no_events() {
 
 #[test]
 fn a_fragment_without_its_first_row_is_rejected() {
-    let w = run([mstore_word(), op3(0x5e, 40, 0, 4), vec![0x00]].concat(), vec![]);
+    let w = run(
+        [mstore_word(), op3(0x5e, 40, 0, 4), vec![0x00]].concat(),
+        vec![],
+    );
     let c = assert_passes(w);
     // Drop the first byte: the claim then speaks of bytes 1..4 only.
     assert_rejected(&c, "a row is first or continues the row before", |c| {
@@ -318,7 +347,10 @@ fn a_fragment_without_its_first_row_is_rejected() {
 
 #[test]
 fn malformed_events_are_typed_errors() {
-    let w = run([mstore_word(), op3(0x5e, 40, 0, 4), vec![0x00]].concat(), vec![]);
+    let w = run(
+        [mstore_word(), op3(0x5e, 40, 0, 4), vec![0x00]].concat(),
+        vec![],
+    );
     assert_eq!(rows_of::<Fr>(&w).expect("rows").len(), 4);
     assert_eq!(rows_needed(&w.copy_events), 6);
     let event = w.copy_events[0].clone();
@@ -337,6 +369,32 @@ fn malformed_events_are_typed_errors() {
     };
     for bad in [bad_source, log_source, empty] {
         let err = event_rows::<Fr>(0, &bad, &w.bytecodes, &w.rws).expect_err("rejected");
-        assert!(matches!(err, crate::table::TableError::InvalidWitness { .. }));
+        assert!(matches!(
+            err,
+            crate::table::TableError::InvalidWitness { .. }
+        ));
     }
+}
+
+#[test]
+fn shape_degree_5_seven_lookups_one_row_per_byte() {
+    use halo2_proofs::plonk::{Circuit, ConstraintSystem};
+    let mut tables = ConstraintSystem::<Fr>::default();
+    crate::table::CopyTable::configure(&mut tables);
+    crate::table::RwTable::configure(&mut tables);
+    crate::table::BytecodeTable::configure(&mut tables);
+    crate::table::TxTable::configure(&mut tables);
+    crate::table::KeccakTable::configure(&mut tables);
+    let mut cs = ConstraintSystem::<Fr>::default();
+    CopyCircuit::<Fr>::configure(&mut cs);
+    assert!(cs.degree() <= 5, "degree {}", cs.degree());
+    assert_eq!(cs.lookups().len(), 7);
+    let own_advice = cs.num_advice_columns() - tables.num_advice_columns();
+    assert_eq!(own_advice, 20);
+    assert_eq!(cs.num_fixed_columns(), 2);
+    let w = run(
+        [mstore_word(), op3(0x5e, 40, 0, 10), vec![0x00]].concat(),
+        vec![],
+    );
+    assert_eq!(rows_of::<Fr>(&w).expect("rows").len(), 10);
 }
