@@ -145,8 +145,14 @@ pub struct CopyEvent {
     pub src_type: CopyDataType,
     /// Source id (see [`CopyDataType`]).
     pub src_id: u64,
-    /// First source address.
+    /// First source address (for a memory source, the memory address), at most
+    /// `src_addr_end`: an offset past the end of the source is clamped to it, every byte read
+    /// there being zero anyway.
     pub src_addr: u64,
+    /// End of the source (exclusive): bytes at `src_addr_end` and after are zero and not read
+    /// (the code length, the calldata length, or `src_addr + bytes.len()` for memory that is
+    /// read in full).
+    pub src_addr_end: u64,
     /// Destination kind.
     pub dst_type: CopyDataType,
     /// Destination id.
@@ -155,8 +161,12 @@ pub struct CopyEvent {
     pub dst_addr: u64,
     /// Bytes copied (zero past the end of the source).
     pub bytes: Vec<u8>,
+    /// Log id within the tx for a [`CopyDataType::TxLog`] destination, else 0.
+    pub log_id: u64,
     /// `rw_counter` of the copy's first rw entry.
     pub rw_counter_start: u64,
-    /// Number of rw entries of the copy.
+    /// Number of rw entries of the copy: first the memory reads of the source bytes inside
+    /// the source (one per byte, in order), then the writes of the destination bytes (one per
+    /// byte, in order; memory and log destinations only), nothing else in between.
     pub rw_count: u64,
 }

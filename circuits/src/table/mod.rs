@@ -12,6 +12,7 @@
 //! | [`TxTable`] | advice | fields, calldata bytes and blob hashes of each tx | the tx / public-input circuit |
 //! | [`BlockTable`] | advice | block fields and previous block hashes | the public-input circuit |
 //! | [`KeccakTable`] | advice | a length row and one row per byte of each hashed input | the keccak circuit |
+//! | [`CopyTable`] | advice | one claim per copy of bytes (repeated on each byte's row) | the copy circuit |
 //!
 //! [`Tables`] configures all five once and loads them from a [`Witness`](equivm_witness::Witness);
 //! [`opcode_rows`] derives the fixed table's opcode rows from `equivm_witness::opcodes::OPCODES`.
@@ -34,6 +35,7 @@
 
 pub mod block;
 pub mod bytecode;
+pub mod copy;
 pub mod fixed;
 pub mod keccak;
 pub mod opcode_rows;
@@ -46,6 +48,7 @@ pub(crate) mod test_util;
 
 pub use block::{BlockFieldTag, BlockTable, BlockTableRow};
 pub use bytecode::{BytecodeFieldTag, BytecodeTable, BytecodeTableRow};
+pub use copy::{copy_data_type_number, CopyTable, CopyTableRow};
 pub use fixed::{FixedTable, FixedTableRow, FixedTableTag};
 pub use keccak::{KeccakFieldTag, KeccakTable, KeccakTableRow};
 pub use rw::{RwTable, RwTableRow};

@@ -5,6 +5,10 @@
 //! for bytes inside the calldata — bytes past its end are zero); code comes from the bytecode
 //! table by the context's or the account's code hash; return data lives in the last callee's
 //! memory at `LastCalleeReturnDataOffset`. Destinations are byte writes to this call's memory.
+//!
+//! Each copy's event starts at its first byte access (after the context reads): the source
+//! reads, then the destination writes. Source addresses are absolute (a memory address for a
+//! memory source) and clamped to the source's end, past which every byte is zero.
 
 use super::account::warm_account;
 use super::{slice_padded, Builder, StepCtx};
@@ -14,46 +18,80 @@ use crate::state::u256_to_address;
 use crate::witness::{CopyDataType, CopyEvent};
 use equivm_trace::revm::primitives::U256;
 
-/// Reads `len` calldata bytes from `offset` (zero past the end).
-fn calldata(b: &mut Builder, s: &StepCtx, offset: U256, len: u64) -> (Vec<u8>, CopyDataType, u64) {
+/// Where a copy's source bytes live: `len` bytes from memory address (or offset) `base` of
+/// source `id`; bytes past `base + len` are zero.
+struct Source {
+    kind: CopyDataType,
+    id: u64,
+    base: u64,
+    len: u64,
+}
+
+/// Reads the call context that locates the calldata.
+fn calldata_source(b: &mut Builder, s: &StepCtx) -> Source {
     if s.frame.parent.is_none() {
         b.read(Rw::call_context(s.call_id, F::TxId));
         b.read(Rw::call_context(s.call_id, F::CallDataLength));
         // A creation transaction's data is init code, not call data: CALLDATA* see nothing.
+        let len = if s.frame.kind.is_create() {
+            0
+        } else {
+            s.frame.input.len() as u64
+        };
+        return Source {
+            kind: CopyDataType::TxCalldata,
+            id: b.tx.id,
+            base: 0,
+            len,
+        };
+    }
+    let caller = b.read(Rw::call_context(s.call_id, F::CallerId));
+    let cd_off = b.read(Rw::call_context(s.call_id, F::CallDataOffset));
+    let cd_len = b.read(Rw::call_context(s.call_id, F::CallDataLength));
+    Source {
+        kind: CopyDataType::Memory,
+        id: u64::try_from(caller).unwrap_or_default(),
+        base: u64::try_from(cd_off).unwrap_or_default(),
+        len: u64::try_from(cd_len).unwrap_or_default(),
+    }
+}
+
+/// Reads `len` calldata bytes from `offset` (zero past the end): memory reads of the caller's
+/// bytes inside the calldata for an inner call, nothing for the root call. Returns the bytes
+/// and the first source address, clamped to the end.
+fn read_calldata(
+    b: &mut Builder,
+    s: &StepCtx,
+    src: &Source,
+    offset: U256,
+    len: u64,
+) -> (Vec<u8>, u64) {
+    let start = u64::try_from(offset).unwrap_or(u64::MAX).min(src.len);
+    if src.kind == CopyDataType::TxCalldata {
         let calldata: &[u8] = if s.frame.kind.is_create() {
             &[]
         } else {
             &s.frame.input
         };
-        return (
-            slice_padded(calldata, offset, len),
-            CopyDataType::TxCalldata,
-            b.tx.id,
-        );
+        return (slice_padded(calldata, offset, len), start);
     }
-    let caller = b.read(Rw::call_context(s.call_id, F::CallerId));
-    let cd_off = b.read(Rw::call_context(s.call_id, F::CallDataOffset));
-    let cd_len = b.read(Rw::call_context(s.call_id, F::CallDataLength));
-    let caller = u64::try_from(caller).unwrap_or_default();
-    let cd_off = u64::try_from(cd_off).unwrap_or_default();
-    let cd_len = u64::try_from(cd_len).unwrap_or_default();
-    let start = u64::try_from(offset).unwrap_or(u64::MAX);
     let mut out = Vec::with_capacity(len as usize);
     for i in 0..len {
         match start.checked_add(i) {
-            Some(p) if p < cd_len => {
-                out.push(b.read(Rw::memory(caller, cd_off + p)).byte(0));
+            Some(p) if p < src.len => {
+                out.push(b.read(Rw::memory(src.id, src.base + p)).byte(0));
             }
             _ => out.push(0),
         }
     }
-    (out, CopyDataType::Memory, caller)
+    (out, src.base + start)
 }
 
 /// CALLDATALOAD: 32 calldata bytes from the popped offset; pushes revm's word.
 pub(crate) fn calldataload(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     let v = b.stack_pops(s, 1);
-    calldata(b, s, v[0], 32);
+    let src = calldata_source(b, s);
+    read_calldata(b, s, &src, v[0], 32);
     b.stack_pushes_recorded(s)
 }
 
@@ -64,25 +102,48 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     // EXTCODECOPY has the address first; the others start at the destination.
     let (dst, src, size) = (v[n - 3], v[n - 2], v[n - 1]);
     let size = b.as_u64(s, size, "size")?;
-    let start = b.rw_counter();
-    let (bytes, src_type, src_id) = match s.step.opcode {
-        0x37 => calldata(b, s, src, size),
-        0x39 => {
-            b.read(Rw::call_context(s.call_id, F::CodeHash));
-            let code =
+    let (bytes, src) = match s.step.opcode {
+        0x37 => {
+            let source = calldata_source(b, s);
+            let start = b.rw_counter();
+            let (bytes, addr) = read_calldata(b, s, &source, src, size);
+            (
+                bytes,
+                (
+                    source.kind,
+                    source.id,
+                    addr,
+                    source.base + source.len,
+                    start,
+                ),
+            )
+        }
+        0x39 | 0x3c => {
+            let hash = if s.step.opcode == 0x39 {
+                b.read(Rw::call_context(s.call_id, F::CodeHash))
+            } else {
+                let address = u256_to_address(v[0]);
+                b.read(Rw::call_context(s.call_id, F::TxId));
+                warm_account(b, s, address);
+                b.read(Rw::account(address, AccountField::CodeHash))
+            };
+            let code = if s.step.opcode == 0x39 {
                 b.tx.frames
                     .get(s.frame_id)
                     .map(|f| f.code.clone())
-                    .unwrap_or_default();
-            (slice_padded(&code, src, size), CopyDataType::Bytecode, 0)
-        }
-        0x3c => {
-            let address = u256_to_address(v[0]);
-            b.read(Rw::call_context(s.call_id, F::TxId));
-            warm_account(b, s, address);
-            let hash = b.read(Rw::account(address, AccountField::CodeHash));
-            let code = b.code_by_hash(hash);
-            (slice_padded(&code, src, size), CopyDataType::Bytecode, 0)
+                    .unwrap_or_default()
+            } else {
+                b.code_by_hash(hash)
+            };
+            let hash = b.add_bytecode(code.clone());
+            let id = b.bytecode_index.get(&hash).copied().unwrap_or_default() as u64;
+            let len = code.len() as u64;
+            let addr = u64::try_from(src).unwrap_or(u64::MAX).min(len);
+            let start = b.rw_counter();
+            (
+                slice_padded(&code, src, size),
+                (CopyDataType::Bytecode, id, addr, len, start),
+            )
         }
         0x3e => {
             let callee = b.read(Rw::call_context(s.call_id, F::LastCalleeId));
@@ -97,10 +158,11 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             }
             let callee = u64::try_from(callee).unwrap_or_default();
             let rd_off = u64::try_from(rd_off).unwrap_or_default();
+            let start = b.rw_counter();
+            let addr = rd_off + src;
             (
-                b.memory_read(callee, rd_off + src, size),
-                CopyDataType::Memory,
-                callee,
+                b.memory_read(callee, addr, size),
+                (CopyDataType::Memory, callee, addr, addr + size, start),
             )
         }
         _ => return Err(b.inconsistent(s, "not a copy opcode")),
@@ -108,17 +170,19 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     if size == 0 {
         return Ok(());
     }
+    let (src_type, src_id, src_addr, src_addr_end, start) = src;
     let dst = b.as_u64(s, dst, "destination")?;
     b.memory_write(s.call_id, dst, &bytes);
-    let src_addr = u64::try_from(src).unwrap_or(u64::MAX);
     b.copy_events.push(CopyEvent {
         src_type,
         src_id,
         src_addr,
+        src_addr_end,
         dst_type: CopyDataType::Memory,
         dst_id: s.call_id,
         dst_addr: dst,
         bytes,
+        log_id: 0,
         rw_counter_start: start,
         rw_count: b.rw_counter() - start,
     });

@@ -41,10 +41,12 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             src_type: CopyDataType::Memory,
             src_id: s.call_id,
             src_addr: offset,
+            src_addr_end: offset + size,
             dst_type: CopyDataType::Bytecode,
             dst_id: id,
             dst_addr: 0,
             bytes: init_code,
+            log_id: 0,
             rw_counter_start: start,
             rw_count: size,
         });

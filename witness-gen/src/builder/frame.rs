@@ -164,22 +164,21 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
     };
     if !frame.kind.is_create() && ret_len > 0 {
         let n = ret_len.min(frame.return_memory.1);
+        // All reads, then all writes: the order every copy event follows.
         let start = b.rw_counter();
-        let mut bytes = Vec::with_capacity(n as usize);
-        for i in 0..n {
-            let byte = b.read(Rw::memory(call_id, ret_offset + i));
-            b.write(Rw::memory(caller_id, frame.return_memory.0 + i), byte, None);
-            bytes.push(byte.byte(0));
-        }
+        let bytes = b.memory_read(call_id, ret_offset, n);
+        b.memory_write(caller_id, frame.return_memory.0, &bytes);
         if n > 0 {
             b.copy_events.push(crate::witness::CopyEvent {
                 src_type: crate::witness::CopyDataType::Memory,
                 src_id: call_id,
                 src_addr: ret_offset,
+                src_addr_end: ret_offset + n,
                 dst_type: crate::witness::CopyDataType::Memory,
                 dst_id: caller_id,
                 dst_addr: frame.return_memory.0,
                 bytes,
+                log_id: 0,
                 rw_counter_start: start,
                 rw_count: b.rw_counter() - start,
             });

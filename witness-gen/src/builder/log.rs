@@ -1,7 +1,7 @@
 //! LOG0..LOG4: pops offset, size and the topics, reads the data from memory, and — only when
-//! the call is persistent (it and all its callers succeed) — writes the log: its address,
-//! topics and data bytes, under the next log id of the tx. Logs of reverted calls leave no
-//! `TxLog` entries.
+//! the call is persistent (it and all its callers succeed) — writes the log: its address and
+//! topics, then the data (a copy event: the memory reads, then the data-byte writes), under the
+//! next log id of the tx. Logs of reverted calls read the data and leave no `TxLog` entries.
 
 use super::frame::address_word;
 use super::{Builder, StepCtx};
@@ -24,9 +24,8 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     b.read(Rw::call_context(s.call_id, F::CalleeAddress));
     b.read(Rw::call_context(s.call_id, F::IsStatic));
     let persistent = b.read(Rw::call_context(s.call_id, F::IsPersistent));
-    let start = b.rw_counter();
-    let data = b.memory_read(s.call_id, offset, size);
     if persistent.is_zero() {
+        b.memory_read(s.call_id, offset, size);
         return Ok(());
     }
     b.tx.log_id += 1;
@@ -43,6 +42,9 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             None,
         );
     }
+    // The data is a copy event: its memory reads, then its log writes.
+    let start = b.rw_counter();
+    let data = b.memory_read(s.call_id, offset, size);
     for (i, byte) in data.iter().enumerate() {
         b.write(
             Rw::log(tx_id, log_id, TxLogField::Data, i as u64),
@@ -55,10 +57,12 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             src_type: CopyDataType::Memory,
             src_id: s.call_id,
             src_addr: offset,
+            src_addr_end: offset + size,
             dst_type: CopyDataType::TxLog,
             dst_id: tx_id,
             dst_addr: 0,
             bytes: data,
+            log_id,
             rw_counter_start: start,
             rw_count: b.rw_counter() - start,
         });

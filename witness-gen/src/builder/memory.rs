@@ -44,10 +44,12 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
                 src_type: CopyDataType::Memory,
                 src_id: s.call_id,
                 src_addr: src,
+                src_addr_end: src + size,
                 dst_type: CopyDataType::Memory,
                 dst_id: s.call_id,
                 dst_addr: dst,
                 bytes,
+                log_id: 0,
                 rw_counter_start: start,
                 rw_count: 2 * size,
             });
