@@ -29,7 +29,8 @@
 //! "BYTECODE: lane enable is boolean"                e · (1 - e) = 0
 //! "BYTECODE: a lane without lookup is zero"         (1 - e) · (index, value, is_code) = 0
 //! "EVM bytecode lane j"                             e · (code_hash, Byte - header, index, value, is_code) ∈ bytecode table
-//! "CONTEXT: ..."                                    is_tx, is_block boolean, exclusive; zero row when off
+//! "CONTEXT: ..."                                    is_tx, is_block, copy_body boolean, exclusive; zero row when off
+//! "EVM copy lookup"                                 copy_start · (13 value cells of rows r, r+1, r+2) ∈ copy table
 //! "EVM tx lookup"                                   is_tx · (id, tag, index, value) ∈ tx table
 //! "EVM block lookup"                                is_block · (tag, index, value) ∈ block table
 //! "EVM byte cell in 0..=255"                        q_usable · (Range256, byte) ∈ fixed table, per byte column
@@ -91,10 +92,15 @@ pub struct ContextColumns {
     pub is_tx: Column<Advice>,
     /// 1 on a row that looks up the block table.
     pub is_block: Column<Advice>,
+    /// 1 on the first of the three rows of a copy-table lookup.
+    pub copy_start: Column<Advice>,
+    /// 1 on each of the three rows of a copy-table lookup.
+    pub copy_body: Column<Advice>,
 }
 
 impl ContextColumns {
-    /// The columns in order `id, tag, index, value.lo, value.hi, is_tx, is_block`.
+    /// The columns in order `id, tag, index, value.lo, value.hi, is_tx, is_block,
+    /// copy_start, copy_body`.
     pub fn to_vec(self) -> Vec<Column<Advice>> {
         vec![
             self.id,
@@ -104,7 +110,15 @@ impl ContextColumns {
             self.value.hi,
             self.is_tx,
             self.is_block,
+            self.copy_start,
+            self.copy_body,
         ]
+    }
+
+    /// The five value columns of a row (`id, tag, index, value.lo, value.hi`): a copy-table
+    /// lookup spreads its 13 fields over three rows of them.
+    pub fn values(self) -> [Column<Advice>; 5] {
+        [self.id, self.tag, self.index, self.value.lo, self.value.hi]
     }
 }
 
@@ -190,6 +204,8 @@ impl EvmColumns {
             value: Word::new(meta.advice_column(), meta.advice_column()),
             is_tx: meta.advice_column(),
             is_block: meta.advice_column(),
+            copy_start: meta.advice_column(),
+            copy_body: meta.advice_column(),
         };
         let fixed_tag = meta.advice_column();
         let fixed_lanes = std::array::from_fn(|_| FixedLane {
@@ -276,10 +292,23 @@ impl EvmColumns {
             "CONTEXT: one table per row".into(),
             is_tx.clone() * is_block.clone(),
         ));
+        let (copy_start, copy_body) = (cur::<F>(ctx.copy_start), cur::<F>(ctx.copy_body));
+        cs.push((
+            "CONTEXT: copy_start is boolean".into(),
+            copy_start.clone() * (one() - copy_start.clone()),
+        ));
+        cs.push((
+            "CONTEXT: copy_body is boolean".into(),
+            copy_body.clone() * (one() - copy_body.clone()),
+        ));
+        cs.push((
+            "CONTEXT: a copy row looks up no other table".into(),
+            (is_tx.clone() + is_block.clone()) * copy_body.clone(),
+        ));
         for c in [ctx.id, ctx.tag, ctx.index, ctx.value.lo, ctx.value.hi] {
             cs.push((
                 "CONTEXT: a row without lookup is zero".into(),
-                (one() - is_tx.clone() - is_block.clone()) * cur(c),
+                (one() - is_tx.clone() - is_block.clone() - copy_body.clone()) * cur(c),
             ));
         }
         cs.push((
@@ -289,6 +318,14 @@ impl EvmColumns {
         let tx_row = [ctx.id, ctx.tag, ctx.index, ctx.value.lo, ctx.value.hi];
         tables.tx.lookup(meta, "EVM tx lookup", |_| {
             tx_row.iter().map(|c| is_tx.clone() * cur(*c)).collect()
+        });
+        tables.copy.lookup(meta, "EVM copy lookup", |m| {
+            let start = m.query_advice(ctx.copy_start, Rotation::cur());
+            (0..3)
+                .flat_map(|r| ctx.values().map(move |c| (r, c)))
+                .take(13)
+                .map(|(r, c)| start.clone() * m.query_advice(c, Rotation(r)))
+                .collect()
         });
         let block_row = [ctx.tag, ctx.index, ctx.value.lo, ctx.value.hi];
         tables.block.lookup(meta, "EVM block lookup", |_| {

@@ -29,7 +29,7 @@ use super::{
     step::{state_index, OpcodeProps, StepState, SELECTOR_K},
 };
 use crate::table::FixedTableTag;
-use crate::table::{BlockFieldTag, RwTableRow, TxFieldTag};
+use crate::table::{BlockFieldTag, CopyTableRow, RwTableRow, TxFieldTag};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_witness::{AccountField, CallContextField, ExecutionState, RwTag, TxReceiptField};
 use halo2_proofs::{
@@ -165,6 +165,8 @@ pub enum ContextSlot {
     Tx(u64),
     /// A block-table lookup of field number `tag`.
     Block(u64),
+    /// Row `part` (0, 1 or 2) of a copy-table lookup.
+    Copy(u8),
 }
 
 /// The tail group of rw accesses made under one condition.
@@ -254,6 +256,9 @@ pub struct StepLayout {
     pub byte_cells: usize,
     /// Constraints of the gadget's gate (including the builder's own).
     pub constraints: usize,
+    /// Whether the step's rw entries go on past its own accesses (a copy's byte accesses,
+    /// proved by the copy circuit and counted by [`ConstraintBuilder::add_rw_counter_delta`]).
+    pub extra_rws: bool,
 }
 
 /// The builder of one execution state's constraints.
@@ -269,6 +274,7 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     conditions: Vec<Expression<F>>,
     rw_accesses: usize,
     optional_rws: Option<OptionalRws<F>>,
+    extra_rws: Option<Expression<F>>,
     context_slots: Vec<ContextSlot>,
     stack_offset: i64,
     bytecode_slots: usize,
@@ -322,6 +328,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             conditions: Vec::new(),
             rw_accesses: 0,
             optional_rws: None,
+            extra_rws: None,
             context_slots: Vec::new(),
             stack_offset: 0,
             bytecode_slots: 0,
@@ -445,13 +452,27 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     /// Rw accesses made so far (`Delta` for `rw_counter`); optional ones count only when
     /// their condition is 1.
     pub fn rw_counter_delta(&self) -> Expression<F> {
-        match &self.optional_rws {
+        let own = match &self.optional_rws {
             None => constant(self.rw_accesses as u64),
             Some(o) => {
                 constant(o.first as u64)
                     + o.condition.clone() * constant((self.rw_accesses - o.first) as u64)
             }
+        };
+        match &self.extra_rws {
+            None => own,
+            Some(extra) => own + extra.clone(),
         }
+    }
+
+    /// Counts `count` more rw entries in the step's `rw_counter` delta: accesses the step
+    /// makes through another circuit (a copy's byte reads and writes, which the copy circuit
+    /// proves from the counter the step gives it). They follow the step's own accesses.
+    pub fn add_rw_counter_delta(&mut self, count: Expression<F>) {
+        self.extra_rws = Some(match self.extra_rws.take() {
+            None => count,
+            Some(e) => e + count,
+        });
     }
 
     // ---- rw lookups ----
@@ -830,6 +851,26 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         Word::new(lo, hi)
     }
 
+    /// Looks up `claim` in the copy table when `enable` is 1, and the table's zero row when
+    /// it is 0 (a copy of zero bytes has no claim): three context rows hold
+    /// `enable·field` for the 13 fields, in column order, 5 per row (the last row's two
+    /// spare cells are 0), and the first row's `copy_start` fires the lookup. `enable` and
+    /// the fields must be of degree at most 1 (put products in cells first).
+    pub fn copy_lookup(&mut self, enable: Expression<F>, claim: CopyTableRow<Expression<F>>) {
+        let mut fields = claim.to_vec().into_iter();
+        for part in 0..3u8 {
+            let (r, cells) = self.context_row(ContextSlot::Copy(part));
+            for (j, cell) in cells.into_iter().enumerate() {
+                let name = format!("copy lookup (row {r}, cell {j}) = enable·field");
+                match fields.next() {
+                    Some(field) => self.require_equal(&name, cell, enable.clone() * field),
+                    None => self
+                        .require_zero(&format!("copy lookup (row {r}): spare cell {j} = 0"), cell),
+                }
+            }
+        }
+    }
+
     /// Looks up block field `tag` (item `index`) when `enable` is 1, and the block table's
     /// zero row when it is 0 (value 0, as [`Self::tx_lookup_switched`]). Returns the value.
     /// `enable` must be boolean (the gadget proves it), `enable` and `index` of degree at
@@ -1100,8 +1141,22 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             let (is_tx, is_block) = match slot {
                 Some(ContextSlot::Tx(_)) => (1, 0),
                 Some(ContextSlot::Block(_)) => (0, 1),
-                None => (0, 0),
+                Some(ContextSlot::Copy(_)) | None => (0, 0),
             };
+            let (copy_start, copy_body) = match slot {
+                Some(ContextSlot::Copy(part)) => (u64::from(part == 0), 1),
+                _ => (0, 0),
+            };
+            self.require_equal(
+                &format!("row {r}: context copy_start"),
+                cols.context.copy_start.query_cell(rot),
+                constant(copy_start),
+            );
+            self.require_equal(
+                &format!("row {r}: context copy_body"),
+                cols.context.copy_body.query_cell(rot),
+                constant(copy_body),
+            );
             self.require_equal(
                 &format!("row {r}: context is_tx"),
                 cols.context.is_tx.query_cell(rot),
@@ -1217,6 +1272,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             plain_cells: self.cells.used(CellType::Plain),
             byte_cells: self.cells.used(CellType::Byte),
             constraints: self.constraints.len(),
+            extra_rws: self.extra_rws.is_some(),
         };
         let enable = self.gate_enable();
         let constraints = std::mem::take(&mut self.constraints);

@@ -327,11 +327,19 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                 set(region, c, offset, F::from(v));
             }
         }
-        let rws = witness.step_rws(step);
+        let all_rws = witness.step_rws(step);
+        if step.rw_count as usize != all_rws.len() {
+            return Err(Error::Synthesis);
+        }
+        // A step whose accesses go on through another circuit (a copy) lays out its own
+        // accesses only.
+        let rws = if layout.extra_rws {
+            &all_rws[..all_rws.len().min(layout.rw_accesses)]
+        } else {
+            all_rws
+        };
         let required = layout.rw_accesses - layout.rw_optional;
-        if !(rws.len() == required || rws.len() == layout.rw_accesses)
-            || step.rw_count as usize != rws.len()
-        {
+        if !(rws.len() == required || rws.len() == layout.rw_accesses) {
             return Err(Error::Synthesis);
         }
         let lane_rows = layout.bytecode_lookups.div_ceil(BYTECODE_LANES);

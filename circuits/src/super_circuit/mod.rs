@@ -1,4 +1,4 @@
-//! The super circuit: the EVM circuit and the state circuit over one set of shared tables,
+//! The super circuit: the EVM, state and copy circuits over one set of shared tables,
 //! proving a whole block.
 //!
 //! Every region fills the circuit's usable rows (`2^k` minus halo2's blinding rows), so the
@@ -15,9 +15,12 @@
 //! - the read/write log the steps use is a consistent history (state circuit), holds
 //!   exactly the steps' accesses (the real-row count equals the EVM's final `rw_counter`
 //!   minus one), and ends in the public post-state: every account field, storage slot,
-//!   receipt field and log field the block touched, with its final value.
+//!   receipt field and log field the block touched, with its final value;
+//! - every copy the steps look up (copy table) moved the bytes its source holds to its
+//!   destination (copy circuit).
 //!
-//! Not proved yet: that the bytecode rows hash to their code hash (the bytecode and keccak
+//! The keccak table is stated, not proved, until the keccak circuit joins: no gadget of the
+//! super circuit reads it yet (KECCAK256 is unsupported). Not proved yet: that the bytecode rows hash to their code hash (the bytecode and keccak
 //! circuits come with step 5: until then the verifier checks the public bytecodes against
 //! their hashes), the transactions' signatures (tx circuit), and that the pre- and
 //! post-state belong to state roots (MPT circuit). Steps without a gadget are refused
@@ -26,10 +29,11 @@
 pub mod proving;
 pub mod public_inputs;
 
+use crate::copy::CopyCircuitConfig;
 use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
 use crate::state::public::PublicStateTable;
 use crate::state::{post_state, pre_state, StateCircuitConfig};
-use crate::table::{assign_public_rows, FixedTableTag, TableError, Tables};
+use crate::table::{assign_public_rows, keccak::keccak_inputs, FixedTableTag, TableError, Tables};
 use equivm_witness::{Rw, Witness};
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner, Value},
@@ -85,6 +89,8 @@ pub struct SuperCircuitConfig {
     pub evm: EvmCircuitConfig<Fr>,
     /// The state circuit (with the public pre- and post-state tables).
     pub state: StateCircuitConfig,
+    /// The copy circuit (proves the copy table).
+    pub copy: CopyCircuitConfig,
     /// Instance columns the tx table is bound to.
     pub tx_instance: Vec<Column<Instance>>,
     /// Instance columns the block table is bound to.
@@ -245,6 +251,14 @@ impl Circuit<Fr> for SuperCircuit {
         let pre = PublicStateTable::configure(meta, "pre-state");
         let post = PublicStateTable::configure(meta, "post-state");
         let state = StateCircuitConfig::configure(meta, tables.rw, tables.fixed, pre, post);
+        let copy = CopyCircuitConfig::configure(
+            meta,
+            &tables.copy,
+            &tables.rw,
+            &tables.bytecode,
+            &tables.tx,
+            &tables.keccak,
+        );
         let tx_instance = bind_to_instance(meta, &tables.tx.columns.to_vec());
         let block_instance = bind_to_instance(meta, &tables.block.columns.to_vec());
         let bytecode_instance = bind_to_instance(meta, &tables.bytecode.columns.to_vec());
@@ -281,6 +295,7 @@ impl Circuit<Fr> for SuperCircuit {
             tables,
             evm,
             state,
+            copy,
             tx_instance,
             block_instance,
             bytecode_instance,
@@ -332,6 +347,10 @@ impl Circuit<Fr> for SuperCircuit {
             &public.bytecode,
             usable,
         )?;
+        config.copy.assign(&mut layouter, &self.witness, usable)?;
+        tables
+            .keccak
+            .load(&mut layouter, &keccak_inputs(&self.witness), usable)?;
         let n = Fr::from(public.num_txs);
         let first = layouter.assign_region(
             || "num_txs",

@@ -3,7 +3,11 @@
 //!
 //! This adds no constraint: each table's rows mean what its own module says.
 
-use super::{BlockTable, BytecodeTable, FixedTable, FixedTableTag, RwTable, TableError, TxTable};
+use super::keccak::keccak_inputs;
+use super::{
+    assign_advice_rows, check_capacity, BlockTable, BytecodeTable, CopyTable, FixedTable,
+    FixedTableTag, KeccakTable, RwTable, TableError, TxTable,
+};
 use equivm_witness::Witness;
 use halo2_proofs::{circuit::Layouter, halo2curves::ff::PrimeField, plonk::ConstraintSystem};
 
@@ -23,6 +27,10 @@ pub struct TableCapacities {
     pub tx: usize,
     /// Block-table rows.
     pub block: usize,
+    /// Copy-table rows (one per copied byte).
+    pub copy: usize,
+    /// Keccak-table rows.
+    pub keccak: usize,
 }
 
 impl TableCapacities {
@@ -35,16 +43,26 @@ impl TableCapacities {
             bytecode: BytecodeTable::rows_needed(&witness.bytecodes),
             tx: TxTable::rows_needed(&witness.txs),
             block: BlockTable::rows_needed(&witness.block),
+            copy: crate::copy::rows_needed(&witness.copy_events),
+            keccak: KeccakTable::rows_needed(&keccak_inputs(witness)),
         }
     }
 
     /// The largest capacity, i.e. the rows the tables take together (they sit side by side
     /// in their own columns, each from row 0).
     pub fn max_rows(&self) -> usize {
-        [self.fixed, self.rw, self.bytecode, self.tx, self.block]
-            .into_iter()
-            .max()
-            .unwrap_or(0)
+        [
+            self.fixed,
+            self.rw,
+            self.bytecode,
+            self.tx,
+            self.block,
+            self.copy,
+            self.keccak,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
     }
 }
 
@@ -61,10 +79,14 @@ pub struct Tables {
     pub tx: TxTable,
     /// Block environment.
     pub block: BlockTable,
+    /// Copies of bytes.
+    pub copy: CopyTable,
+    /// Hashed inputs.
+    pub keccak: KeccakTable,
 }
 
 impl Tables {
-    /// Configures every table (7 fixed and 30 advice columns).
+    /// Configures every table (7 fixed and 48 advice columns).
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
         Tables {
             fixed: FixedTable::configure(meta),
@@ -72,6 +94,8 @@ impl Tables {
             bytecode: BytecodeTable::configure(meta),
             tx: TxTable::configure(meta),
             block: BlockTable::configure(meta),
+            copy: CopyTable::configure(meta),
+            keccak: KeccakTable::configure(meta),
         }
     }
 
@@ -89,7 +113,37 @@ impl Tables {
         self.bytecode
             .load(layouter, &witness.bytecodes, caps.bytecode)?;
         self.tx.load(layouter, &witness.txs, caps.tx)?;
-        self.block.load(layouter, &witness.block, caps.block)
+        self.block.load(layouter, &witness.block, caps.block)?;
+        self.load_copy_claims(layouter, witness, caps.copy)?;
+        self.keccak
+            .load(layouter, &keccak_inputs(witness), caps.keccak)
+    }
+
+    /// Assigns the copy table's claims as the copy circuit lays them out (one per copied
+    /// byte, from row 1), without proving them: for circuits whose tests look copies up but
+    /// do not include the copy circuit. The super circuit assigns them with the copy circuit.
+    pub fn load_copy_claims<F: PrimeField>(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        witness: &Witness,
+        capacity: usize,
+    ) -> Result<(), TableError> {
+        check_capacity(
+            "copy",
+            crate::copy::rows_needed(&witness.copy_events),
+            capacity,
+        )?;
+        let rows: Vec<Vec<F>> = crate::copy::rows_of::<F>(witness)?
+            .into_iter()
+            .map(|row| row.claim.to_vec())
+            .collect();
+        assign_advice_rows(
+            layouter,
+            "copy",
+            &self.copy.columns.to_vec(),
+            &rows,
+            capacity,
+        )
     }
 }
 

@@ -17,6 +17,7 @@ mod block_hash;
 mod byte;
 mod byte_size;
 mod call_context_info;
+mod calldatacopy;
 mod calldataload;
 mod cmp;
 mod code_size;
@@ -87,6 +88,7 @@ pub use block_hash::BlockHashGadget;
 pub use byte::ByteGadget;
 pub use byte_size::ByteSize;
 pub use call_context_info::CallContextGadget;
+pub use calldatacopy::CallDataCopyGadget;
 pub use calldataload::CallDataLoadGadget;
 pub use cmp::CmpGadget;
 pub use code_size::CodeSizeGadget;
@@ -269,6 +271,7 @@ gadgets! {
     ext_code_hash: ExtCodeHashGadget,
     block_hash: BlockHashGadget,
     blob_hash: BlobHashGadget,
+    calldatacopy: CallDataCopyGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,

@@ -19,7 +19,7 @@ use crate::evm::{
     columns::ContextColumns,
     constraint_builder::{ConstraintBuilder, ContextSlot},
 };
-use crate::table::{BlockFieldTag, BlockTableRow, TxFieldTag, TxTableRow};
+use crate::table::{BlockFieldTag, BlockTableRow, CopyTableRow, TxFieldTag, TxTableRow};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecStep, Witness};
@@ -190,6 +190,7 @@ pub fn assign_context<F: PrimeField>(
                 .ok_or(Error::Synthesis)?;
             (F::ZERO, tag, row.value, false)
         }
+        ContextSlot::Copy(_) => return Err(Error::Synthesis),
     };
     region.assign_advice(cols.id, row, id)?;
     region.assign_advice(cols.tag, row, F::from(tag))?;
@@ -199,6 +200,31 @@ pub fn assign_context<F: PrimeField>(
     region.assign_advice(cols.is_tx, row, F::from(u64::from(is_tx)))?;
     region.assign_advice(cols.is_block, row, F::from(u64::from(!is_tx)))?;
     Ok(value)
+}
+
+/// Assigns a copy-table lookup on context rows `first..first + 3`: the claim's 13 fields,
+/// or zeros when `claim` is `None` (a copy of zero bytes: the lookup matches the zero row).
+pub fn assign_copy_lookup<F: PrimeField>(
+    region: &mut StepRegion<'_, '_, F>,
+    cols: &ContextColumns,
+    first: usize,
+    claim: Option<CopyTableRow<F>>,
+) -> Result<(), Error> {
+    let mut fields = claim
+        .map(CopyTableRow::to_vec)
+        .unwrap_or_default()
+        .into_iter();
+    for part in 0..3 {
+        let row = first + part;
+        for column in cols.values() {
+            region.assign_advice(column, row, fields.next().unwrap_or(F::ZERO))?;
+        }
+        region.assign_advice(cols.is_tx, row, F::ZERO)?;
+        region.assign_advice(cols.is_block, row, F::ZERO)?;
+        region.assign_advice(cols.copy_start, row, F::from(u64::from(part == 0)))?;
+        region.assign_advice(cols.copy_body, row, F::ONE)?;
+    }
+    Ok(())
 }
 
 /// The tx-table slot of `tag`.

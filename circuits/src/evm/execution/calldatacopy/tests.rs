@@ -1,0 +1,135 @@
+use super::super::test_util::*;
+use super::CallDataCopyGadget;
+use crate::evm::{assign::Override, EvmCircuit};
+use crate::super_circuit::SuperCircuit;
+use equivm_trace::{program::Program, revm::primitives::U256};
+use equivm_witness::{ExecutionState, Witness};
+use halo2_proofs::dev::MockProver;
+use halo2curves::bn256::Fr;
+
+/// CALLDATACOPY(dst, off, size) for: (0, 1, 8) across the data's end, (32, 0, 0) nothing,
+/// (64, 2^70, 3) far past the end, (3, 3, 40) over the first copy; then STOP. The call data
+/// is 5 bytes.
+fn witness() -> Witness {
+    let copies = [
+        (U256::ZERO, U256::from(1), U256::from(8)),
+        (U256::from(32), U256::ZERO, U256::ZERO),
+        (U256::from(64), U256::from(1) << 70, U256::from(3)),
+        (U256::from(3), U256::from(3), U256::from(40)),
+    ];
+    let mut code = Vec::new();
+    for (dst, off, size) in copies {
+        for v in [size, off, dst] {
+            code.push(0x7f);
+            code.extend(v.to_be_bytes::<32>());
+        }
+        code.push(0x37);
+    }
+    code.push(0x00);
+    let traced = Program::new(code)
+        .calldata(vec![0xa1, 0xa2, 0xa3, 0xa4, 0xa5])
+        .trace();
+    equivm_witness::build_witness(&traced.trace).expect("witness builds")
+}
+
+fn circuit(n: usize) -> EvmCircuit {
+    let w = witness();
+    let i = nth_step(&w, ExecutionState::CallDataCopy, n);
+    slice(&w, i..i + 1)
+}
+
+fn gadget() -> CallDataCopyGadget<Fr> {
+    (*config().gadgets.calldatacopy).clone()
+}
+
+#[test]
+fn calldatacopy_inside_across_and_past_the_end_passes() {
+    let w = witness();
+
+    assert!(EvmCircuit::unsupported_steps(&w).is_empty());
+    assert_eq!(w.copy_events.len(), 3, "the zero-size copy has no event");
+    assert_eq!(
+        w.copy_events[0].bytes,
+        vec![0xa2, 0xa3, 0xa4, 0xa5, 0, 0, 0, 0]
+    );
+    for n in 0..4 {
+        assert_eq!(verify(&circuit(n), vec![]), Ok(()), "CALLDATACOPY {n}");
+    }
+    assert_eq!(verify(&slice(&w, 0..w.steps.len()), vec![]), Ok(()));
+}
+
+#[test]
+fn the_super_circuit_proves_the_copies() {
+    let circuit = SuperCircuit::new(witness(), None).expect("supported");
+    let instance = circuit.instance().expect("public inputs");
+    let prover = MockProver::run(circuit.params.k, &circuit, instance).expect("synthesis");
+    assert_eq!(prover.verify(), Ok(()));
+}
+
+#[test]
+fn the_claim_is_a_copy_table_row() {
+    // The destination address (row 1, cell 3 of the copy lookup) moved by one.
+    let ctx = config().columns.context;
+    let o = Override::Cell {
+        step: 0,
+        column: ctx.index,
+        rotation: 1,
+        value: Fr::from(1),
+    };
+    let texts = failure_texts(verify(&circuit(0), vec![o]));
+    assert!(
+        texts.iter().any(|t| t.contains("EVM copy lookup")),
+        "{texts:#?}"
+    );
+}
+
+#[test]
+fn an_offset_past_the_end_starts_at_the_end() {
+    // Offset 2^70 claimed small (its low 64 bits are 0: the copy would start at byte 0).
+    let g = gadget();
+    assert_rejected(
+        verify(&circuit(2), vec![cell(0, &g.small.is_zero, 1)]),
+        "CALLDATACOPY: off_high is zero",
+    );
+    assert_rejected(
+        verify(&circuit(2), vec![cell(0, &g.u, 1)]),
+        "CALLDATACOPY: u = small·(1 - neg)",
+    );
+}
+
+#[test]
+fn the_copy_costs_3_per_word() {
+    let g = gadget();
+    assert_rejected(
+        verify(&circuit(3), vec![cell(0, &g.words[0], 1)]),
+        "CALLDATACOPY: size + 31 = 32·words + rem",
+    );
+}
+
+#[test]
+fn the_copy_s_writes_advance_the_rw_counter() {
+    let c = circuit(0);
+    let rwc = c.witness.steps[c.steps.start].rw_counter;
+    let o = Override::StepState {
+        step: 1,
+        field: "rw_counter",
+        value: Fr::from(rwc + 5),
+    };
+    assert_rejected(verify(&c, vec![o]), "CALLDATACOPY: next.rw_counter");
+}
+
+#[test]
+fn a_zero_size_copy_looks_up_nothing() {
+    // The zero-size copy claiming a one-byte copy: the size is 0, so the claim's fields must be.
+    let ctx = config().columns.context;
+    let o = Override::Cell {
+        step: 0,
+        column: ctx.value.hi,
+        rotation: 1,
+        value: Fr::from(1),
+    };
+    assert_rejected(
+        verify(&circuit(1), vec![o]),
+        "CALLDATACOPY: copy lookup (row 1, cell 4) = enable·field",
+    );
+}
