@@ -76,9 +76,22 @@ pub fn event_rows<F: PrimeField>(
         CopyTableRow::<F>::from_event(event, src_id, dst_id).map_err(|e| invalid(number, e))?;
     let writes = matches!(event.dst_type, K::Memory | K::TxLog);
     let length = event.bytes.len() as u64;
-    let write_start = (event.rw_counter_start + event.rw_count)
-        .checked_sub(length)
-        .filter(|_| writes);
+    let rw_end = event
+        .rw_counter_start
+        .checked_add(event.rw_count)
+        .ok_or_else(|| invalid(number, "rw_counter_start + rw_count overflows"))?;
+    // The writes, one per byte, are the copy's last `length` accesses.
+    let write_start = if writes {
+        let start = rw_end.checked_sub(length).ok_or_else(|| {
+            invalid(
+                number,
+                format!("rw_count {} < {length} writes", event.rw_count),
+            )
+        })?;
+        Some(start)
+    } else {
+        None
+    };
     let mut rw_counter_read = event.rw_counter_start;
     let mut inside_so_far = true;
     let mut rows = Vec::with_capacity(event.bytes.len());
@@ -95,7 +108,8 @@ pub fn event_rows<F: PrimeField>(
         };
         let value_prev = match (event.dst_type, write_start) {
             (K::Memory, Some(start)) => {
-                let rw = (start + index)
+                let rw = start
+                    .saturating_add(index)
                     .checked_sub(1)
                     .and_then(|i| rws.get(i as usize))
                     .filter(|rw| rw.tag == RwTag::Memory && rw.is_write)

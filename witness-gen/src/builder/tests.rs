@@ -356,3 +356,50 @@ fn dup_and_swap_on_a_short_stack_are_underflows() {
         assert!(!states(&w).contains(&ExecutionState::ErrorStackOverflow));
     }
 }
+
+/// Every copy event covers exactly its byte accesses: the memory reads of the source bytes
+/// before `src_addr_end`, then one write per byte to a memory or log destination.
+#[test]
+fn copy_events_are_reads_then_writes() {
+    use crate::witness::CopyDataType as K;
+    let callee = asm(&[
+        &[0x60, 0x06, 0x60, 0x01, 0x60, 0x00, 0x37], // CALLDATACOPY(0, 1, 6): past the end
+        &[0x60, 0x06, 0x60, 0x00, 0xf3],             // RETURN(0, 6)
+    ]);
+    let caller = asm(&[
+        &[0x60, 0x2a, 0x60, 0x00, 0x52],
+        &call(CALLEE, 0, (0x1c, 4), (0x40, 6)),
+        &[0x50, 0x60, 0x04, 0x60, 0x01, 0x60, 0x60, 0x3e], // RETURNDATACOPY(0x60, 1, 4)
+        &[0x60, 0x11, 0x60, 0x04, 0x60, 0x40, 0xa1],       // LOG1(0x40, 4, 0x11)
+        &[0x60, 0x05, 0x60, 0x00, 0x20, 0x50, 0x00],       // KECCAK256(0, 5)
+    ]);
+    let (_, w) = run(&Program::new(caller).with_account(CALLEE, callee));
+    assert_eq!(w.copy_events.len(), 5);
+    for e in &w.copy_events {
+        let reads = if e.src_type == K::Memory {
+            (e.src_addr..e.src_addr_end).take(e.bytes.len()).count()
+        } else {
+            0
+        };
+        let writes = if matches!(e.dst_type, K::Memory | K::TxLog) {
+            e.bytes.len()
+        } else {
+            0
+        };
+        assert_eq!(e.rw_count as usize, reads + writes, "{e:?}");
+        let start = e.rw_counter_start as usize - 1;
+        let rws = &w.rws[start..start + reads + writes];
+        for (i, rw) in rws[..reads].iter().enumerate() {
+            assert!(!rw.is_write && rw.tag == RwTag::Memory);
+            assert_eq!(
+                (rw.id, rw.key),
+                (e.src_id, U256::from(e.src_addr + i as u64))
+            );
+            assert_eq!(rw.value, U256::from(e.bytes[i]));
+        }
+        for (rw, byte) in rws[reads..].iter().zip(&e.bytes) {
+            assert!(rw.is_write && matches!(rw.tag, RwTag::Memory | RwTag::TxLog));
+            assert_eq!(rw.value, U256::from(*byte));
+        }
+    }
+}
