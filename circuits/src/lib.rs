@@ -6,6 +6,8 @@
 //! turns into KZG proofs. The witness these circuits constrain is
 //! [`equivm_witness::Witness`].
 //!
+//! - [`bytecode`]: the bytecode circuit (every bytecode-table row: headers, bytes hashed to
+//!   their code hash via the keccak table, push-data marking).
 //! - [`evm`]: the unified EVM circuit (one gadget per execution state, one step per witness
 //!   step); `EvmCircuit::for_steps` proves a slice of steps from a public starting state.
 //! - [`prover`]: KZG params, keys, SHPLONK proofs and proof files for any `Circuit<Fr>`.
@@ -17,6 +19,7 @@
 //! - [`table`]: the fixed, rw, bytecode, tx and block tables that circuits share by name and
 //!   look up into with `lookup_any`.
 
+pub mod bytecode;
 pub mod evm;
 pub mod prover;
 pub mod state;
