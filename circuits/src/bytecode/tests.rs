@@ -211,7 +211,10 @@ fn no_bytecode_passes() {
 fn too_small_a_capacity_is_an_error() {
     let code = Bytecode::new(Bytes::from_static(&CODE));
     // Zero row, header, 7 + 1 byte rows, zero last row.
-    assert_eq!(BytecodeCircuitConfig::rows_needed(&[code.clone()]), 11);
+    assert_eq!(
+        BytecodeCircuitConfig::rows_needed(std::slice::from_ref(&code)),
+        11
+    );
     let circuit = BytecodeCircuit {
         bytecodes: vec![code.clone(); 40],
         capacity: CAPACITY,
@@ -475,4 +478,29 @@ fn a_wrong_final_flag_is_rejected() {
         t.verify(),
         "BYTECODE: is_last = is_byte · (the next row is not a byte)",
     );
+}
+
+// ---- real prover ----
+
+#[test]
+fn the_real_prover_accepts_honest_and_rejects_tampered_bytecodes() {
+    use crate::prover::{insecure_params, keygen, prove, verify, DEFAULT_INSECURE_SEED};
+    let params = insecure_params(K, DEFAULT_INSECURE_SEED).expect("k in range");
+    let codes: [&[u8]; 3] = [&CODE, &CUT, &[]];
+    let circuit = BytecodeCircuit {
+        bytecodes: codes
+            .iter()
+            .map(|c| Bytecode::new(Bytes::copy_from_slice(c)))
+            .collect(),
+        capacity: CAPACITY,
+    };
+    let pk = keygen(&params, &Circuit::<Fr>::without_witnesses(&circuit)).expect("keygen");
+    let proof = prove(&params, &pk, circuit, &[], Some(1)).expect("proof");
+    assert!(verify(&params, pk.get_vk(), &[], &proof).is_ok());
+    // The same shape (fixed columns) with one code byte changed: its proof is rejected.
+    let mut t = Tampered::honest(&codes);
+    t.rows[byte(4)].value = fr(0x04);
+    let t = t.recompute_cells();
+    let proof = prove(&params, &pk, t, &[], Some(1)).expect("a proof, if a false one");
+    assert!(verify(&params, pk.get_vk(), &[], &proof).is_err());
 }
