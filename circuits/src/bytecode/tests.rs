@@ -22,15 +22,15 @@ const CAPACITY: usize = 300;
 /// The bytecode circuit over rows and cells given as they are (tampered or not), with the
 /// keccak table stated from `keccak` rows.
 #[derive(Clone, Debug)]
-struct Tampered {
-    rows: Vec<BytecodeTableRow<Fr>>,
-    cells: Vec<BytecodeWitnessRow<Fr>>,
-    keccak: Vec<KeccakTableRow<Fr>>,
+pub(super) struct Tampered {
+    pub(super) rows: Vec<BytecodeTableRow<Fr>>,
+    pub(super) cells: Vec<BytecodeWitnessRow<Fr>>,
+    pub(super) keccak: Vec<KeccakTableRow<Fr>>,
 }
 
 impl Tampered {
     /// The honest rows, cells and keccak rows of `codes`.
-    fn honest(codes: &[&[u8]]) -> Self {
+    pub(super) fn honest(codes: &[&[u8]]) -> Self {
         let mut rows = Vec::new();
         let mut keccak = Vec::new();
         for code in codes {
@@ -47,12 +47,12 @@ impl Tampered {
     }
 
     /// Recomputes the circuit's cells from the (tampered) table rows.
-    fn recompute_cells(mut self) -> Self {
+    pub(super) fn recompute_cells(mut self) -> Self {
         self.cells = BytecodeWitnessRow::rows_for(&self.rows);
         self
     }
 
-    fn verify(&self) -> Result<(), Vec<VerifyFailure>> {
+    pub(super) fn verify(&self) -> Result<(), Vec<VerifyFailure>> {
         MockProver::<Fr>::run(K, self, vec![])
             .expect("synthesis succeeds")
             .verify()
@@ -87,7 +87,7 @@ impl Circuit<Fr> for Tampered {
 }
 
 /// Asserts that `result` failed and that a failure names `needle`.
-fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &str) {
+pub(super) fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &str) {
     match result {
         Ok(()) => panic!("tampered witness accepted; expected a failure naming {needle:?}"),
         Err(failures) => {
@@ -100,25 +100,27 @@ fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &str) {
     }
 }
 
-fn fr(v: u64) -> Fr {
+pub(super) fn fr(v: u64) -> Fr {
     Fr::from(v)
 }
 
 /// PUSH2 0x6001 PUSH1 0x03 ADD STOP: push data that looks like opcodes.
-const CODE: [u8; 7] = [0x61, 0x60, 0x01, 0x60, 0x03, 0x01, 0x00];
+pub(super) const CODE: [u8; 7] = [0x61, 0x60, 0x01, 0x60, 0x03, 0x01, 0x00];
 /// PUSH1 0x01 PUSH2 0x02: the last PUSH is cut short by the end.
-const CUT: [u8; 4] = [0x60, 0x01, 0x61, 0x02];
+pub(super) const CUT: [u8; 4] = [0x60, 0x01, 0x61, 0x02];
 
 /// Index in `rows` (and in the keccak rows) of byte `i` of the first bytecode: `rows[0]`
 /// is its header.
-fn byte(i: usize) -> usize {
+pub(super) fn byte(i: usize) -> usize {
     1 + i
 }
 
 /// Index in `cells` of byte `i` of the first bytecode: `cells[0]` is the region's row 0.
-fn cell(i: usize) -> usize {
+pub(super) fn cell(i: usize) -> usize {
     2 + i
 }
+
+mod tampering;
 
 // ---- positive ----
 
@@ -207,31 +209,83 @@ fn no_bytecode_passes() {
     assert_eq!(prover.verify(), Ok(()));
 }
 
+/// Runs `BytecodeCircuitConfig::assign` on `bytecodes` with `capacity` rows and keeps its
+/// error (the only thing `synthesize` can return is halo2's untyped one).
+#[derive(Clone, Debug, Default)]
+struct AssignProbe {
+    bytecodes: Vec<Bytecode>,
+    capacity: usize,
+    error: std::sync::Arc<std::sync::Mutex<Option<TableError>>>,
+}
+
+impl AssignProbe {
+    fn error(bytecodes: Vec<Bytecode>, capacity: usize) -> Option<TableError> {
+        let probe = AssignProbe {
+            bytecodes,
+            capacity,
+            ..AssignProbe::default()
+        };
+        let run = MockProver::<Fr>::run(K, &probe, vec![]);
+        let error = probe.error.lock().expect("not poisoned").take();
+        assert_eq!(
+            run.is_err(),
+            error.is_some(),
+            "synthesis fails iff assign does"
+        );
+        error
+    }
+}
+
+impl Circuit<Fr> for AssignProbe {
+    type Config = BytecodeCircuitConfig;
+    type FloorPlanner = SimpleFloorPlanner;
+    type Params = ();
+
+    fn without_witnesses(&self) -> Self {
+        self.clone()
+    }
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        <BytecodeCircuit as Circuit<Fr>>::configure(meta)
+    }
+
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<Fr>,
+    ) -> Result<(), Error> {
+        config.fixed.load(&mut layouter, &FIXED_TAGS, CAPACITY)?;
+        config.keccak.load(&mut layouter, &[], CAPACITY)?;
+        config
+            .assign(&mut layouter, &self.bytecodes, self.capacity)
+            .map_err(|e| {
+                *self.error.lock().expect("not poisoned") = Some(e);
+                Error::Synthesis
+            })
+    }
+}
+
 #[test]
-fn too_small_a_capacity_is_an_error() {
+fn too_small_a_capacity_or_a_malformed_bytecode_is_a_typed_error() {
     let code = Bytecode::new(Bytes::from_static(&CODE));
     // Zero row, header, 7 + 1 byte rows, zero last row.
-    assert_eq!(
-        BytecodeCircuitConfig::rows_needed(std::slice::from_ref(&code)),
-        11
-    );
-    let circuit = BytecodeCircuit {
-        bytecodes: vec![code.clone(); 40],
-        capacity: CAPACITY,
-    };
-    assert!(BytecodeCircuit::rows_needed(&circuit.bytecodes) > CAPACITY);
-    assert!(MockProver::<Fr>::run(K, &circuit, vec![]).is_err());
+    let needed = BytecodeCircuitConfig::rows_needed(std::slice::from_ref(&code));
+    assert_eq!(needed, 11);
+    assert!(AssignProbe::error(vec![code.clone()], needed).is_none());
+    assert!(matches!(
+        AssignProbe::error(vec![code.clone()], needed - 1),
+        Some(TableError::CapacityExceeded {
+            table: "bytecode",
+            needed: 11,
+            capacity: 10
+        })
+    ));
     let mut bad = code;
     bad.is_code.pop();
-    let circuit = BytecodeCircuit {
-        bytecodes: vec![bad.clone()],
-        capacity: CAPACITY,
-    };
     assert!(matches!(
-        BytecodeTableRow::<Fr>::rows_of(&bad),
-        Err(TableError::InvalidWitness { .. })
+        AssignProbe::error(vec![bad], CAPACITY),
+        Some(TableError::InvalidWitness { .. })
     ));
-    assert!(MockProver::<Fr>::run(K, &circuit, vec![]).is_err());
 }
 
 #[test]
@@ -254,229 +308,6 @@ fn cost_columns_lookups_and_degree() {
     assert_eq!(
         BytecodeCircuitConfig::rows_needed(&[code.clone(), code]),
         2 * (CODE.len() + 2) + 2
-    );
-}
-
-// ---- negative: table values ----
-
-#[test]
-fn a_changed_byte_fails_the_keccak_lookup() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows[byte(4)].value = fr(0x04);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: each code byte is the hashed input's byte",
-    );
-}
-
-#[test]
-fn an_opcode_marked_as_push_data_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows[byte(5)].is_code = fr(0); // ADD
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: a byte is an opcode iff no push data is pending",
-    );
-}
-
-#[test]
-fn push_data_marked_as_an_opcode_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows[byte(2)].is_code = fr(1); // second byte of PUSH2's data
-    assert_rejected(
-        t.clone().recompute_cells().verify(),
-        "BYTECODE: a byte is an opcode iff no push data is pending",
-    );
-    // With the inverse zeroed, the other half of the is-zero check rejects it.
-    let mut t = t.recompute_cells();
-    t.cells[cell(1)].push_rest_inv = fr(0);
-    assert_rejected(t.verify(), "BYTECODE: no opcode while push data is pending");
-}
-
-#[test]
-fn the_final_row_follows_the_countdown() {
-    // Cut short: the final row is push data.
-    let mut t = Tampered::honest(&[&CUT]);
-    let last = t.rows.len() - 1;
-    assert_eq!(t.rows[last].is_code, fr(0));
-    t.rows[last].is_code = fr(1);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: no opcode while push data is pending",
-    );
-    // Ends on an opcode: the final row is an opcode (STOP).
-    let mut t = Tampered::honest(&[&CODE]);
-    let last = t.rows.len() - 1;
-    t.rows[last].is_code = fr(0);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: a byte is an opcode iff no push data is pending",
-    );
-}
-
-#[test]
-fn a_skipped_or_repeated_index_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows.remove(byte(3));
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: the index grows by 1 within a bytecode",
-    );
-    let mut t = Tampered::honest(&[&CODE]);
-    let row = t.rows[byte(3)];
-    t.rows.insert(byte(3), row);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: the index grows by 1 within a bytecode",
-    );
-}
-
-#[test]
-fn a_wrong_header_length_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows[0].value += fr(1);
-    let t = t.recompute_cells();
-    assert_rejected(t.verify(), "BYTECODE: the final byte has index = length");
-    assert_rejected(
-        t.verify(),
-        "BYTECODE: the header's length is the hashed input's length",
-    );
-}
-
-#[test]
-fn a_non_zero_final_byte_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    let last = t.rows.len() - 1;
-    t.rows[last].value = fr(0x01);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: the final byte is 0",
-    );
-}
-
-#[test]
-fn a_changed_hash_on_one_row_is_rejected() {
-    for limb in 0..2 {
-        let mut t = Tampered::honest(&[&CODE, &CUT]);
-        let hash = &mut t.rows[byte(3)].code_hash;
-        if limb == 0 {
-            hash.lo += fr(1);
-        } else {
-            hash.hi += fr(1);
-        }
-        let name = ["lo", "hi"][limb];
-        assert_rejected(
-            t.recompute_cells().verify(),
-            &format!("BYTECODE: the code hash is constant within a bytecode ({name})"),
-        );
-    }
-}
-
-#[test]
-fn a_row_after_the_zero_tail_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE, &CUT]);
-    t.rows.insert(CODE.len() + 2, BytecodeTableRow::default());
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: nothing but zero rows after a zero row",
-    );
-}
-
-#[test]
-fn a_byte_of_256_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows[byte(2)].value = fr(256);
-    // The stated keccak table agrees, so only the byte range can object.
-    t.keccak[byte(2)].value = fr(256);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: a byte is an opcode byte with its execution state",
-    );
-}
-
-#[test]
-fn bytes_without_a_header_are_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows.remove(0);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: row 1 is a header or a zero row",
-    );
-    let mut t = Tampered::honest(&[&CODE, &CUT]);
-    t.rows.remove(CODE.len() + 2);
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: the index grows by 1 within a bytecode",
-    );
-}
-
-#[test]
-fn a_header_without_bytes_is_rejected() {
-    let mut t = Tampered::honest(&[&[], &CUT]);
-    t.rows.remove(1); // the empty code's final row
-    assert_rejected(
-        t.recompute_cells().verify(),
-        "BYTECODE: a header is followed by a byte",
-    );
-}
-
-// ---- negative: the circuit's own cells ----
-
-#[test]
-fn a_push_without_its_push_data_is_rejected() {
-    // PUSH1 claims no push data, so its data byte would count as an opcode.
-    let mut t = Tampered::honest(&[&CUT]);
-    t.rows[byte(1)].is_code = fr(1);
-    let mut t = t.recompute_cells();
-    t.cells[cell(0)].push_rest = fr(0);
-    t.cells[cell(0)].push_rest_inv = fr(0);
-    assert_rejected(t.verify(), "BYTECODE: PUSHn has n push-data bytes");
-}
-
-#[test]
-fn push_data_after_a_non_push_is_rejected() {
-    // ADD claims one push-data byte: STOP after it would be push data.
-    let mut t = Tampered::honest(&[&CODE]);
-    t.rows[byte(6)].is_code = fr(0);
-    let mut t = t.recompute_cells();
-    t.cells[cell(5)].push_rest = fr(1);
-    t.cells[cell(5)].push_rest_inv = fr(1);
-    t.cells[cell(6)].push_rest = fr(0);
-    assert_rejected(
-        t.verify(),
-        "BYTECODE: an opcode other than PUSH has no push data",
-    );
-    // Claiming ADD's state is Push instead fails the fixed-table lookup.
-    t.cells[cell(5)].opcode_state = fr(push_state());
-    assert_rejected(
-        t.verify(),
-        "BYTECODE: a byte is an opcode byte with its execution state",
-    );
-}
-
-#[test]
-fn a_wrong_carried_length_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.cells[cell(0)].length += fr(1);
-    assert_rejected(
-        t.verify(),
-        "BYTECODE: the first byte carries the header's length",
-    );
-    let mut t = Tampered::honest(&[&CODE]);
-    t.cells[cell(3)].length += fr(1);
-    assert_rejected(
-        t.verify(),
-        "BYTECODE: the length is constant within a bytecode",
-    );
-}
-
-#[test]
-fn a_wrong_final_flag_is_rejected() {
-    let mut t = Tampered::honest(&[&CODE]);
-    t.cells[cell(3)].is_last = fr(1);
-    assert_rejected(
-        t.verify(),
-        "BYTECODE: is_last = is_byte · (the next row is not a byte)",
     );
 }
 
