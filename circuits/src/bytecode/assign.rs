@@ -42,12 +42,12 @@ impl<F: PrimeField> BytecodeWitnessRow<F> {
         let tag_of = |row: Option<&BytecodeTableRow<F>>| row.map_or(F::ZERO, |r| r.tag);
         let byte_tag = F::from(BytecodeFieldTag::Byte as u64);
         let header_tag = F::from(BytecodeFieldTag::Header as u64);
-        let mut out = vec![Self::zero()];
+        let mut out = vec![Self::default()];
         let (mut length, mut push_rest) = (F::ZERO, F::ZERO);
         for (i, row) in rows.iter().enumerate() {
             let is_byte = row.tag == byte_tag;
             let next_is_byte = tag_of(rows.get(i + 1)) == byte_tag;
-            let mut cells = Self::zero();
+            let mut cells = Self::default();
             if row.tag == header_tag {
                 length = row.value;
                 push_rest = F::ZERO;
@@ -81,18 +81,6 @@ impl<F: PrimeField> BytecodeWitnessRow<F> {
             out.push(cells);
         }
         out
-    }
-
-    fn zero() -> Self {
-        Self {
-            is_byte: F::ZERO,
-            is_last: F::ZERO,
-            length: F::ZERO,
-            push_rest: F::ZERO,
-            push_rest_inv: F::ZERO,
-            opcode_state: F::ZERO,
-            push_witness: F::ZERO,
-        }
     }
 }
 
@@ -155,10 +143,7 @@ impl BytecodeCircuitConfig {
                             .and_then(|i| rows.get(i))
                             .copied()
                             .unwrap_or_default();
-                        let own = cells
-                            .get(offset)
-                            .copied()
-                            .unwrap_or_else(BytecodeWitnessRow::zero);
+                        let own = cells.get(offset).copied().unwrap_or_default();
                         self.assign_row(&mut region, offset, row, own);
                         for (column, on) in [
                             (self.q_first, offset == 0),

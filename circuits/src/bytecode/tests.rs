@@ -335,3 +335,34 @@ fn the_real_prover_accepts_honest_and_rejects_tampered_bytecodes() {
     let proof = prove(&params, &pk, t, &[], Some(1)).expect("a proof, if a false one");
     assert!(verify(&params, pk.get_vk(), &[], &proof).is_err());
 }
+
+// ---- random bytecodes ----
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes rich in PUSH opcodes, so that push data, cut-short pushes and PUSH-looking
+    /// data all occur.
+    fn code() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(prop_oneof![0x5fu8..=0x7f, any::<u8>()], 0..80)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        #[test]
+        fn random_bytecodes_pass(a in code(), b in code()) {
+            prop_assert_eq!(Tampered::honest(&[&a, &b]).verify(), Ok(()));
+        }
+
+        #[test]
+        fn a_flipped_is_code_is_rejected(a in code(), pick in any::<prop::sample::Index>()) {
+            let mut t = Tampered::honest(&[&a]);
+            // Any byte row, the final one included.
+            let i = 1 + pick.index(a.len() + 1);
+            t.rows[i].is_code = Fr::one() - t.rows[i].is_code;
+            prop_assert!(t.recompute_cells().verify().is_err());
+        }
+    }
+}
