@@ -13,8 +13,8 @@ use halo2_proofs::{
     poly::Rotation,
 };
 
-/// The opcode before the first push-data opcode: `PUSH0` (0x5f). A PUSH opcode `op` is
-/// followed by `op - PUSH0` push-data bytes (PUSH0 by none).
+/// `PUSH0` (0x5f): `PUSHn` is `PUSH0 + n` and is followed by `n` push-data bytes (PUSH0 by
+/// none).
 pub const PUSH0: u64 = 0x5f;
 
 /// The number the fixed table's opcode rows hold for the execution state of `PUSH0..=PUSH32`

@@ -59,8 +59,17 @@
 //! final row. `push_rest` stays in `0..=32`, far from wrapping.
 //!
 //! Values are bytes by the fixed-table lookup; a header's value (a length) is bound by the
-//! keccak lookup instead. Cost per code byte: one row (plus a header and the final byte per
-//! bytecode).
+//! keccak lookup instead.
+//!
+//! # Cost and use
+//!
+//! One row per code byte, plus a header and the final byte per bytecode, plus row 0 and the
+//! zero last row ([`BytecodeCircuitConfig::rows_needed`]). 7 advice and 3 fixed columns
+//! beside the table's 6, 3 lookups, degree 5. The push sizes come from the fixed table's
+//! `OpcodeProperties` rows, already in [`FixedTableTag::SMALL`], so the fixed table does not
+//! grow. A circuit that includes this one assigns the bytecode table with
+//! [`BytecodeCircuitConfig::assign`] instead of [`BytecodeTable::load`], and needs the
+//! keccak circuit to prove the keccak table it looks up into.
 
 pub mod assign;
 pub mod config;
