@@ -6,6 +6,8 @@
 //! turns into KZG proofs. The witness these circuits constrain is
 //! [`equivm_witness::Witness`].
 //!
+//! - [`bytecode`]: the bytecode circuit (every bytecode-table row: headers, bytes hashed to
+//!   their code hash via the keccak table, push-data marking).
 //! - [`copy`]: the copy circuit (one row per copied byte between memory, bytecode,
 //!   calldata, logs and keccak inputs), proving the copy table's claims.
 //! - [`evm`]: the unified EVM circuit (one gadget per execution state, one step per witness
@@ -19,6 +21,7 @@
 //! - [`table`]: the fixed, rw, bytecode, tx and block tables that circuits share by name and
 //!   look up into with `lookup_any`.
 
+pub mod bytecode;
 pub mod copy;
 pub mod evm;
 pub mod prover;
