@@ -30,7 +30,7 @@
 use super::{
     config::{bool_check, chi_bit, pow2_const, xor, KeccakCircuitConfig},
     layout::{Cell, LENGTH_ROW, ROWS_PER_BLOCK},
-    native::{RATE_LANES, RATE},
+    native::{RATE, RATE_LANES},
 };
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -38,7 +38,10 @@ use halo2_proofs::{
     poly::Rotation,
 };
 
-pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &KeccakCircuitConfig) {
+pub(crate) fn configure<F: PrimeField>(
+    meta: &mut ConstraintSystem<F>,
+    config: &KeccakCircuitConfig,
+) {
     let one = || Expression::Constant(F::ONE);
     let half = || Expression::Constant(F::from(2).invert().unwrap());
     let fixed = config.fixed;
@@ -66,7 +69,10 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
         )];
         for (l, lane) in b.iter().enumerate() {
             for (z, bit) in lane.iter().enumerate() {
-                constraints.push((format!("absorb: B[{l}][{z}] is a bit"), bool_check(bit.clone())));
+                constraints.push((
+                    format!("absorb: B[{l}][{z}] is a bit"),
+                    bool_check(bit.clone()),
+                ));
             }
         }
         for l in 0..25 {
@@ -87,11 +93,13 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
         }
         for l in 0..RATE_LANES {
             let data = (0..64).fold(Expression::Constant(F::ZERO), |acc, z| {
-                acc + pow2_const(z)
-                    * xor(chi_bit(&b, l, z), config.cell(m, Cell::Prev(l, z), 0))
+                acc + pow2_const(z) * xor(chi_bit(&b, l, z), config.cell(m, Cell::Prev(l, z), 0))
             });
             let lane_acc = m.query_advice(config.lane_acc, Rotation(8 * l as i32 + 7));
-            constraints.push((format!("absorb: data lane {l} = S0 ^ Prev"), lane_acc - data));
+            constraints.push((
+                format!("absorb: data lane {l} = S0 ^ Prev"),
+                lane_acc - data,
+            ));
         }
         let index = m.query_advice(table.index, Rotation::cur());
         let prev_index = m.query_advice(table.index, prev_end);
@@ -128,7 +136,10 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
         let prev_lane_acc = m.query_advice(config.lane_acc, Rotation::prev());
         let pad_start = q_block_start.clone() + not_start.clone() * prev_is_data.clone();
         let mut constraints = vec![
-            ("byte row: tag is 0 or 2", tag.clone() * (tag - pow2_const(1))),
+            (
+                "byte row: tag is 0 or 2",
+                tag.clone() * (tag - pow2_const(1)),
+            ),
             (
                 "byte row: no data after padding",
                 not_start.clone() * is_data.clone() * (one() - prev_is_data.clone()),
@@ -140,7 +151,9 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
             (
                 "byte row: padding is 0x01 first, 0x80 last",
                 (one() - is_data)
-                    * (value.clone() - pad_start - Expression::Constant(F::from(0x80)) * q_block_end),
+                    * (value.clone()
+                        - pad_start
+                        - Expression::Constant(F::from(0x80)) * q_block_end),
             ),
             (
                 "byte row: lane_acc gathers the lane's bytes",
@@ -153,7 +166,11 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
             let next = m.query_advice(column, Rotation::next());
             let cur = m.query_advice(column, Rotation::cur());
             constraints.push((
-                if name == "lo" { "byte row: next row has the same hash_lo" } else { "byte row: next row has the same hash_hi" },
+                if name == "lo" {
+                    "byte row: next row has the same hash_lo"
+                } else {
+                    "byte row: next row has the same hash_hi"
+                },
                 next - cur,
             ));
         }
@@ -171,9 +188,18 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
         let prev_index = m.query_advice(table.index, Rotation::prev());
         let value = m.query_advice(table.value, Rotation::cur());
         vec![
-            ("length row: tag is 0 or 1", q.clone() * bool_check(tag.clone())),
-            ("length row: only in a block that ends its input", q.clone() * tag * prev_tag),
-            ("length row: index = the data length", q.clone() * (index - prev_index)),
+            (
+                "length row: tag is 0 or 1",
+                q.clone() * bool_check(tag.clone()),
+            ),
+            (
+                "length row: only in a block that ends its input",
+                q.clone() * tag * prev_tag,
+            ),
+            (
+                "length row: index = the data length",
+                q.clone() * (index - prev_index),
+            ),
             ("length row: value = 0", q * value),
         ]
     });
@@ -183,7 +209,10 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
         let q_other = m.query_fixed(fixed.q_other, Rotation::cur());
         let q_end = m.query_fixed(fixed.q_end, Rotation::cur());
         vec![
-            ("zero tag: rows that are no table row", q_other * tag.clone()),
+            (
+                "zero tag: rows that are no table row",
+                q_other * tag.clone(),
+            ),
             ("zero tag: the last block ends an input", q_end * tag),
         ]
     });

@@ -86,7 +86,13 @@ impl KeccakCircuitConfig {
             })
     }
 
-    fn put_cell<F: PrimeField>(&self, region: &mut Region<'_, F>, slot_row: usize, cell: Cell, value: F) {
+    fn put_cell<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        slot_row: usize,
+        cell: Cell,
+        value: F,
+    ) {
         let (column, row) = cell.position();
         region.assign_advice(self.cells[column], slot_row + row, Value::known(value));
     }
@@ -106,7 +112,12 @@ impl KeccakCircuitConfig {
         }
     }
 
-    fn assign_block<F: PrimeField>(&self, region: &mut Region<'_, F>, b: usize, block: &BlockWitness) {
+    fn assign_block<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        b: usize,
+        block: &BlockWitness,
+    ) {
         // Absorption slot.
         let row = slot_row(b, 0);
         self.put_bits(region, row, &block.absorb_b, Cell::B);
@@ -158,7 +169,12 @@ impl KeccakCircuitConfig {
         }
     }
 
-    fn assign_fixed<F: PrimeField>(&self, region: &mut Region<'_, F>, blocks: usize, usable_rows: usize) {
+    fn assign_fixed<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        blocks: usize,
+        usable_rows: usize,
+    ) {
         let f = self.fixed;
         let mut table_row = vec![false; usable_rows];
         for b in 0..blocks {

@@ -43,7 +43,9 @@ impl KeccakCircuit {
     /// The circuit of `inputs` at the smallest `k` they fit in.
     pub fn smallest(inputs: Vec<Bytes>) -> Self {
         let needed = KeccakCircuitConfig::rows_needed(&inputs);
-        let k = (8..).find(|k| needed <= Self::usable_rows_at(*k)).expect("some k fits");
+        let k = (8..)
+            .find(|k| needed <= Self::usable_rows_at(*k))
+            .expect("some k fits");
         Self {
             inputs,
             k,
@@ -83,7 +85,11 @@ impl Circuit<Fr> for KeccakCircuit {
         KeccakCircuitConfig::configure(meta, &table)
     }
 
-    fn synthesize(&self, config: Self::Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<Fr>,
+    ) -> Result<(), Error> {
         let usable = Self::usable_rows_at(self.k);
         config.assign_with_overrides(&mut layouter, &self.inputs, usable, &self.overrides)?;
         Ok(())

@@ -1,7 +1,10 @@
 //! The keccak circuit's columns, and the helpers its gates share.
 
 use super::{
-    absorb, layout::{Cell, CELL_COLUMNS, ROWS_PER_SLOT}, native::lane, rounds,
+    absorb,
+    layout::{Cell, CELL_COLUMNS, ROWS_PER_SLOT},
+    native::lane,
+    rounds,
 };
 use crate::table::KeccakTable;
 use halo2_proofs::{
@@ -114,7 +117,11 @@ impl KeccakCircuitConfig {
         slots: i32,
     ) -> Vec<Vec<Expression<F>>> {
         (0..25)
-            .map(|l| (0..64).map(|z| self.cell(meta, Cell::B(l, z), slots)).collect())
+            .map(|l| {
+                (0..64)
+                    .map(|z| self.cell(meta, Cell::B(l, z), slots))
+                    .collect()
+            })
             .collect()
     }
 }
@@ -125,7 +132,11 @@ pub(crate) fn xor<F: PrimeField>(a: Expression<F>, b: Expression<F>) -> Expressi
 }
 
 /// Bit `z` of lane `l` of `chi(b)`: `a ^ (!b1 & b2)` over the lane's row (degree 3).
-pub(crate) fn chi_bit<F: PrimeField>(b: &[Vec<Expression<F>>], l: usize, z: usize) -> Expression<F> {
+pub(crate) fn chi_bit<F: PrimeField>(
+    b: &[Vec<Expression<F>>],
+    l: usize,
+    z: usize,
+) -> Expression<F> {
     let (x, y) = (l % 5, l / 5);
     let a = b[lane(x, y)][z].clone();
     let and = (Expression::Constant(F::ONE) - b[lane((x + 1) % 5, y)][z].clone())

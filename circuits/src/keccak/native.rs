@@ -95,7 +95,9 @@ pub fn chi_inverse(s: &[u64; 25]) -> [u64; 25] {
     let mut out = [0u64; 25];
     for y in 0..5 {
         for z in 0..64 {
-            let v = (0..5).fold(0u8, |acc, x| acc | ((((s[lane(x, y)] >> z) & 1) as u8) << x));
+            let v = (0..5).fold(0u8, |acc, x| {
+                acc | ((((s[lane(x, y)] >> z) & 1) as u8) << x)
+            });
             let u = inverse[v as usize];
             for x in 0..5 {
                 out[lane(x, y)] |= u64::from((u >> x) & 1) << z;

@@ -24,7 +24,10 @@ use halo2_proofs::{
     poly::Rotation,
 };
 
-pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &KeccakCircuitConfig) {
+pub(crate) fn configure<F: PrimeField>(
+    meta: &mut ConstraintSystem<F>,
+    config: &KeccakCircuitConfig,
+) {
     let one = || Expression::Constant(F::ONE);
     let fixed = config.fixed;
 
@@ -44,7 +47,11 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
             })
             .collect();
         let parity: Vec<Vec<_>> = (0..5)
-            .map(|x| (0..64).map(|z| config.cell(m, Cell::Parity(x, z), 0)).collect())
+            .map(|x| {
+                (0..64)
+                    .map(|z| config.cell(m, Cell::Parity(x, z), 0))
+                    .collect()
+            })
             .collect();
         let d: Vec<Vec<_>> = (0..5)
             .map(|x| (0..64).map(|z| config.cell(m, Cell::D(x, z), 0)).collect())
@@ -84,7 +91,11 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
                 for z in 0..64 {
                     let from = (z + 64 - RHO[x][y] as usize) % 64;
                     constraints.push((
-                        format!("rho-pi: B[{}][{z}] = (S ^ D)[{}][{from}]", lane(bx, by), lane(x, y)),
+                        format!(
+                            "rho-pi: B[{}][{z}] = (S ^ D)[{}][{from}]",
+                            lane(bx, by),
+                            lane(x, y)
+                        ),
                         b[lane(bx, by)][z].clone()
                             - xor(s[lane(x, y)][from].clone(), d[x][from].clone()),
                     ));
@@ -152,8 +163,14 @@ pub(crate) fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, config: &
         let hash_lo = m.query_advice(hash.lo, Rotation(to_block));
         let hash_hi = m.query_advice(hash.hi, Rotation(to_block));
         vec![
-            ("squeeze: hash_lo = output bytes 16..32", q.clone() * last.clone() * (hash_lo - limb(16..32))),
-            ("squeeze: hash_hi = output bytes 0..16", q * last * (hash_hi - limb(0..16))),
+            (
+                "squeeze: hash_lo = output bytes 16..32",
+                q.clone() * last.clone() * (hash_lo - limb(16..32)),
+            ),
+            (
+                "squeeze: hash_hi = output bytes 0..16",
+                q * last * (hash_hi - limb(0..16)),
+            ),
         ]
     });
 }

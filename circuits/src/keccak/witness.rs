@@ -2,8 +2,7 @@
 //! assignment writes into cells.
 
 use super::native::{
-    chi_inverse, pad, round, squeeze, RoundTrace, NUM_ROUNDS, RATE, RATE_LANES,
-    ROUND_CONSTANTS,
+    chi_inverse, pad, round, squeeze, RoundTrace, NUM_ROUNDS, RATE, RATE_LANES, ROUND_CONSTANTS,
 };
 use crate::table::b256_word;
 use equivm_gadgets::Word;
@@ -23,8 +22,6 @@ pub(crate) struct BlockWitness {
     /// Whether the table's length row of this block is switched on (the block ends a
     /// real input; dummy blocks leave it off).
     pub length_row: bool,
-    /// The input's length.
-    pub input_len: usize,
     /// keccak256 of the block's input, as the table's hash word.
     pub hash: Word<u128>,
     /// Lane 0 of the previous slot's output, iota included (`S00` of the absorption slot).
@@ -77,7 +74,6 @@ pub(crate) fn blocks(inputs: &[impl AsRef<[u8]>], total: usize) -> Vec<BlockWitn
                 first_index: i * RATE,
                 first: i == 0,
                 length_row,
-                input_len: input.len(),
                 hash: Word::new(0, 0),
                 absorb_s00,
                 prev,
