@@ -8,7 +8,7 @@
 //!
 //! - [`evm`]: the unified EVM circuit (one gadget per execution state, one step per witness
 //!   step); `EvmCircuit::for_steps` proves a slice of steps from a public starting state.
-//! - [`keccak`]: the keccak circuit (keccak-f[1600] with padding over bits), proving the
+//! - [`keccak`]: the keccak circuit (`keccak-f[1600]` with padding over bits), proving the
 //!   keccak table's rows.
 //! - [`prover`]: KZG params, keys, SHPLONK proofs and proof files for any `Circuit<Fr>`.
 //! - [`state`]: the state circuit (the rw table sorted by state cell, every read returning

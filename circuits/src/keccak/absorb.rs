@@ -30,7 +30,7 @@
 use super::{
     config::{bool_check, chi_bit, pow2_const, xor, KeccakCircuitConfig},
     layout::{Cell, LENGTH_ROW, ROWS_PER_BLOCK},
-    native::{RATE, RATE_LANES},
+    native::RATE_LANES,
 };
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -223,5 +223,4 @@ pub(crate) fn configure<F: PrimeField>(
             m.query_fixed(fixed.byte_range, Rotation::cur()),
         )]
     });
-    debug_assert_eq!(RATE % 8, 0);
 }

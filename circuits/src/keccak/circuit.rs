@@ -54,6 +54,7 @@ impl KeccakCircuit {
     }
 
     /// The same circuit with `overrides` written over its assignment.
+    #[cfg(test)]
     pub(crate) fn with_overrides(mut self, overrides: Vec<Override<Fr>>) -> Self {
         self.overrides = overrides;
         self

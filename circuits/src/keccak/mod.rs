@@ -3,7 +3,7 @@
 //!
 //! Each input is padded (Ethereum's `0x01 … 0x80`) and absorbed in 136-byte blocks; each
 //! block takes [`ROWS_PER_BLOCK`] rows: an absorption slot and one slot per round of
-//! keccak-f[1600], each [`ROWS_PER_SLOT`] rows of [`CELL_COLUMNS`] cell columns (see
+//! `keccak-f[1600]`, each [`ROWS_PER_SLOT`] rows of [`CELL_COLUMNS`] cell columns (see
 //! [`layout`]). The state is kept as bits, one per cell; no challenge or RLC is used.
 //!
 //! Constraints (degree ≤ 5, fixed columns as selectors):

@@ -1,4 +1,4 @@
-//! Native keccak-f[1600] and sponge, recording every intermediate value the circuit
+//! Native `keccak-f[1600]` and sponge, recording every intermediate value the circuit
 //! stores, so that the assignment fills cells from the same computation the constraints
 //! describe.
 //!
@@ -9,7 +9,7 @@
 pub const RATE: usize = 136;
 /// Lanes the rate covers.
 pub const RATE_LANES: usize = RATE / 8;
-/// Rounds of keccak-f[1600].
+/// Rounds of `keccak-f[1600]`.
 pub const NUM_ROUNDS: usize = 24;
 
 /// Iota's round constants.
@@ -150,7 +150,7 @@ pub fn round(state: &mut [u64; 25], round: usize) -> RoundTrace {
     trace
 }
 
-/// keccak-f[1600] applied to `state`, with the trace of every round.
+/// `keccak-f[1600]` applied to `state`, with the trace of every round.
 pub fn permute(state: &mut [u64; 25]) -> Vec<RoundTrace> {
     (0..NUM_ROUNDS).map(|r| round(state, r)).collect()
 }

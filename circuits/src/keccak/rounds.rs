@@ -88,7 +88,7 @@ pub(crate) fn configure<F: PrimeField>(
         for x in 0..5 {
             for y in 0..5 {
                 let (bx, by) = pi(x, y);
-                for z in 0..64 {
+                for (z, b_bit) in b[lane(bx, by)].iter().enumerate() {
                     let from = (z + 64 - RHO[x][y] as usize) % 64;
                     constraints.push((
                         format!(
@@ -96,8 +96,7 @@ pub(crate) fn configure<F: PrimeField>(
                             lane(bx, by),
                             lane(x, y)
                         ),
-                        b[lane(bx, by)][z].clone()
-                            - xor(s[lane(x, y)][from].clone(), d[x][from].clone()),
+                        b_bit.clone() - xor(s[lane(x, y)][from].clone(), d[x][from].clone()),
                     ));
                 }
             }

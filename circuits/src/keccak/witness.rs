@@ -2,7 +2,7 @@
 //! assignment writes into cells.
 
 use super::native::{
-    chi_inverse, pad, round, squeeze, RoundTrace, NUM_ROUNDS, RATE, RATE_LANES, ROUND_CONSTANTS,
+    chi_inverse, pad, round, squeeze, RoundTrace, NUM_ROUNDS, RATE, ROUND_CONSTANTS,
 };
 use crate::table::b256_word;
 use equivm_gadgets::Word;
@@ -60,7 +60,6 @@ pub(crate) fn blocks(inputs: &[impl AsRef<[u8]>], total: usize) -> Vec<BlockWitn
             for (l, bytes) in chunk.chunks(8).enumerate() {
                 state[l] ^= u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
             }
-            debug_assert!(RATE_LANES * 8 == RATE);
             let absorb_b = chi_inverse(&state);
             let mut round_s00 = [0u64; NUM_ROUNDS];
             let mut rounds = Vec::with_capacity(NUM_ROUNDS);
