@@ -369,3 +369,33 @@ fn block_counts() {
     assert_eq!(blocks_of(RATE - 1), 1);
     assert_eq!(blocks_of(RATE), 2);
 }
+
+/// The real prover on one block (slow: run with `--ignored`).
+#[test]
+#[ignore = "real prover: keygen and proof take tens of seconds"]
+fn real_prover_accepts_one_block_and_rejects_a_tampered_one() {
+    use crate::prover::{insecure_params, keygen, prove, verify, DEFAULT_INSECURE_SEED};
+    let inputs = vec![bytes_of_len(100, 100)];
+    let circuit = KeccakCircuit::smallest(inputs);
+    let params = insecure_params(circuit.k, DEFAULT_INSECURE_SEED).expect("params");
+    let start = std::time::Instant::now();
+    let pk = keygen(&params, &circuit).expect("keygen");
+    let keygen_time = start.elapsed();
+    let start = std::time::Instant::now();
+    let proof = prove(&params, &pk, circuit.clone(), &[], Some(1)).expect("proof");
+    eprintln!(
+        "k = {}: keygen {keygen_time:?}, prove {:?}, proof {} bytes",
+        circuit.k,
+        start.elapsed(),
+        proof.len()
+    );
+    verify(&params, pk.get_vk(), &[], &proof).expect("honest proof verifies");
+    let lo = config().table.columns.hash.lo;
+    let bad = circuit.with_overrides(
+        (0..=LENGTH_ROW)
+            .map(|i| set(lo, block_row(0) + i, 1))
+            .collect(),
+    );
+    let proof = prove(&params, &pk, bad, &[], Some(1)).expect("a proof is produced");
+    assert!(verify(&params, pk.get_vk(), &[], &proof).is_err());
+}
