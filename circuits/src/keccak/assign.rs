@@ -21,13 +21,13 @@ use halo2_proofs::{
 /// A value written over an assigned advice cell after assignment (tests use it to show
 /// that a tampered witness is rejected).
 #[derive(Clone, Copy, Debug)]
-pub struct Override<F> {
+pub(crate) struct Override<F> {
     /// The column.
-    pub column: Column<Advice>,
+    pub(crate) column: Column<Advice>,
     /// The row, from the start of the circuit's region.
-    pub row: usize,
+    pub(crate) row: usize,
     /// The value written instead.
-    pub value: F,
+    pub(crate) value: F,
 }
 
 impl KeccakCircuitConfig {

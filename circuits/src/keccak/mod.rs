@@ -7,11 +7,11 @@
 //! [`layout`]). The state is kept as bits, one per cell; no challenge or RLC is used.
 //!
 //! Constraints (degree ≤ 5, fixed columns as selectors):
-//! - [`rounds`](self) — theta (column parities with carries, `D`), rho and pi into `B`,
+//! - `rounds.rs` — theta (column parities with carries, `D`), rho and pi into `B`,
 //!   chi as a degree-3 polynomial of the previous slot's `B`, iota on lane 0, and the
 //!   squeeze of the first 32 output bytes into `hash_lo`/`hash_hi` of a block that ends
 //!   its input;
-//! - [`absorb`](self) — the absorbed state is the carried state (zero on a new input) XOR
+//! - `absorb.rs` — the absorbed state is the carried state (zero on a new input) XOR
 //!   the block's bytes, the byte rows' values, the padding, the indices, the length row,
 //!   and the hash shared by all rows of an input;
 //! - one lookup: every `value` of the table is a byte.
@@ -41,7 +41,6 @@ mod witness;
 #[cfg(test)]
 mod tests;
 
-pub use assign::Override;
 pub use circuit::KeccakCircuit;
 pub use config::{KeccakCircuitConfig, KeccakFixed};
 pub use layout::{CELL_COLUMNS, ROWS_PER_BLOCK, ROWS_PER_SLOT};
