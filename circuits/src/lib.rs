@@ -12,6 +12,8 @@
 //!   calldata, logs and keccak inputs), proving the copy table's claims.
 //! - [`evm`]: the unified EVM circuit (one gadget per execution state, one step per witness
 //!   step); `EvmCircuit::for_steps` proves a slice of steps from a public starting state.
+//! - [`keccak`]: the keccak circuit (`keccak-f[1600]` with padding over bits), proving the
+//!   keccak table's rows.
 //! - [`prover`]: KZG params, keys, SHPLONK proofs and proof files for any `Circuit<Fr>`.
 //! - [`state`]: the state circuit (the rw table sorted by state cell, every read returning
 //!   the latest write, initial values from the public pre-state, results in the public
@@ -24,6 +26,7 @@
 pub mod bytecode;
 pub mod copy;
 pub mod evm;
+pub mod keccak;
 pub mod prover;
 pub mod state;
 pub mod super_circuit;
