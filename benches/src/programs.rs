@@ -44,7 +44,9 @@ mod op {
     pub const CALLER: u8 = 0x33;
     pub const CALLVALUE: u8 = 0x34;
     pub const CALLDATASIZE: u8 = 0x36;
+    pub const CALLDATACOPY: u8 = 0x37;
     pub const CODESIZE: u8 = 0x38;
+    pub const CODECOPY: u8 = 0x39;
     pub const GASPRICE: u8 = 0x3a;
     pub const RETURNDATASIZE: u8 = 0x3d;
     pub const EXTCODEHASH: u8 = 0x3f;
@@ -120,11 +122,13 @@ pub enum Family {
     Block,
     /// `BALANCE` and `EXTCODEHASH` of cold and warm addresses.
     Account,
+    /// `CALLDATACOPY` and `CODECOPY` of 32 bytes, alternating, into the first memory word.
+    Copy,
 }
 
 impl Family {
     /// Every family, in the order the benches report them.
-    pub const ALL: [Family; 18] = [
+    pub const ALL: [Family; 19] = [
         Family::AddSub,
         Family::Compare,
         Family::Bitwise,
@@ -143,6 +147,7 @@ impl Family {
         Family::Context,
         Family::Block,
         Family::Account,
+        Family::Copy,
     ];
 
     /// The family's name, as the benches label it.
@@ -166,6 +171,7 @@ impl Family {
             Family::Context => "CONTEXT",
             Family::Block => "BLOCK",
             Family::Account => "BALANCE_EXTCODEHASH",
+            Family::Copy => "CALLDATACOPY_CODECOPY",
         }
     }
 
@@ -173,13 +179,15 @@ impl Family {
     /// workload at the smallest `k` (11). Each `MSTORE`-`MLOAD` pair moves 64 bytes, one rw
     /// row per byte, so 50 pairs would need `k = 13` (four times the proving cost of the
     /// others); SDIV/SMOD steps take 27 rows, ADDMOD/MULMOD 20 and 41, EXP 14 plus 20 per
-    /// exponent bit. Storage keeps 50 and needs `k = 12` (its cold slots' state rows).
+    /// exponent bit; each 32-byte copy writes 32 rw rows and 32 copy rows. Storage keeps 50 and
+    /// needs `k = 12` (its cold slots' state rows).
     pub fn reps(self) -> usize {
         match self {
             Family::Memory => 20,
             Family::SdivSmod => 35,
             Family::AddModMulMod => 30,
             Family::Exp => 15,
+            Family::Copy => 20,
             _ => FAMILY_REPS,
         }
     }
@@ -331,6 +339,12 @@ impl Family {
                 // A new address every other time: cold, then warm.
                 push(code, 0x1000 + i / 2);
                 code.extend([[op::BALANCE, op::EXTCODEHASH][(i % 2) as usize], op::POP]);
+            }
+            Family::Copy => {
+                push(code, 32);
+                push(code, (i * 7) % 40);
+                push(code, 0);
+                code.push([op::CALLDATACOPY, op::CODECOPY][(i % 2) as usize]);
             }
             Family::Dup | Family::Swap => unreachable!("emitted with their set-up in `emit`"),
         }

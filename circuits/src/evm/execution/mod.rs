@@ -21,6 +21,7 @@ mod calldatacopy;
 mod calldataload;
 mod cmp;
 mod code_size;
+mod codecopy;
 mod common_error;
 mod dup;
 mod end_block;
@@ -92,6 +93,7 @@ pub use calldatacopy::CallDataCopyGadget;
 pub use calldataload::CallDataLoadGadget;
 pub use cmp::CmpGadget;
 pub use code_size::CodeSizeGadget;
+pub use codecopy::CodeCopyGadget;
 pub use common_error::{LessThan, RootErrorEnd};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
@@ -272,6 +274,7 @@ gadgets! {
     block_hash: BlockHashGadget,
     blob_hash: BlobHashGadget,
     calldatacopy: CallDataCopyGadget,
+    codecopy: CodeCopyGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
