@@ -27,21 +27,15 @@
 //! is made and memory does not grow.
 
 use super::{
-    memory_expansion::{Length, MemoryExpansion},
-    tx_arith::assign_copy_lookup,
-    DynamicCost, ExecutionGadget, SameContext, SideEffects, WordIsZero,
+    copy_to_memory::{assign_bytes, CopyToMemory},
+    ExecutionGadget,
 };
 use crate::evm::{
-    assign::{word_of, StepRegion, WitnessIndex},
+    assign::{StepRegion, WitnessIndex},
     cell::Cell,
-    columns::ContextColumns,
     constraint_builder::ConstraintBuilder,
 };
-use crate::table::{copy::copy_data_type_number, CopyTableRow};
-use equivm_gadgets::{
-    util::{expr_from_le_bytes, pow2},
-    Word,
-};
+use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_witness::{CallContextField, CopyDataType, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -54,30 +48,10 @@ const OWN_RWS: u64 = 5;
 /// CALLDATACOPY of the root call.
 #[derive(Clone, Debug)]
 pub struct CallDataCopyGadget<F: PrimeField> {
-    context: ContextColumns,
     /// The call data length, little-endian.
     pub len_bytes: [Cell<F>; 8],
-    /// The memory written.
-    pub expansion: MemoryExpansion<F>,
-    /// `ceil(size / 32)`, little-endian.
-    pub words: [Cell<F>; 4],
-    /// `(size + 31) mod 32`.
-    pub rem: Cell<F>,
-    /// `rem + 224`.
-    pub rem_shifted: Cell<F>,
-    /// The low 16 bytes of the offset, little-endian.
-    pub off_bytes: [Cell<F>; 16],
-    /// The offset is below `2^64`.
-    pub small: WordIsZero<F>,
-    /// `m > len`.
-    pub neg: Cell<F>,
-    /// `len - m + neg·2^64`, little-endian.
-    pub d_bytes: [Cell<F>; 8],
-    /// `small·(1 - neg)`: the offset is inside the data or at its end.
-    pub u: Cell<F>,
-    /// `min(off, len)`.
-    pub src_addr: Cell<F>,
-    same_context: SameContext<F>,
+    /// The copy (see `copy_to_memory.rs`).
+    pub copy: CopyToMemory<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget<F> {
@@ -86,7 +60,6 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget<F> {
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
-        let exprs = |cells: &[Cell<F>]| cells.iter().map(Cell::expr).collect::<Vec<_>>();
         let step = cb.step();
         cb.require_equal("is_root = 1", step.is_root.clone(), c(1));
         let dst = cb.stack_pop();
@@ -97,108 +70,18 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget<F> {
         cb.require_equal("tx_id read = step.tx_id", tx_id.lo, step.tx_id.clone());
         cb.require_zero("tx_id read.hi = 0", tx_id.hi);
         let len_bytes = cb.query_bytes::<8>();
-        let len_value = expr_from_le_bytes(&exprs(&len_bytes));
+        let len_value = expr_from_le_bytes(&len_bytes.iter().map(Cell::expr).collect::<Vec<_>>());
         cb.require_equal("len.lo = Σ len_byte_i·256^i", len.lo, len_value.clone());
         cb.require_zero("len.hi = 0", len.hi);
-
-        let expansion = MemoryExpansion::configure_range(cb, dst, size);
-        let (size_value, size_is_zero) = match &expansion.length {
-            Length::Dynamic(d) => (
-                expr_from_le_bytes(&exprs(&d.size_bytes)),
-                d.size_is_zero.expr(),
-            ),
-            _ => unreachable!("configure_range gives a dynamic length"),
-        };
-        let dst_eff = expr_from_le_bytes(&exprs(&expansion.offset_bytes));
-
-        let words = cb.query_bytes::<4>();
-        let rem = cb.query_byte();
-        let rem_shifted = cb.query_byte();
-        cb.require_equal(
-            "size + 31 = 32·words + rem",
-            size_value.clone() + c(31),
-            c(32) * expr_from_le_bytes(&exprs(&words)) + rem.expr(),
-        );
-        cb.require_equal(
-            "rem_shifted = rem + 224",
-            rem_shifted.expr(),
-            rem.expr() + c(224),
-        );
-
-        let off_bytes = cb.query_bytes::<16>();
-        cb.require_equal(
-            "off.lo = Σ off_byte_i·256^i",
-            off.lo,
-            expr_from_le_bytes(&exprs(&off_bytes)),
-        );
-        let small = WordIsZero::configure(
+        let copy = CopyToMemory::configure(
             cb,
-            "off_high",
-            Word::new(expr_from_le_bytes(&exprs(&off_bytes[8..])), off.hi),
+            [dst, off, size],
+            len_value,
+            CopyDataType::TxCalldata,
+            Word::new(step.tx_id, c(0)),
+            OWN_RWS,
         );
-        let m = expr_from_le_bytes(&exprs(&off_bytes[..8]));
-        let neg = cb.query_bool("neg is boolean");
-        let d_bytes = cb.query_bytes::<8>();
-        cb.require_equal(
-            "len - m + neg·2^64 = D",
-            len_value.clone() - m.clone() + neg.expr() * Expression::Constant(pow2::<F>(64)),
-            expr_from_le_bytes(&exprs(&d_bytes)),
-        );
-        let u = cb.query_cell();
-        cb.require_equal(
-            "u = small·(1 - neg)",
-            u.expr(),
-            small.expr() * (c(1) - neg.expr()),
-        );
-        let src_addr = cb.query_cell();
-        cb.require_equal(
-            "src_addr = u·m + (1 - u)·len",
-            src_addr.expr(),
-            u.expr() * m + (c(1) - u.expr()) * len_value.clone(),
-        );
-
-        let claim = CopyTableRow {
-            src_type: c(copy_data_type_number(CopyDataType::TxCalldata)),
-            src_id: Word::new(step.tx_id.clone(), c(0)),
-            src_addr: src_addr.expr(),
-            src_addr_end: len_value,
-            dst_type: c(copy_data_type_number(CopyDataType::Memory)),
-            dst_id: Word::new(step.call_id.clone(), c(0)),
-            dst_addr: dst_eff,
-            length: size_value.clone(),
-            rw_counter_start: step.rw_counter.clone() + c(OWN_RWS),
-            rw_count: size_value.clone(),
-            log_id: c(0),
-        };
-        cb.copy_lookup(c(1) - size_is_zero, claim);
-        cb.add_rw_counter_delta(size_value);
-
-        let gas = c(3) * expr_from_le_bytes(&exprs(&words))
-            + expansion.gas(step.memory_word_size.clone());
-        let same_context = SameContext::configure_with_effects(
-            cb,
-            c(1),
-            Some(DynamicCost {
-                gas,
-                memory_word_size: expansion.new_size(),
-            }),
-            SideEffects::none(),
-        );
-        Self {
-            context: cb.context_columns(),
-            len_bytes,
-            expansion,
-            words,
-            rem,
-            rem_shifted,
-            off_bytes,
-            small,
-            neg,
-            d_bytes,
-            u,
-            src_addr,
-            same_context,
-        }
+        Self { len_bytes, copy }
     }
 
     fn assign(
@@ -209,57 +92,21 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget<F> {
     ) -> Result<(), Error> {
         let rws = witness.step_rws(step);
         let value = |i: usize| rws.get(i).map(|rw| rw.value).ok_or(Error::Synthesis);
-        let (dst, off, size, len) = (value(0)?, value(1)?, value(2)?, value(4)?);
-        let len = u64::try_from(len).map_err(|_| Error::Synthesis)?;
-        let assign_le = |region: &mut StepRegion<'_, '_, F>, cells: &[Cell<F>], bytes: &[u8]| {
-            cells
-                .iter()
-                .zip(bytes)
-                .try_for_each(|(cell, b)| cell.assign(region, F::from(u64::from(*b))))
-        };
-        assign_le(region, &self.len_bytes, &len.to_le_bytes())?;
-        self.expansion
-            .assign_range(region, dst, size, step.memory_word_size)?;
-        let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
-        let words = size.div_ceil(32);
-        assign_le(region, &self.words, &words.to_le_bytes())?;
-        let rem = (size + 31) % 32;
-        self.rem.assign(region, F::from(rem))?;
-        self.rem_shifted.assign(region, F::from(rem + 224))?;
-
-        let le = off.to_le_bytes::<32>();
-        assign_le(region, &self.off_bytes, &le[..16])?;
-        let mid = u64::from_le_bytes(le[8..16].try_into().map_err(|_| Error::Synthesis)?);
-        let small = self
-            .small
-            .assign(region, Word::new(F::from(mid), word_of::<F>(off).hi))?;
-        let m = u64::from_le_bytes(le[..8].try_into().map_err(|_| Error::Synthesis)?);
-        let neg = m > len;
-        let flag = |v: bool| F::from(u64::from(v));
-        self.neg.assign(region, flag(neg))?;
-        assign_le(region, &self.d_bytes, &len.wrapping_sub(m).to_le_bytes())?;
-        let u = small && !neg;
-        self.u.assign(region, flag(u))?;
-        let src_addr = if u { m } else { len };
-        self.src_addr.assign(region, F::from(src_addr))?;
-
-        let claim = if size == 0 {
-            None
-        } else {
-            let start = step.rw_counter + OWN_RWS;
-            let event = witness
-                .copy_events
-                .iter()
-                .find(|e| e.rw_counter_start == start && e.dst_type == CopyDataType::Memory)
-                .ok_or(Error::Synthesis)?;
-            let id = |v: u64| Word::new(u128::from(v), 0);
-            Some(
-                CopyTableRow::from_event(event, id(event.src_id), id(event.dst_id))
-                    .map_err(|_| Error::Synthesis)?,
-            )
-        };
-        assign_copy_lookup(region, &self.context, 0, claim)?;
-        self.same_context.assign(region, step)
+        let len = u64::try_from(value(4)?).map_err(|_| Error::Synthesis)?;
+        assign_bytes(region, &self.len_bytes, &len.to_le_bytes())?;
+        let tx_id = witness
+            .txs
+            .get(step.tx_index)
+            .map(|tx| tx.id)
+            .ok_or(Error::Synthesis)?;
+        self.copy.assign(
+            region,
+            witness,
+            step,
+            [value(0)?, value(1)?, value(2)?],
+            len,
+            Word::new(u128::from(tx_id), 0),
+        )
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {

@@ -88,11 +88,11 @@ fn an_offset_past_the_end_starts_at_the_end() {
     // Offset 2^70 claimed small (its low 64 bits are 0: the copy would start at byte 0).
     let g = gadget();
     assert_rejected(
-        verify(&circuit(2), vec![cell(0, &g.small.is_zero, 1)]),
+        verify(&circuit(2), vec![cell(0, &g.copy.small.is_zero, 1)]),
         "CALLDATACOPY: off_high is zero",
     );
     assert_rejected(
-        verify(&circuit(2), vec![cell(0, &g.u, 1)]),
+        verify(&circuit(2), vec![cell(0, &g.copy.u, 1)]),
         "CALLDATACOPY: u = small·(1 - neg)",
     );
 }
@@ -101,7 +101,7 @@ fn an_offset_past_the_end_starts_at_the_end() {
 fn the_copy_costs_3_per_word() {
     let g = gadget();
     assert_rejected(
-        verify(&circuit(3), vec![cell(0, &g.words[0], 1)]),
+        verify(&circuit(3), vec![cell(0, &g.copy.words[0], 1)]),
         "CALLDATACOPY: size + 31 = 32·words + rem",
     );
 }

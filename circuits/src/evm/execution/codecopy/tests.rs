@@ -92,7 +92,7 @@ fn the_code_length_is_the_bytecode_table_s() {
 fn an_offset_past_the_end_starts_at_the_end() {
     let g = gadget();
     assert_rejected(
-        verify(&circuit(2), vec![cell(0, &g.u, 1)]),
+        verify(&circuit(2), vec![cell(0, &g.copy.u, 1)]),
         "CODECOPY: u = small·(1 - neg)",
     );
 }

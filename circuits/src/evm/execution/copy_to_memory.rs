@@ -1,0 +1,254 @@
+//! CopyToMemory: what CALLDATACOPY and CODECOPY share once they know their source's length:
+//! the memory expansion, the copy gas, the source address clamped to the source's end, the
+//! copy lookup, the copy's rw entries and the step's transition.
+//!
+//! ```text
+//! MemoryExpansion::configure_range(dst, size): size < 2^32, dst_eff, new_size, gas
+//! "size + 31 = 32·words + rem", words 4 bytes, rem and rem + 224 bytes   words = ceil(size / 32)
+//! "off.lo = Σ_{i<16} off_byte_i·256^i", small = WordIsZero(off bytes 8..16, off.hi)
+//! m = Σ_{i<8} off_byte_i·256^i
+//! "len - m + neg·2^64 = D" (8 bytes), neg boolean                        neg = [m > len]
+//! "u = small·(1 - neg)", "src_addr = u·m + (1 - u)·len"                  min(off, len)
+//! copy lookup (enable = 1 - [size = 0]):
+//!   (src_type, src_id, src_addr, len, Memory, call_id, dst_eff, size,
+//!    rw_counter + own_rws, size, 0)
+//! rw_counter + own_rws + size; gas: constant + 3·words + expansion; pc + 1
+//! ```
+//!
+//! `len` must be below `2^64` (the caller range-checks it); `m` is by its bytes, so
+//! `len - m` lies in `(-2^64, 2^64)` and only `neg = [m > len]` fits `D` in 8 bytes. An
+//! offset of `2^64` or more is past any source (`small = 0`), so `src_addr = min(off, len)`.
+//! The copy circuit proves the claim; with `size = 0` the lookup matches the copy table's
+//! zero row, no entry is made and memory does not grow.
+
+use super::{
+    memory_expansion::{Length, MemoryExpansion},
+    tx_arith::assign_copy_lookup,
+    DynamicCost, SameContext, SideEffects, WordIsZero,
+};
+use crate::evm::{
+    assign::{word_of, StepRegion},
+    cell::Cell,
+    columns::ContextColumns,
+    constraint_builder::ConstraintBuilder,
+};
+use crate::table::{copy::copy_data_type_number, CopyTableRow};
+use equivm_gadgets::{
+    util::{expr_from_le_bytes, pow2},
+    Word,
+};
+use equivm_trace::revm::primitives::U256;
+use equivm_witness::{CopyDataType, ExecStep, Witness};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{Error, Expression},
+};
+
+/// Assigns the little-endian `bytes` to `cells`.
+pub(crate) fn assign_bytes<F: PrimeField>(
+    region: &mut StepRegion<'_, '_, F>,
+    cells: &[Cell<F>],
+    bytes: &[u8],
+) -> Result<(), Error> {
+    cells
+        .iter()
+        .zip(bytes)
+        .try_for_each(|(cell, b)| cell.assign(region, F::from(u64::from(*b))))
+}
+
+/// A copy of `size` bytes from offset `off` of a source of `len` bytes to memory at `dst`.
+#[derive(Clone, Debug)]
+pub struct CopyToMemory<F: PrimeField> {
+    context: ContextColumns,
+    /// Rw accesses of the step before the copy's own.
+    own_rws: u64,
+    /// The memory written.
+    pub expansion: MemoryExpansion<F>,
+    /// `ceil(size / 32)`, little-endian.
+    pub words: [Cell<F>; 4],
+    /// `(size + 31) mod 32`.
+    pub rem: Cell<F>,
+    /// `rem + 224`.
+    pub rem_shifted: Cell<F>,
+    /// The low 16 bytes of the offset, little-endian.
+    pub off_bytes: [Cell<F>; 16],
+    /// The offset is below `2^64`.
+    pub small: WordIsZero<F>,
+    /// `m > len`.
+    pub neg: Cell<F>,
+    /// `len - m + neg·2^64`, little-endian.
+    pub d_bytes: [Cell<F>; 8],
+    /// `small·(1 - neg)`: the offset is inside the source or at its end.
+    pub u: Cell<F>,
+    /// `min(off, len)`.
+    pub src_addr: Cell<F>,
+    same_context: SameContext<F>,
+}
+
+impl<F: PrimeField> CopyToMemory<F> {
+    /// States the copy after the step's `own_rws` accesses; `len` (below `2^64`) ends the
+    /// source `(src_type, src_id)`. Configure it last: it states the transition.
+    pub fn configure(
+        cb: &mut ConstraintBuilder<'_, F>,
+        [dst, off, size]: [Word<Expression<F>>; 3],
+        len: Expression<F>,
+        src_type: CopyDataType,
+        src_id: Word<Expression<F>>,
+        own_rws: u64,
+    ) -> Self {
+        let c = |v: u64| Expression::Constant(F::from(v));
+        let exprs = |cells: &[Cell<F>]| cells.iter().map(Cell::expr).collect::<Vec<_>>();
+        let step = cb.step();
+        let expansion = MemoryExpansion::configure_range(cb, dst, size);
+        let (size_value, size_is_zero) = match &expansion.length {
+            Length::Dynamic(d) => (
+                expr_from_le_bytes(&exprs(&d.size_bytes)),
+                d.size_is_zero.expr(),
+            ),
+            _ => unreachable!("configure_range gives a dynamic length"),
+        };
+        let dst_eff = expr_from_le_bytes(&exprs(&expansion.offset_bytes));
+
+        let words = cb.query_bytes::<4>();
+        let rem = cb.query_byte();
+        let rem_shifted = cb.query_byte();
+        cb.require_equal(
+            "size + 31 = 32·words + rem",
+            size_value.clone() + c(31),
+            c(32) * expr_from_le_bytes(&exprs(&words)) + rem.expr(),
+        );
+        cb.require_equal(
+            "rem_shifted = rem + 224",
+            rem_shifted.expr(),
+            rem.expr() + c(224),
+        );
+
+        let off_bytes = cb.query_bytes::<16>();
+        cb.require_equal(
+            "off.lo = Σ off_byte_i·256^i",
+            off.lo,
+            expr_from_le_bytes(&exprs(&off_bytes)),
+        );
+        let small = WordIsZero::configure(
+            cb,
+            "off_high",
+            Word::new(expr_from_le_bytes(&exprs(&off_bytes[8..])), off.hi),
+        );
+        let m = expr_from_le_bytes(&exprs(&off_bytes[..8]));
+        let neg = cb.query_bool("neg is boolean");
+        let d_bytes = cb.query_bytes::<8>();
+        cb.require_equal(
+            "len - m + neg·2^64 = D",
+            len.clone() - m.clone() + neg.expr() * Expression::Constant(pow2::<F>(64)),
+            expr_from_le_bytes(&exprs(&d_bytes)),
+        );
+        let u = cb.query_cell();
+        cb.require_equal(
+            "u = small·(1 - neg)",
+            u.expr(),
+            small.expr() * (c(1) - neg.expr()),
+        );
+        let src_addr = cb.query_cell();
+        cb.require_equal(
+            "src_addr = u·m + (1 - u)·len",
+            src_addr.expr(),
+            u.expr() * m + (c(1) - u.expr()) * len.clone(),
+        );
+
+        let claim = CopyTableRow {
+            src_type: c(copy_data_type_number(src_type)),
+            src_id,
+            src_addr: src_addr.expr(),
+            src_addr_end: len,
+            dst_type: c(copy_data_type_number(CopyDataType::Memory)),
+            dst_id: Word::new(step.call_id.clone(), c(0)),
+            dst_addr: dst_eff,
+            length: size_value.clone(),
+            rw_counter_start: step.rw_counter.clone() + c(own_rws),
+            rw_count: size_value.clone(),
+            log_id: c(0),
+        };
+        cb.copy_lookup(c(1) - size_is_zero, claim);
+        cb.add_rw_counter_delta(size_value);
+
+        let gas = c(3) * expr_from_le_bytes(&exprs(&words))
+            + expansion.gas(step.memory_word_size.clone());
+        let same_context = SameContext::configure_with_effects(
+            cb,
+            c(1),
+            Some(DynamicCost {
+                gas,
+                memory_word_size: expansion.new_size(),
+            }),
+            SideEffects::none(),
+        );
+        Self {
+            context: cb.context_columns(),
+            own_rws,
+            expansion,
+            words,
+            rem,
+            rem_shifted,
+            off_bytes,
+            small,
+            neg,
+            d_bytes,
+            u,
+            src_addr,
+            same_context,
+        }
+    }
+
+    /// Assigns the copy of `size` bytes at `off` of a source of `len` bytes to `dst`, whose
+    /// claim names the source `src_id`, and the step's transition.
+    pub fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        witness: &Witness,
+        step: &ExecStep,
+        [dst, off, size]: [U256; 3],
+        len: u64,
+        src_id: Word<u128>,
+    ) -> Result<(), Error> {
+        self.expansion
+            .assign_range(region, dst, size, step.memory_word_size)?;
+        let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
+        assign_bytes(region, &self.words, &size.div_ceil(32).to_le_bytes())?;
+        let rem = (size + 31) % 32;
+        self.rem.assign(region, F::from(rem))?;
+        self.rem_shifted.assign(region, F::from(rem + 224))?;
+
+        let le = off.to_le_bytes::<32>();
+        assign_bytes(region, &self.off_bytes, &le[..16])?;
+        let mid = u64::from_le_bytes(le[8..16].try_into().map_err(|_| Error::Synthesis)?);
+        let small = self
+            .small
+            .assign(region, Word::new(F::from(mid), word_of::<F>(off).hi))?;
+        let m = u64::from_le_bytes(le[..8].try_into().map_err(|_| Error::Synthesis)?);
+        let neg = m > len;
+        let flag = |v: bool| F::from(u64::from(v));
+        self.neg.assign(region, flag(neg))?;
+        assign_bytes(region, &self.d_bytes, &len.wrapping_sub(m).to_le_bytes())?;
+        let u = small && !neg;
+        self.u.assign(region, flag(u))?;
+        self.src_addr
+            .assign(region, F::from(if u { m } else { len }))?;
+
+        let claim = if size == 0 {
+            None
+        } else {
+            let start = step.rw_counter + self.own_rws;
+            let event = witness
+                .copy_events
+                .iter()
+                .find(|e| e.rw_counter_start == start && e.dst_type == CopyDataType::Memory)
+                .ok_or(Error::Synthesis)?;
+            Some(
+                CopyTableRow::from_event(event, src_id, Word::new(u128::from(event.dst_id), 0))
+                    .map_err(|_| Error::Synthesis)?,
+            )
+        };
+        assign_copy_lookup(region, &self.context, 0, claim)?;
+        self.same_context.assign(region, step)
+    }
+}
