@@ -144,8 +144,11 @@ pub enum ExecutionState {
     ErrorOutOfGasMemoryExpansion,
     /// `SSTORE` with gas left at or below the 2300 stipend, or not enough for its cost.
     ErrorOutOfGasSstore,
-    /// Not enough gas for any other dynamic cost (EXP, KECCAK256, copies, calls, ...).
+    /// Not enough gas for any other dynamic cost (EXP, KECCAK256, calls, ...).
     ErrorOutOfGasDynamic,
+    /// Not enough gas for the copy cost or memory expansion of CALLDATACOPY, CODECOPY or
+    /// MCOPY, or an offset or size too large to address.
+    ErrorOutOfGasCopy,
     /// Fewer stack items than the opcode reads.
     ErrorStackUnderflow,
     /// The opcode would push beyond 1024 items.
@@ -174,6 +177,10 @@ pub enum ExecutionState {
     ExpRound,
 }
 
+/// The copies whose out-of-gas is [`ExecutionState::ErrorOutOfGasCopy`]: CALLDATACOPY,
+/// CODECOPY and MCOPY (EXTCODECOPY's and RETURNDATACOPY's costs and checks differ).
+pub const COPY_OPCODES: [u8; 3] = [0x37, 0x39, 0x5e];
+
 /// Outcome of mapping a revm halt reason onto the witness.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HaltKind {
@@ -185,7 +192,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 74] = {
+    pub const ALL: [ExecutionState; 75] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -251,6 +258,7 @@ impl ExecutionState {
             ErrorOutOfGasMemoryExpansion,
             ErrorOutOfGasSstore,
             ErrorOutOfGasDynamic,
+            ErrorOutOfGasCopy,
             ErrorStackUnderflow,
             ErrorStackOverflow,
             ErrorInvalidJump,
@@ -274,6 +282,7 @@ impl ExecutionState {
                 | ErrorOutOfGasMemoryExpansion
                 | ErrorOutOfGasSstore
                 | ErrorOutOfGasDynamic
+                | ErrorOutOfGasCopy
                 | ErrorStackUnderflow
                 | ErrorStackOverflow
                 | ErrorInvalidJump
@@ -297,6 +306,11 @@ impl ExecutionState {
         let state = match halt {
             "Stop" | "Return" | "Revert" | "SelfDestruct" => return Some(HaltKind::Normal),
             "OutOfGas" | "ReentrancySentryOOG" if opcode == 0x55 => ErrorOutOfGasSstore,
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if COPY_OPCODES.contains(&opcode) =>
+            {
+                ErrorOutOfGasCopy
+            }
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
             "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG" => ErrorOutOfGasMemoryExpansion,
@@ -358,7 +372,17 @@ mod tests {
             ExecutionState::for_halt("MemoryOOG", 0x51, false),
             Some(HaltKind::Error(ErrorOutOfGasMemoryExpansion))
         );
+        for halt in ["OutOfGas", "MemoryOOG", "InvalidOperandOOG"] {
+            for op in COPY_OPCODES {
+                assert_eq!(
+                    ExecutionState::for_halt(halt, op, false),
+                    Some(HaltKind::Error(ErrorOutOfGasCopy)),
+                    "{halt} of {op:#x}"
+                );
+            }
+        }
         assert!(ErrorOutOfGasDynamic.is_error());
+        assert!(ErrorOutOfGasCopy.is_error());
         assert!(!AddSub.is_error());
     }
 

@@ -9,9 +9,12 @@
 //! What the builder adds by itself, per state, when it knows the step's height `h`:
 //! - `rw_enable` on row `r` of the step is `[r < n]` for the `n` rw accesses the gadget
 //!   made, and access `k` has `rw_counter = step.rw_counter + k`, so the number of accesses
-//!   is fixed by the gadget;
+//!   is fixed by the gadget (optional accesses at the end, and switched ones anywhere, are
+//!   made under a boolean the gadget proves: `rw_enable` is that boolean, and the counters
+//!   after a switched access that is off move down by one);
 //! - the bytecode lanes of rows `r < h` carry the step's `code_hash` on the rows the gadget
-//!   used and 0 elsewhere, and every lane slot the gadget did not use is switched off;
+//!   used (the given hash on the row of a [`ConstraintBuilder::bytecode_length_of`]) and 0
+//!   elsewhere, and every lane slot the gadget did not use is switched off;
 //! - the fixed lanes' `fixed_tag` of rows `r < h` is the gadget's tag on the rows its fixed
 //!   lookups took and 0 elsewhere (which zeroes those rows' lanes, see
 //!   [`columns`](super::columns)), and a lane the gadget left unused on one of its rows is 0;
@@ -31,7 +34,9 @@ use super::{
 use crate::table::FixedTableTag;
 use crate::table::{BlockFieldTag, CopyTableRow, RwTableRow, TxFieldTag};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
-use equivm_witness::{AccountField, CallContextField, ExecutionState, RwTag, TxReceiptField};
+use equivm_witness::{
+    AccountField, CallContextField, ExecutionState, RwTag, TxLogField, TxReceiptField,
+};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{ConstraintSystem, Error, Expression},
@@ -147,6 +152,11 @@ impl<F: PrimeField> RwKey<F> {
     pub fn key_lo(self, lo: Expression<F>) -> Self {
         self.key(Word::new(lo, constant(0)))
     }
+
+    /// With the topic or data-byte index `index`.
+    pub fn index(self, index: Expression<F>) -> Self {
+        Self { index, ..self }
+    }
 }
 
 /// What an rw access's `committed_value` must be.
@@ -210,8 +220,9 @@ impl<F: PrimeField> FixedLookups<F> {
     }
 }
 
-/// A lookup of the step's code length (the bytecode table's header row), on lane 0 of a
-/// lane row of its own ([`ConstraintBuilder::bytecode_length`]).
+/// A lookup of a code's length (the bytecode table's header row), on lane 0 of a lane row
+/// of its own: the step's code ([`ConstraintBuilder::bytecode_length`]) or the code of a
+/// given hash ([`ConstraintBuilder::bytecode_length_of`]).
 #[derive(Clone, Debug)]
 pub struct CodeLength<F: PrimeField> {
     /// The code's length.
@@ -220,6 +231,7 @@ pub struct CodeLength<F: PrimeField> {
     pub row: usize,
     lane: BytecodeLane,
     header: halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>,
+    hash: Word<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
 }
 
 impl<F: PrimeField> CodeLength<F> {
@@ -232,6 +244,19 @@ impl<F: PrimeField> CodeLength<F> {
         region.assign_advice(self.header, self.row, F::ONE)?;
         region.assign_advice(self.lane.enable, self.row, F::ONE)?;
         region.assign_advice(self.lane.value, self.row, F::from(len))
+    }
+
+    /// Assigns the lookup of length `len` of the code with hash `hash` (for a
+    /// [`ConstraintBuilder::bytecode_length_of`]: the row's hash is not the step's).
+    pub fn assign_of(
+        &self,
+        region: &mut super::assign::StepRegion<'_, '_, F>,
+        hash: Word<F>,
+        len: u64,
+    ) -> Result<(), halo2_proofs::plonk::Error> {
+        region.assign_advice(self.hash.lo, self.row, hash.lo)?;
+        region.assign_advice(self.hash.hi, self.row, hash.hi)?;
+        self.assign(region, len)
     }
 }
 
@@ -259,6 +284,38 @@ pub struct StepLayout {
     /// Whether the step's rw entries go on past its own accesses (a copy's byte accesses,
     /// proved by the copy circuit and counted by [`ConstraintBuilder::add_rw_counter_delta`]).
     pub extra_rws: bool,
+    /// Whether some rw rows are switched ([`ConstraintBuilder::switched_rw_accesses`]): the
+    /// gadget then lays out its rw rows itself ([`RwRowColumns::assign`]).
+    pub rw_switched: bool,
+}
+
+/// The rw lookup group of the EVM circuit: one rw-table row and its `rw_enable` per row.
+#[derive(Clone, Copy, Debug)]
+pub struct RwRowColumns {
+    /// The rw-table columns.
+    pub rw: RwTableRow<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
+    /// 1 on a row that makes an rw access.
+    pub rw_enable: halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>,
+}
+
+impl RwRowColumns {
+    /// Assigns row `row` of the step: the entry `rw` with `rw_enable = 1`, or (with `None`)
+    /// an all-zero row with `rw_enable = 0`.
+    pub fn assign<F: PrimeField>(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        row: usize,
+        rw: Option<&equivm_witness::Rw>,
+    ) -> Result<(), Error> {
+        let values = match rw {
+            Some(rw) => RwTableRow::<F>::from_rw(rw),
+            None => RwTableRow::default().map(|()| F::ZERO),
+        };
+        for (c, v) in self.rw.to_vec().into_iter().zip(values.to_vec()) {
+            region.assign_advice(c, row, v)?;
+        }
+        region.assign_advice(self.rw_enable, row, F::from(u64::from(rw.is_some())))
+    }
 }
 
 /// The builder of one execution state's constraints.
@@ -274,6 +331,12 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     conditions: Vec<Expression<F>>,
     rw_accesses: usize,
     optional_rws: Option<OptionalRws<F>>,
+    /// The switched rw rows made so far, with their switch.
+    rw_switches: Vec<(usize, Expression<F>)>,
+    /// `Σ (1 - switch)` over the switched rw accesses made so far: the counters they skip.
+    rw_skipped: Expression<F>,
+    /// Whether a [`Self::switched_rw_accesses`] scope is open.
+    switch_open: bool,
     extra_rws: Option<Expression<F>>,
     context_slots: Vec<ContextSlot>,
     stack_offset: i64,
@@ -284,6 +347,8 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     skipped_slots: Vec<usize>,
     /// Lane rows holding a code-length lookup.
     header_rows: Vec<usize>,
+    /// Lane rows whose code hash is not the step's, with their hash.
+    hash_rows: Vec<(usize, Word<Expression<F>>)>,
     transition: Option<StepStateTransition<F>>,
     next_states: Option<Vec<ExecutionState>>,
     next_constraints: Vec<NextConstraint<F>>,
@@ -328,6 +393,9 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             conditions: Vec::new(),
             rw_accesses: 0,
             optional_rws: None,
+            rw_switches: Vec::new(),
+            rw_skipped: constant(0),
+            switch_open: false,
             extra_rws: None,
             context_slots: Vec::new(),
             stack_offset: 0,
@@ -335,6 +403,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             fixed_rows: Vec::new(),
             skipped_slots: Vec::new(),
             header_rows: Vec::new(),
+            hash_rows: Vec::new(),
             transition: None,
             next_states: None,
             next_constraints: Vec::new(),
@@ -449,8 +518,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         signed(self.stack_offset)
     }
 
-    /// Rw accesses made so far (`Delta` for `rw_counter`); optional ones count only when
-    /// their condition is 1.
+    /// Rw accesses made so far (`Delta` for `rw_counter`); optional and switched ones count
+    /// only when their condition is 1.
     pub fn rw_counter_delta(&self) -> Expression<F> {
         let own = match &self.optional_rws {
             None => constant(self.rw_accesses as u64),
@@ -458,7 +527,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                 constant(o.first as u64)
                     + o.condition.clone() * constant((self.rw_accesses - o.first) as u64)
             }
-        };
+        } - self.rw_skipped.clone();
         match &self.extra_rws {
             None => own,
             Some(extra) => own + extra.clone(),
@@ -493,6 +562,11 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                 self.name
             ),
             Some(_) => panic!("{}: rw access after the optional ones", self.name),
+            None if self.switch_open => assert!(
+                self.conditions.len() == 1,
+                "{}: switched rw accesses take no further condition",
+                self.name
+            ),
             None => assert!(
                 self.conditions.is_empty(),
                 "{}: rw accesses are unconditional (use optional_rw_accesses)",
@@ -505,11 +579,24 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         let step = self.step();
         let zero = || constant::<F>(0);
         let n = |field: &str| format!("{what} #{k}: rw.{field}");
-        self.require_equal(
-            &n("rw_counter = step.rw_counter + k"),
-            row.rw_counter.clone(),
-            step.rw_counter + constant(k as u64),
-        );
+        if self.rw_switches.is_empty() {
+            self.require_equal(
+                &n("rw_counter = step.rw_counter + k"),
+                row.rw_counter.clone(),
+                step.rw_counter + constant(k as u64),
+            );
+        } else {
+            self.require_equal(
+                &n("rw_counter = step.rw_counter + k - switched accesses skipped"),
+                row.rw_counter.clone(),
+                step.rw_counter + constant(k as u64) - self.rw_skipped.clone(),
+            );
+        }
+        if self.switch_open {
+            let switch = self.conditions[0].clone();
+            self.rw_switches.push((k, switch.clone()));
+            self.rw_skipped = self.rw_skipped.clone() + constant(1) - switch;
+        }
         self.require_equal(
             &n("is_write"),
             row.is_write.clone(),
@@ -576,6 +663,40 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             o.open = false;
         }
         r
+    }
+
+    /// Runs `f`, whose rw accesses are each made only when `switch` (boolean, of degree 1,
+    /// which the gadget must prove) is 1: their rows' `rw_enable` is `switch`, their
+    /// constraints are multiplied by it, and the counters of the accesses after them (and
+    /// [`Self::rw_counter_delta`]) skip them when it is 0. Unlike optional accesses they may
+    /// sit anywhere, and stack accesses among them keep their place (an opcode family whose
+    /// members pop different numbers of items). The witness omits an access that is off;
+    /// the gadget lays out its rw rows itself ([`RwRowColumns::assign`]).
+    pub fn switched_rw_accesses<R>(
+        &mut self,
+        switch: Expression<F>,
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        assert!(
+            self.optional_rws.is_none() && self.conditions.is_empty() && !self.switch_open,
+            "{}: switched rw accesses come before optional ones, unconditioned and unnested",
+            self.name
+        );
+        self.switch_open = true;
+        self.conditions.push(switch);
+        let r = f(self);
+        self.conditions.pop();
+        self.switch_open = false;
+        r
+    }
+
+    /// The rw lookup group's columns (for a gadget with switched rw accesses, which lays out
+    /// its rw rows itself).
+    pub fn rw_row_columns(&self) -> RwRowColumns {
+        RwRowColumns {
+            rw: self.cols.rw,
+            rw_enable: self.cols.rw_enable,
+        }
     }
 
     /// Reads field `field` of account `address` (one field element); returns the value.
@@ -700,6 +821,23 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     ) -> RwTableRow<Expression<F>> {
         let key = RwKey::new(RwTag::TxRefund, tx_id);
         self.rw_access("refund access", is_write, key, Committed::Zero)
+    }
+
+    /// Writes field `field` (with topic or byte index `index`) of log `log_id` of tx
+    /// `tx_id`; returns the value written.
+    pub fn tx_log_write(
+        &mut self,
+        tx_id: Expression<F>,
+        log_id: Expression<F>,
+        field: TxLogField,
+        index: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let key = RwKey::new(RwTag::TxLog, tx_id)
+            .key_lo(log_id)
+            .field(field as u64)
+            .index(index);
+        self.rw_access("log write", true, key, Committed::Zero)
+            .value
     }
 
     /// A stack access at `stack_pointer + offset` of the step's call; returns the value.
@@ -961,6 +1099,19 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     /// `(code_hash, Header, 0, len, 0)`, on lane 0 of a fresh lane row whose `header` flag is
     /// 1 (the row's other lanes are off). Returns the length and what assigns it.
     pub fn bytecode_length(&mut self) -> CodeLength<F> {
+        self.code_length_row()
+    }
+
+    /// [`Self::bytecode_length`] of the code with hash `hash` (not the step's): the lane
+    /// row's code hash is pinned to `hash`, so the header row `(hash, Header, 0, len, 0)` is
+    /// looked up. Assign it with [`CodeLength::assign_of`].
+    pub fn bytecode_length_of(&mut self, hash: Word<Expression<F>>) -> CodeLength<F> {
+        let len = self.code_length_row();
+        self.hash_rows.push((len.row, hash));
+        len
+    }
+
+    fn code_length_row(&mut self) -> CodeLength<F> {
         let row = self.bytecode_slots.div_ceil(BYTECODE_LANES);
         let first = row * BYTECODE_LANES;
         self.skipped_slots.extend(self.bytecode_slots..first);
@@ -988,6 +1139,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             row,
             lane,
             header: self.cols.bytecode_header,
+            hash: self.cols.bytecode_hash,
         }
     }
 
@@ -1128,8 +1280,10 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         };
         for r in 0..height {
             let rot = rotation_of(r);
-            let enable = match &optional {
-                Some(c) if r >= required && r < self.rw_accesses => c.clone(),
+            let switched = self.rw_switches.iter().find(|(row, _)| *row == r);
+            let enable = match (&optional, switched) {
+                (_, Some((_, s))) => s.clone(),
+                (Some(c), None) if r >= required && r < self.rw_accesses => c.clone(),
                 _ => constant(u64::from(r < required)),
             };
             self.require_equal(
@@ -1167,7 +1321,10 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                 cols.context.is_block.query_cell(rot),
                 constant(is_block),
             );
-            let hash = if r < lane_rows {
+            let of_hash = self.hash_rows.iter().find(|(row, _)| *row == r);
+            let hash = if let Some((_, hash)) = of_hash {
+                hash.clone()
+            } else if r < lane_rows {
                 step.code_hash.clone()
             } else {
                 Word::new(constant(0), constant(0))
@@ -1273,6 +1430,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             byte_cells: self.cells.used(CellType::Byte),
             constraints: self.constraints.len(),
             extra_rws: self.extra_rws.is_some(),
+            rw_switched: !self.rw_switches.is_empty(),
         };
         let enable = self.gate_enable();
         let constraints = std::mem::take(&mut self.constraints);

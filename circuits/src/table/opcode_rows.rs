@@ -12,7 +12,7 @@
 //! The execution-state index is the enum's declaration order ([`execution_state_index`]);
 //! the EVM circuit must use the same function.
 
-use equivm_witness::{opcodes::OPCODES, ExecutionState};
+use equivm_witness::{execution_state::COPY_OPCODES, opcodes::OPCODES, ExecutionState};
 
 /// The number a table stores for `state`: its position in the declaration of
 /// [`ExecutionState`] (`BeginTx` is 0).
@@ -54,8 +54,9 @@ pub fn opcode_properties() -> Vec<OpcodeProperties> {
 }
 
 /// Opcodes whose execution can expand memory (and so fail with
-/// `ErrorOutOfGasMemoryExpansion`): KECCAK256, the copies, MLOAD/MSTORE/MSTORE8/MCOPY,
-/// LOG0..LOG4, CREATE/CREATE2, the calls, RETURN and REVERT.
+/// `ErrorOutOfGasMemoryExpansion`, or `ErrorOutOfGasCopy` for [`COPY_OPCODES`]): KECCAK256,
+/// the copies, MLOAD/MSTORE/MSTORE8/MCOPY, LOG0..LOG4, CREATE/CREATE2, the calls, RETURN and
+/// REVERT.
 const MEMORY_OPCODES: [u8; 22] = [
     0x20, 0x37, 0x39, 0x3c, 0x3e, 0x51, 0x52, 0x53, 0x5e, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xf0, 0xf1,
     0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd,
@@ -88,9 +89,15 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
         }),
         // SSTORE's out-of-gas, including revm's EIP-2200 stipend check
         // (`ReentrancySentryOOG`), is `ErrorOutOfGasSstore`, never this state.
-        ErrorOutOfGasDynamic => defined(&|b| OPCODES[b as usize].dynamic_gas && b != 0x55),
+        ErrorOutOfGasDynamic => {
+            defined(&|b| OPCODES[b as usize].dynamic_gas && b != 0x55 && !COPY_OPCODES.contains(&b))
+        }
         ErrorOutOfGasSstore => vec![0x55],
-        ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES.to_vec(),
+        ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES
+            .into_iter()
+            .filter(|b| !COPY_OPCODES.contains(b))
+            .collect(),
+        ErrorOutOfGasCopy => COPY_OPCODES.to_vec(),
         ErrorStackUnderflow => defined(&|b| OPCODES[b as usize].stack_inputs > 0),
         ErrorStackOverflow => defined(&|b| {
             let info = &OPCODES[b as usize];
@@ -106,9 +113,10 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
 }
 
 /// Every error state that has [`error_state_opcodes`].
-pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 12] = [
+pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 13] = [
     ExecutionState::ErrorOutOfGasConstant,
     ExecutionState::ErrorOutOfGasDynamic,
+    ExecutionState::ErrorOutOfGasCopy,
     ExecutionState::ErrorOutOfGasSstore,
     ExecutionState::ErrorOutOfGasMemoryExpansion,
     ExecutionState::ErrorStackUnderflow,

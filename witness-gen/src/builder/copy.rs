@@ -10,7 +10,7 @@
 //! reads, then the destination writes. Source addresses are absolute (a memory address for a
 //! memory source) and clamped to the source's end, past which every byte is zero.
 
-use super::account::warm_account;
+use super::account::{account_code, warm_account};
 use super::{slice_padded, Builder, StepCtx};
 use crate::error::WitnessError;
 use crate::rw::{AccountField, CallContextField as F, Rw};
@@ -133,7 +133,7 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
                     .map(|f| f.code.clone())
                     .unwrap_or_default()
             } else {
-                b.code_by_hash(hash)
+                account_code(b, s, hash)?
             };
             let hash = b.add_bytecode(code.clone());
             let id = b.bytecode_index.get(&hash).copied().unwrap_or_default() as u64;

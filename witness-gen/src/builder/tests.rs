@@ -403,3 +403,38 @@ fn copy_events_are_reads_then_writes() {
         }
     }
 }
+
+/// EXTCODESIZE and EXTCODECOPY register the code they read, the empty code of an account
+/// without code included, so that the bytecode table holds its length; EXTCODECOPY's event
+/// names that code and starts at `min(offset, length)`.
+#[test]
+fn extcode_reads_register_the_account_s_code() {
+    use crate::witness::CopyDataType as K;
+    let missing = address!("0000000000000000000000000000000000001234");
+    let size_of = |a: Address| asm(&[&push_addr(a), &[0x3b, 0x50]]);
+    // EXTCODECOPY(address, dst 0, off 2, size 5)
+    let copy_of = |a: Address| {
+        asm(&[
+            &[0x60, 0x05, 0x60, 0x02, 0x60, 0x00],
+            &push_addr(a),
+            &[0x3c],
+        ])
+    };
+    let callee = vec![0x5b, 0x5b, 0x5b, 0x00];
+    let (_, w) = run(&Program::new(size_of(missing)));
+    let empty: &[u8] = &[];
+    assert!(w.bytecodes.iter().any(|b| b.bytes.as_ref() == empty));
+    let (_, w) = run(&Program::new(asm(&[&copy_of(CALLEE), &[0x00]])).with_account(CALLEE, callee));
+    let e = &w.copy_events[0];
+    assert_eq!(
+        (e.src_type, e.src_addr, e.src_addr_end),
+        (K::Bytecode, 2, 4)
+    );
+    assert_eq!(e.bytes, vec![0x5b, 0x00, 0, 0, 0]);
+    let code = &w.bytecodes[e.src_id as usize];
+    assert_eq!(code.bytes.as_ref(), [0x5b, 0x5b, 0x5b, 0x00]);
+    let (_, w) = run(&Program::new(asm(&[&copy_of(missing), &[0x00]])));
+    let e = &w.copy_events[0];
+    assert_eq!((e.src_addr, e.src_addr_end), (0, 0));
+    assert!(w.bytecodes[e.src_id as usize].bytes.is_empty());
+}

@@ -1,5 +1,5 @@
-//! The EIP-2929 account access that BALANCE, EXTCODESIZE, EXTCODEHASH share: the popped word
-//! as an address, the step's tx id, and the account's warm mark.
+//! The EIP-2929 account access that BALANCE, EXTCODESIZE, EXTCODECOPY, EXTCODEHASH share: the
+//! popped word as an address, the step's tx id, and the account's warm mark.
 //!
 //! ```text
 //! word = pop (rw 0)
@@ -45,8 +45,14 @@ pub struct AccountAccess<F: PrimeField> {
 impl<F: PrimeField> AccountAccess<F> {
     /// Pops the address and makes the two accesses after it (rw 0..3).
     pub fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
-        let c = |v: u64| Expression::Constant(F::from(v));
         let word = cb.stack_pop();
+        Self::configure_popped(cb, word)
+    }
+
+    /// The access of the address in `word`, popped before (EXTCODECOPY pops its other
+    /// operands first): makes the TxId read and the warm mark, the step's next two accesses.
+    pub fn configure_popped(cb: &mut ConstraintBuilder<'_, F>, word: Word<Expression<F>>) -> Self {
+        let c = |v: u64| Expression::Constant(F::from(v));
         let hi_bytes = cb.query_bytes::<16>();
         let bytes: Vec<_> = hi_bytes.iter().map(Cell::expr).collect();
         cb.require_equal(

@@ -48,6 +48,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BalanceGadget<F> {
             SideEffects {
                 reversible_writes: c(1),
                 refund: Transition::Same,
+                ..SideEffects::none()
             },
         );
         Self {

@@ -26,10 +26,7 @@
 //! step's own five. With `size = 0` the lookup matches the copy table's zero row, no entry
 //! is made and memory does not grow.
 
-use super::{
-    copy_to_memory::{assign_bytes, CopyToMemory},
-    ExecutionGadget,
-};
+use super::{common_error::assign_le_bytes, copy_to_memory::CopyToMemory, ExecutionGadget};
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
     cell::Cell,
@@ -93,7 +90,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget<F> {
         let rws = witness.step_rws(step);
         let value = |i: usize| rws.get(i).map(|rw| rw.value).ok_or(Error::Synthesis);
         let len = u64::try_from(value(4)?).map_err(|_| Error::Synthesis)?;
-        assign_bytes(region, &self.len_bytes, &len.to_le_bytes())?;
+        assign_le_bytes(&self.len_bytes, region, len)?;
         let tx_id = witness
             .txs
             .get(step.tx_index)

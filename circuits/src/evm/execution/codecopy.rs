@@ -24,10 +24,7 @@
 //! the `size` rw entries after the step's own four. With `size = 0` the lookup matches the
 //! copy table's zero row and nothing is written.
 
-use super::{
-    copy_to_memory::{assign_bytes, CopyToMemory},
-    ExecutionGadget,
-};
+use super::{common_error::assign_le_bytes, copy_to_memory::CopyToMemory, ExecutionGadget};
 use crate::evm::{
     assign::StepRegion,
     cell::Cell,
@@ -107,7 +104,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CodeCopyGadget<F> {
             .ok_or(Error::Synthesis)?;
         let len = code.bytes.len() as u64;
         self.len.assign(region, len)?;
-        assign_bytes(region, &self.len_bytes, &len.to_le_bytes())?;
+        assign_le_bytes(&self.len_bytes, region, len)?;
         self.copy.assign(
             region,
             witness,

@@ -1,6 +1,6 @@
-//! CopyToMemory: what CALLDATACOPY and CODECOPY share once they know their source's length:
-//! the memory expansion, the copy gas, the source address clamped to the source's end, the
-//! copy lookup, the copy's rw entries and the step's transition.
+//! CopyToMemory: what CALLDATACOPY, CODECOPY and EXTCODECOPY share once they know their
+//! source's length: the memory expansion, the copy gas, the source address clamped to the
+//! source's end, the copy lookup, the copy's rw entries and the step's transition.
 //!
 //! ```text
 //! MemoryExpansion::configure_range(dst, size): size < 2^32, dst_eff, new_size, gas
@@ -12,7 +12,8 @@
 //! copy lookup (enable = 1 - [size = 0]):
 //!   (src_type, src_id, src_addr, len, Memory, call_id, dst_eff, size,
 //!    rw_counter + own_rws, size, 0)
-//! rw_counter + own_rws + size; gas: constant + 3·words + expansion; pc + 1
+//! rw_counter + own_rws + size; gas: constant + extra + 3·words + expansion; pc + 1
+//! reversible writes + the caller's (EXTCODECOPY: its warm mark, extra = its cold surcharge)
 //! ```
 //!
 //! `len` must be below `2^64` (the caller range-checks it); `m` is by its bytes, so
@@ -22,6 +23,7 @@
 //! zero row, no entry is made and memory does not grow.
 
 use super::{
+    common_error::assign_le_bytes,
     memory_expansion::{Length, MemoryExpansion},
     tx_arith::assign_copy_lookup,
     DynamicCost, SameContext, SideEffects, WordIsZero,
@@ -44,16 +46,60 @@ use halo2_proofs::{
     plonk::{Error, Expression},
 };
 
-/// Assigns the little-endian `bytes` to `cells`.
-pub(crate) fn assign_bytes<F: PrimeField>(
-    region: &mut StepRegion<'_, '_, F>,
-    cells: &[Cell<F>],
-    bytes: &[u8],
-) -> Result<(), Error> {
-    cells
-        .iter()
-        .zip(bytes)
-        .try_for_each(|(cell, b)| cell.assign(region, F::from(u64::from(*b))))
+/// `ceil(size / 32)` of a copy's `size < 2^32`: the words its copy gas is charged for.
+///
+/// ```text
+/// "size + 31 = 32·words + rem", words 4 bytes, rem and rem + 224 bytes
+/// ```
+/// `rem < 32` (both it and `rem + 224` are bytes) and both sides are below `2^40`, so the
+/// division is exact over the integers.
+#[derive(Clone, Debug)]
+pub struct CopyWords<F: PrimeField> {
+    /// `ceil(size / 32)`, little-endian.
+    pub words: [Cell<F>; 4],
+    /// `(size + 31) mod 32`.
+    pub rem: Cell<F>,
+    /// `rem + 224`.
+    pub rem_shifted: Cell<F>,
+}
+
+impl<F: PrimeField> CopyWords<F> {
+    /// States `words = ceil(size / 32)` for `size < 2^32`.
+    pub fn configure(cb: &mut ConstraintBuilder<'_, F>, size: Expression<F>) -> Self {
+        let c = |v: u64| Expression::Constant(F::from(v));
+        let words = cb.query_bytes::<4>();
+        let rem = cb.query_byte();
+        let rem_shifted = cb.query_byte();
+        cb.require_equal(
+            "size + 31 = 32·words + rem",
+            size + c(31),
+            c(32) * expr_from_le_bytes(&words.iter().map(Cell::expr).collect::<Vec<_>>())
+                + rem.expr(),
+        );
+        cb.require_equal(
+            "rem_shifted = rem + 224",
+            rem_shifted.expr(),
+            rem.expr() + c(224),
+        );
+        Self {
+            words,
+            rem,
+            rem_shifted,
+        }
+    }
+
+    /// `ceil(size / 32)`.
+    pub fn expr(&self) -> Expression<F> {
+        expr_from_le_bytes(&self.words.iter().map(Cell::expr).collect::<Vec<_>>())
+    }
+
+    /// Assigns the words of a copy of `size` bytes.
+    pub fn assign(&self, region: &mut StepRegion<'_, '_, F>, size: u64) -> Result<(), Error> {
+        assign_le_bytes(&self.words, region, size.div_ceil(32))?;
+        let rem = (size + 31) % 32;
+        self.rem.assign(region, F::from(rem))?;
+        self.rem_shifted.assign(region, F::from(rem + 224))
+    }
 }
 
 /// A copy of `size` bytes from offset `off` of a source of `len` bytes to memory at `dst`.
@@ -64,12 +110,8 @@ pub struct CopyToMemory<F: PrimeField> {
     own_rws: u64,
     /// The memory written.
     pub expansion: MemoryExpansion<F>,
-    /// `ceil(size / 32)`, little-endian.
-    pub words: [Cell<F>; 4],
-    /// `(size + 31) mod 32`.
-    pub rem: Cell<F>,
-    /// `rem + 224`.
-    pub rem_shifted: Cell<F>,
+    /// The words charged.
+    pub words: CopyWords<F>,
     /// The low 16 bytes of the offset, little-endian.
     pub off_bytes: [Cell<F>; 16],
     /// The offset is below `2^64`.
@@ -90,11 +132,26 @@ impl<F: PrimeField> CopyToMemory<F> {
     /// source `(src_type, src_id)`. Configure it last: it states the transition.
     pub fn configure(
         cb: &mut ConstraintBuilder<'_, F>,
-        [dst, off, size]: [Word<Expression<F>>; 3],
+        operands: [Word<Expression<F>>; 3],
         len: Expression<F>,
         src_type: CopyDataType,
         src_id: Word<Expression<F>>,
         own_rws: u64,
+    ) -> Self {
+        let zero = Expression::Constant(F::ZERO);
+        let extra = (zero, SideEffects::none());
+        Self::configure_with(cb, operands, len, (src_type, src_id), own_rws, extra)
+    }
+
+    /// [`Self::configure`] for a step that also charges `extra_gas` and has `effects` (the
+    /// step's own writes, e.g. a warm mark).
+    pub fn configure_with(
+        cb: &mut ConstraintBuilder<'_, F>,
+        [dst, off, size]: [Word<Expression<F>>; 3],
+        len: Expression<F>,
+        (src_type, src_id): (CopyDataType, Word<Expression<F>>),
+        own_rws: u64,
+        (extra_gas, effects): (Expression<F>, SideEffects<F>),
     ) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let exprs = |cells: &[Cell<F>]| cells.iter().map(Cell::expr).collect::<Vec<_>>();
@@ -109,19 +166,7 @@ impl<F: PrimeField> CopyToMemory<F> {
         };
         let dst_eff = expr_from_le_bytes(&exprs(&expansion.offset_bytes));
 
-        let words = cb.query_bytes::<4>();
-        let rem = cb.query_byte();
-        let rem_shifted = cb.query_byte();
-        cb.require_equal(
-            "size + 31 = 32·words + rem",
-            size_value.clone() + c(31),
-            c(32) * expr_from_le_bytes(&exprs(&words)) + rem.expr(),
-        );
-        cb.require_equal(
-            "rem_shifted = rem + 224",
-            rem_shifted.expr(),
-            rem.expr() + c(224),
-        );
+        let words = CopyWords::configure(cb, size_value.clone());
 
         let off_bytes = cb.query_bytes::<16>();
         cb.require_equal(
@@ -171,8 +216,7 @@ impl<F: PrimeField> CopyToMemory<F> {
         cb.copy_lookup(c(1) - size_is_zero, claim);
         cb.add_rw_counter_delta(size_value);
 
-        let gas = c(3) * expr_from_le_bytes(&exprs(&words))
-            + expansion.gas(step.memory_word_size.clone());
+        let gas = extra_gas + c(3) * words.expr() + expansion.gas(step.memory_word_size.clone());
         let same_context = SameContext::configure_with_effects(
             cb,
             c(1),
@@ -180,15 +224,13 @@ impl<F: PrimeField> CopyToMemory<F> {
                 gas,
                 memory_word_size: expansion.new_size(),
             }),
-            SideEffects::none(),
+            effects,
         );
         Self {
             context: cb.context_columns(),
             own_rws,
             expansion,
             words,
-            rem,
-            rem_shifted,
             off_bytes,
             small,
             neg,
@@ -213,13 +255,11 @@ impl<F: PrimeField> CopyToMemory<F> {
         self.expansion
             .assign_range(region, dst, size, step.memory_word_size)?;
         let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
-        assign_bytes(region, &self.words, &size.div_ceil(32).to_le_bytes())?;
-        let rem = (size + 31) % 32;
-        self.rem.assign(region, F::from(rem))?;
-        self.rem_shifted.assign(region, F::from(rem + 224))?;
+        self.words.assign(region, size)?;
 
         let le = off.to_le_bytes::<32>();
-        assign_bytes(region, &self.off_bytes, &le[..16])?;
+        let lo = u128::from_le_bytes(le[..16].try_into().map_err(|_| Error::Synthesis)?);
+        assign_le_bytes(&self.off_bytes, region, lo)?;
         let mid = u64::from_le_bytes(le[8..16].try_into().map_err(|_| Error::Synthesis)?);
         let small = self
             .small
@@ -228,7 +268,7 @@ impl<F: PrimeField> CopyToMemory<F> {
         let neg = m > len;
         let flag = |v: bool| F::from(u64::from(v));
         self.neg.assign(region, flag(neg))?;
-        assign_bytes(region, &self.d_bytes, &len.wrapping_sub(m).to_le_bytes())?;
+        assign_le_bytes(&self.d_bytes, region, len.wrapping_sub(m))?;
         let u = small && !neg;
         self.u.assign(region, flag(u))?;
         self.src_addr

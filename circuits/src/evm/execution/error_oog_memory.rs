@@ -7,18 +7,13 @@
 //! is_store, is_mstore8 boolean
 //! "ERROR_OOG_MEMORY: opcode = 0x51 + is_store + 2·is_mstore8", "is_store·is_mstore8 = 0"
 //! len = 32 - 31·is_mstore8                      (MLOAD 0x51, MSTORE 0x52: 32; MSTORE8 0x53: 1)
-//! "offset.lo = Σ_{j<16} lo_byte_j·256^j"
-//! WordIsZero(upper, offset.hi): in_range        upper = Σ_{j≥4} lo_byte_j·256^(j-4)
-//!                                                in_range = [offset < 2^32]
-//! "eff = in_range·low + (1 - in_range)·(2^32 - 32)"   low = Σ_{j<4} lo_byte_j·256^j
+//! eff = FarClamp(offset, 2^32 - 32)             offset if offset < 2^32 (see far_clamp.rs)
 //! MemoryExpansion(eff, len): new_size, gas      (see memory_expansion.rs)
 //! LessThan<8>(gas_left < constant_gas + gas)    "constant_gas + gas - gas_left - 1 = Σ gap_j·256^j"
 //! RootErrorEnd (rw 1: IsSuccess = 0)            (see common_error.rs)
 //! ```
-//! Soundness. The 16 bytes are `offset.lo` (below `2^128`), so `in_range = 1` iff
-//! `offset.hi = 0` and `offset.lo < 2^32`, i.e. `offset < 2^32`, and then `eff = offset`
-//! and the expansion is the opcode's own: `gas_left < 3 + cost(new_size) - cost(cur)` is
-//! the out-of-gas condition itself. When `offset ≥ 2^32` the access ends at word
+//! Soundness. When `offset < 2^32`, `eff = offset` and the expansion is the opcode's own:
+//! `gas_left < 3 + cost(new_size) - cost(cur)` is the out-of-gas condition itself. When `offset ≥ 2^32` the access ends at word
 //! `ceil((offset + len) / 32) ≥ 2^27 + 1`, while `eff = 2^32 - 32` ends at word `2^27`
 //! exactly (for `len` 1 and 32); memory cost is increasing in the size, so the gas proved
 //! missing for `eff` is missing for `offset` too: the step is out of gas, whatever revm
@@ -30,22 +25,23 @@
 //! words) are reported unsupported. `gas_left < 2^64` is the step state's invariant (every
 //! transition proves the next gas in 8 bytes), so the 8-byte gap exists only if
 //! `gas_left < constant_gas + gas`. The other memory opcodes that can reach this state
-//! (copies, KECCAK256, LOG, CREATE, the calls, RETURN, REVERT) are unsupported for now; the
-//! opcode constraint keeps them out of this gadget.
+//! (EXTCODECOPY, RETURNDATACOPY, KECCAK256, LOG, CREATE, the calls, RETURN, REVERT) are
+//! unsupported for now; the opcode constraint keeps them out of this gadget. CALLDATACOPY,
+//! CODECOPY and MCOPY have their own state (`error_oog_copy.rs`).
 //! Cost: 56 byte cells, 10 plain cells, 2 rw lookups.
 
 use super::{
     common_error::{LessThan, RootErrorEnd},
+    far_clamp::FarClamp,
     memory_expansion::MemoryExpansion,
-    ExecutionGadget, WordIsZero,
+    ExecutionGadget,
 };
 use crate::evm::{
-    assign::{word_of, StepRegion, WitnessIndex},
+    assign::{StepRegion, WitnessIndex},
     cell::Cell,
     constraint_builder::ConstraintBuilder,
 };
-use equivm_gadgets::{util::expr_from_le_bytes, Word};
-use equivm_trace::revm::primitives::U256;
+use equivm_gadgets::Word;
 use equivm_witness::{opcodes::opcode_info, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -53,12 +49,12 @@ use halo2_proofs::{
 };
 
 /// The offset standing for every offset of `2^32` or more.
-const FAR_OFFSET: u64 = (1 << 32) - 32;
+pub(crate) const FAR_OFFSET: u64 = (1 << 32) - 32;
 /// The memory size (words) an access at [`FAR_OFFSET`] ends at.
-const FAR_WORDS: u64 = 1 << 27;
+pub(crate) const FAR_WORDS: u64 = 1 << 27;
 
 /// `3·w + floor(w² / 512)`: the gas of a memory of `w` words (`w < 2^32`).
-fn memory_cost(words: u64) -> u128 {
+pub(crate) fn memory_cost(words: u64) -> u128 {
     let w = u128::from(words);
     3 * w + w * w / 512
 }
@@ -70,12 +66,8 @@ pub struct ErrorOogMemoryGadget<F: PrimeField> {
     pub is_store: Cell<F>,
     /// 1 for MSTORE8.
     pub is_mstore8: Cell<F>,
-    /// `offset.lo`, 16 bytes little-endian.
-    pub lo_bytes: [Cell<F>; 16],
-    /// `offset < 2^32` (bytes 4.. of `offset.lo` and `offset.hi` are zero).
-    pub in_range: WordIsZero<F>,
     /// The offset the expansion is computed for.
-    pub eff: Cell<F>,
+    pub offset: FarClamp<F>,
     /// The expansion to `eff + len`.
     pub expansion: MemoryExpansion<F>,
     /// `gas_left < constant_gas + gas(expansion)`.
@@ -103,24 +95,9 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
         );
         let len = c(32) - c(31) * is_mstore8.expr();
 
-        let lo_bytes = cb.query_bytes::<16>();
-        let bytes: Vec<_> = lo_bytes.iter().map(Cell::expr).collect();
-        cb.require_equal(
-            "offset.lo = Σ_{j<16} lo_byte_j·256^j",
-            offset.lo,
-            expr_from_le_bytes(&bytes),
-        );
-        let low = expr_from_le_bytes(&bytes[..4]);
-        let upper = expr_from_le_bytes(&bytes[4..]);
-        let in_range = WordIsZero::configure(cb, "offset ≥ 2^32", Word::new(upper, offset.hi));
-        let eff = cb.query_cell();
-        let r = in_range.expr();
-        cb.require_equal(
-            "eff = in_range·low + (1 - in_range)·(2^32 - 32)",
-            eff.expr(),
-            r.clone() * low + (c(1) - r) * c(FAR_OFFSET),
-        );
-        let expansion = MemoryExpansion::configure_with_len(cb, Word::new(eff.expr(), c(0)), len);
+        let offset = FarClamp::configure(cb, "offset", offset, FAR_OFFSET);
+        let expansion =
+            MemoryExpansion::configure_with_len(cb, Word::new(offset.expr(), c(0)), len);
         let cost = cb.props().constant_gas + expansion.gas(cb.step().memory_word_size);
         let out_of_gas = LessThan::configure(
             cb,
@@ -132,9 +109,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
         Self {
             is_store,
             is_mstore8,
-            lo_bytes,
-            in_range,
-            eff,
+            offset,
             expansion,
             out_of_gas,
             end,
@@ -163,17 +138,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
             .first()
             .map(|rw| rw.value)
             .ok_or(Error::Synthesis)?;
-        let bytes = offset.to_le_bytes::<32>();
-        for (cell, byte) in self.lo_bytes.iter().zip(bytes) {
-            cell.assign(region, F::from(u64::from(byte)))?;
-        }
-        let in_range = self.in_range.assign(region, far_parts(offset))?;
-        let eff = if in_range {
-            offset.as_limbs()[0]
-        } else {
-            FAR_OFFSET
-        };
-        self.eff.assign(region, F::from(eff))?;
+        let eff = self.offset.assign(region, offset)?;
         let cur = step.memory_word_size;
         let new_size = self.expansion.assign_with_len(region, eff, len, cur)?;
         let gas =
@@ -192,14 +157,6 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
         let supported_opcode = matches!(step.opcode, Some(0x51..=0x53));
         RootErrorEnd::<F>::unsupported(step, index) || !supported_opcode || !provable
     }
-}
-
-/// The two parts of `offset` that are zero iff `offset < 2^32`: bytes 4..16 of `offset.lo`
-/// as a number, and `offset.hi`.
-fn far_parts<F: PrimeField>(offset: U256) -> Word<F> {
-    let limbs = offset.as_limbs();
-    let upper = F::from(limbs[0] >> 32) + F::from(limbs[1]) * F::from(1u64 << 32);
-    Word::new(upper, word_of::<F>(offset).hi)
 }
 
 #[cfg(test)]
@@ -346,8 +303,8 @@ mod tests {
             value,
         };
         let o = vec![
-            cell(&g.in_range.is_zero, Fr::from(1)),
-            cell(&g.in_range.inv_lo, Fr::from(0)),
+            cell(&g.offset.in_range.is_zero, Fr::from(1)),
+            cell(&g.offset.in_range.inv_lo, Fr::from(0)),
         ];
         assert_rejected(
             verify(&circuit_of(&w), o),

@@ -102,6 +102,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeHashGadget<F> {
             SideEffects {
                 reversible_writes: c(1),
                 refund: Transition::Same,
+                ..SideEffects::none()
             },
         );
         Self {

@@ -181,7 +181,7 @@ impl<F: PrimeField> MemoryExpansion<F> {
         )
     }
 
-    /// [`Self::configure`] for a length the step chooses (an expression of at most 32; assign
+    /// [`Self::configure`] for a length the step chooses (an expression below `2^32`; assign
     /// with [`Self::assign_with_len`]).
     pub fn configure_with_len(
         cb: &mut ConstraintBuilder<'_, F>,

@@ -30,6 +30,7 @@ mod end_tx;
 mod error_invalid_jump;
 mod error_invalid_opcode;
 mod error_oog_constant;
+mod error_oog_copy;
 mod error_oog_exp;
 mod error_oog_memory;
 mod error_oog_sstore;
@@ -38,12 +39,16 @@ mod error_stack_underflow;
 mod exp;
 mod exp_chain;
 mod exp_round;
+mod ext_code_copy;
 mod ext_code_hash;
+mod ext_code_size;
+mod far_clamp;
 mod gas;
 mod is_zero;
 mod jump;
 mod jumpdest;
 mod jumpi;
+mod mcopy;
 mod memory_expansion;
 mod mload;
 mod msize;
@@ -103,6 +108,7 @@ pub use end_tx::EndTxGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_constant::ErrorOogConstantGadget;
+pub use error_oog_copy::ErrorOogCopyGadget;
 pub use error_oog_exp::ErrorOogExpGadget;
 pub use error_oog_memory::ErrorOogMemoryGadget;
 pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
@@ -111,12 +117,15 @@ pub use error_stack_underflow::ErrorStackUnderflowGadget;
 pub use exp::ExpGadget;
 pub use exp_chain::{exp_rounds, ExpChainCells};
 pub use exp_round::{ExpRoundGadget, ExpRoundState};
+pub use ext_code_copy::ExtCodeCopyGadget;
 pub use ext_code_hash::ExtCodeHashGadget;
+pub use ext_code_size::ExtCodeSizeGadget;
 pub use gas::GasGadget;
 pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
 pub use jumpdest::JumpdestGadget;
 pub use jumpi::JumpiGadget;
+pub use mcopy::McopyGadget;
 pub use memory_expansion::{DynamicLength, Length, MemoryExpansion, QuadCost};
 pub use mload::MloadGadget;
 pub use msize::MsizeGadget;
@@ -272,11 +281,14 @@ gadgets! {
     self_balance: SelfBalanceGadget,
     code_size: CodeSizeGadget,
     balance: BalanceGadget,
+    ext_code_size: ExtCodeSizeGadget,
     ext_code_hash: ExtCodeHashGadget,
     block_hash: BlockHashGadget,
     blob_hash: BlobHashGadget,
     calldatacopy: CallDataCopyGadget,
     codecopy: CodeCopyGadget,
+    mcopy: McopyGadget,
+    ext_code_copy: ExtCodeCopyGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
@@ -296,6 +308,7 @@ gadgets! {
     error_invalid_opcode: ErrorInvalidOpcodeGadget,
     error_invalid_jump: ErrorInvalidJumpGadget,
     error_oog_memory: ErrorOogMemoryGadget,
+    error_oog_copy: ErrorOogCopyGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
     tload: TloadGadget,
@@ -328,13 +341,15 @@ pub struct DynamicCost<F: PrimeField> {
 }
 
 /// What a step that stays in its call changes besides gas and memory: reversible writes
-/// made (for the journal) and the tx refund counter.
+/// made (for the journal), the tx refund counter and the tx's log count.
 #[derive(Clone, Debug)]
 pub struct SideEffects<F: PrimeField> {
     /// Reversible writes the step made (`reversible_write_counter` delta).
     pub reversible_writes: Expression<F>,
     /// The refund counter's transition.
     pub refund: Transition<Expression<F>>,
+    /// Logs the step added to its tx (`log_id` delta).
+    pub logs: Expression<F>,
 }
 
 impl<F: PrimeField> SideEffects<F> {
@@ -343,6 +358,7 @@ impl<F: PrimeField> SideEffects<F> {
         Self {
             reversible_writes: Expression::Constant(F::ZERO),
             refund: Transition::Same,
+            logs: Expression::Constant(F::ZERO),
         }
     }
 }
@@ -386,7 +402,7 @@ impl<F: PrimeField> SameContext<F> {
             None,
             SideEffects {
                 reversible_writes,
-                refund: Transition::Same,
+                ..SideEffects::none()
             },
         )
     }
@@ -429,7 +445,7 @@ impl<F: PrimeField> SameContext<F> {
             ),
             memory_word_size,
             reversible_write_counter: Transition::Delta(effects.reversible_writes),
-            log_id: Transition::Same,
+            log_id: Transition::Delta(effects.logs),
             tx_id: Transition::Same,
             refund: effects.refund,
         });

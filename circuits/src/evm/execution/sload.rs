@@ -98,6 +98,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget<F> {
             SideEffects {
                 reversible_writes: c(1),
                 refund: super::Transition::Same,
+                ..SideEffects::none()
             },
         );
         Self { same_context }

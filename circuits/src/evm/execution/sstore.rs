@@ -136,6 +136,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             SideEffects {
                 reversible_writes: c(3),
                 refund: Transition::To(refund.value.lo),
+                ..SideEffects::none()
             },
         );
         Self {

@@ -101,7 +101,7 @@ fn an_offset_past_the_end_starts_at_the_end() {
 fn the_copy_costs_3_per_word() {
     let g = gadget();
     assert_rejected(
-        verify(&circuit(3), vec![cell(0, &g.copy.words[0], 1)]),
+        verify(&circuit(3), vec![cell(0, &g.copy.words.words[0], 1)]),
         "CALLDATACOPY: size + 31 = 32·words + rem",
     );
 }
