@@ -333,13 +333,16 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
         }
         // A step whose accesses go on through another circuit (a copy) lays out its own
         // accesses only.
-        let rws = if layout.extra_rws {
+        // A step with switched accesses lays out its rw rows itself.
+        let rws = if layout.rw_switched {
+            &all_rws[..0]
+        } else if layout.extra_rws {
             &all_rws[..all_rws.len().min(layout.rw_accesses)]
         } else {
             all_rws
         };
         let required = layout.rw_accesses - layout.rw_optional;
-        if !(rws.len() == required || rws.len() == layout.rw_accesses) {
+        if !(layout.rw_switched || rws.len() == required || rws.len() == layout.rw_accesses) {
             return Err(Error::Synthesis);
         }
         let lane_rows = layout.bytecode_lookups.div_ceil(BYTECODE_LANES);

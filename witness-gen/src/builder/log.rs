@@ -1,7 +1,8 @@
-//! LOG0..LOG4: pops offset, size and the topics, reads the data from memory, and — only when
-//! the call is persistent (it and all its callers succeed) — writes the log: its address and
-//! topics, then the data (a copy event: the memory reads, then the data-byte writes), under the
-//! next log id of the tx. Logs of reverted calls read the data and leave no `TxLog` entries.
+//! LOG0..LOG4: pops offset, size and the topics, reads the call context and — only when the
+//! call is persistent (it and all its callers succeed) — writes the log: its address and
+//! topics, then the data (a copy event: the memory reads, then the data-byte writes), under
+//! the next log id of the tx. A log of a reverted call reads no memory and leaves no `TxLog`
+//! entry (it still pays for the memory and the bytes).
 
 use super::frame::address_word;
 use super::{Builder, StepCtx};
@@ -25,7 +26,6 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     b.read(Rw::call_context(s.call_id, F::IsStatic));
     let persistent = b.read(Rw::call_context(s.call_id, F::IsPersistent));
     if persistent.is_zero() {
-        b.memory_read(s.call_id, offset, size);
         return Ok(());
     }
     b.tx.log_id += 1;

@@ -48,6 +48,7 @@ mod is_zero;
 mod jump;
 mod jumpdest;
 mod jumpi;
+mod log;
 mod mcopy;
 mod memory_expansion;
 mod mload;
@@ -125,6 +126,7 @@ pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
 pub use jumpdest::JumpdestGadget;
 pub use jumpi::JumpiGadget;
+pub use log::LogGadget;
 pub use mcopy::McopyGadget;
 pub use memory_expansion::{DynamicLength, Length, MemoryExpansion, QuadCost};
 pub use mload::MloadGadget;
@@ -289,6 +291,7 @@ gadgets! {
     codecopy: CodeCopyGadget,
     mcopy: McopyGadget,
     ext_code_copy: ExtCodeCopyGadget,
+    log: LogGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,
     not: NotGadget,
