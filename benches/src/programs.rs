@@ -48,6 +48,8 @@ mod op {
     pub const CODESIZE: u8 = 0x38;
     pub const CODECOPY: u8 = 0x39;
     pub const GASPRICE: u8 = 0x3a;
+    pub const EXTCODESIZE: u8 = 0x3b;
+    pub const EXTCODECOPY: u8 = 0x3c;
     pub const RETURNDATASIZE: u8 = 0x3d;
     pub const EXTCODEHASH: u8 = 0x3f;
     pub const BLOCKHASH: u8 = 0x40;
@@ -76,10 +78,12 @@ mod op {
     pub const MSTORE: u8 = 0x52;
     pub const SLOAD: u8 = 0x54;
     pub const SSTORE: u8 = 0x55;
+    pub const MCOPY: u8 = 0x5e;
     pub const PUSH0: u8 = 0x5f;
     pub const PUSH1: u8 = 0x60;
     pub const DUP1: u8 = 0x80;
     pub const SWAP1: u8 = 0x90;
+    pub const LOG0: u8 = 0xa0;
 }
 
 /// A group of opcodes measured together, each with its own workload.
@@ -120,15 +124,18 @@ pub enum Family {
     Context,
     /// `COINBASE` to `BLOBBASEFEE`, `BLOCKHASH` and `BLOBHASH`, in turn.
     Block,
-    /// `BALANCE` and `EXTCODEHASH` of cold and warm addresses.
+    /// `BALANCE`, `EXTCODESIZE` and `EXTCODEHASH` of cold and warm addresses.
     Account,
-    /// `CALLDATACOPY` and `CODECOPY` of 32 bytes, alternating, into the first memory word.
+    /// `CALLDATACOPY`, `CODECOPY`, `MCOPY` and `EXTCODECOPY` (of the running code) of 32 bytes,
+    /// in turn, into the first memory word.
     Copy,
+    /// `LOG0` to `LOG4`, in turn, each of 32 bytes of memory.
+    Log,
 }
 
 impl Family {
     /// Every family, in the order the benches report them.
-    pub const ALL: [Family; 19] = [
+    pub const ALL: [Family; 20] = [
         Family::AddSub,
         Family::Compare,
         Family::Bitwise,
@@ -148,6 +155,7 @@ impl Family {
         Family::Block,
         Family::Account,
         Family::Copy,
+        Family::Log,
     ];
 
     /// The family's name, as the benches label it.
@@ -170,8 +178,9 @@ impl Family {
             Family::SignExtend => "SIGNEXTEND",
             Family::Context => "CONTEXT",
             Family::Block => "BLOCK",
-            Family::Account => "BALANCE_EXTCODEHASH",
-            Family::Copy => "CALLDATACOPY_CODECOPY",
+            Family::Account => "BALANCE_EXTCODESIZE_EXTCODEHASH",
+            Family::Copy => "CALLDATACOPY_CODECOPY_MCOPY_EXTCODECOPY",
+            Family::Log => "LOG",
         }
     }
 
@@ -179,7 +188,8 @@ impl Family {
     /// workload at the smallest `k` (11). Each `MSTORE`-`MLOAD` pair moves 64 bytes, one rw
     /// row per byte, so 50 pairs would need `k = 13` (four times the proving cost of the
     /// others); SDIV/SMOD steps take 27 rows, ADDMOD/MULMOD 20 and 41, EXP 14 plus 20 per
-    /// exponent bit; each 32-byte copy writes 32 rw rows and 32 copy rows. Storage keeps 50 and
+    /// exponent bit; each 32-byte copy writes 32 rw rows and 32 copy rows (a LOG also one per
+    /// topic and its address). Storage keeps 50 and
     /// needs `k = 12` (its cold slots' state rows).
     pub fn reps(self) -> usize {
         match self {
@@ -188,6 +198,7 @@ impl Family {
             Family::AddModMulMod => 30,
             Family::Exp => 15,
             Family::Copy => 20,
+            Family::Log => 15,
             _ => FAMILY_REPS,
         }
     }
@@ -336,15 +347,34 @@ impl Family {
                 }
             },
             Family::Account => {
-                // A new address every other time: cold, then warm.
-                push(code, 0x1000 + i / 2);
-                code.extend([[op::BALANCE, op::EXTCODEHASH][(i % 2) as usize], op::POP]);
+                // A new address every third time: cold, then warm twice.
+                push(code, 0x1000 + i / 3);
+                let read = [op::BALANCE, op::EXTCODESIZE, op::EXTCODEHASH][(i % 3) as usize];
+                code.extend([read, op::POP]);
             }
             Family::Copy => {
                 push(code, 32);
                 push(code, (i * 7) % 40);
                 push(code, 0);
-                code.push([op::CALLDATACOPY, op::CODECOPY][(i % 2) as usize]);
+                match i % 4 {
+                    0 => code.push(op::CALLDATACOPY),
+                    1 => code.push(op::CODECOPY),
+                    2 => code.push(op::MCOPY),
+                    _ => {
+                        // The running contract's own code, by its address.
+                        push(code, 0xc0ffee);
+                        code.push(op::EXTCODECOPY);
+                    }
+                }
+            }
+            Family::Log => {
+                let topics = i % 5;
+                for t in 0..topics {
+                    push(code, value(i * 5 + t));
+                }
+                push(code, 32);
+                push(code, 0);
+                code.push(op::LOG0 + topics as u8);
             }
             Family::Dup | Family::Swap => unreachable!("emitted with their set-up in `emit`"),
         }
