@@ -149,6 +149,9 @@ pub enum ExecutionState {
     /// Not enough gas for the copy cost or memory expansion of CALLDATACOPY, CODECOPY or
     /// MCOPY, or an offset or size too large to address.
     ErrorOutOfGasCopy,
+    /// Not enough gas for LOG0..LOG4's topics, bytes or memory expansion, or an offset or
+    /// size too large to address.
+    ErrorOutOfGasLog,
     /// Fewer stack items than the opcode reads.
     ErrorStackUnderflow,
     /// The opcode would push beyond 1024 items.
@@ -181,6 +184,9 @@ pub enum ExecutionState {
 /// CODECOPY and MCOPY (EXTCODECOPY's and RETURNDATACOPY's costs and checks differ).
 pub const COPY_OPCODES: [u8; 3] = [0x37, 0x39, 0x5e];
 
+/// LOG0..LOG4, whose out-of-gas is [`ExecutionState::ErrorOutOfGasLog`].
+pub const LOG_OPCODES: [u8; 5] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4];
+
 /// Outcome of mapping a revm halt reason onto the witness.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HaltKind {
@@ -192,7 +198,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 75] = {
+    pub const ALL: [ExecutionState; 76] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -259,6 +265,7 @@ impl ExecutionState {
             ErrorOutOfGasSstore,
             ErrorOutOfGasDynamic,
             ErrorOutOfGasCopy,
+            ErrorOutOfGasLog,
             ErrorStackUnderflow,
             ErrorStackOverflow,
             ErrorInvalidJump,
@@ -283,6 +290,7 @@ impl ExecutionState {
                 | ErrorOutOfGasSstore
                 | ErrorOutOfGasDynamic
                 | ErrorOutOfGasCopy
+                | ErrorOutOfGasLog
                 | ErrorStackUnderflow
                 | ErrorStackOverflow
                 | ErrorInvalidJump
@@ -310,6 +318,11 @@ impl ExecutionState {
                 if COPY_OPCODES.contains(&opcode) =>
             {
                 ErrorOutOfGasCopy
+            }
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if LOG_OPCODES.contains(&opcode) =>
+            {
+                ErrorOutOfGasLog
             }
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
@@ -381,8 +394,18 @@ mod tests {
                 );
             }
         }
+        for halt in ["OutOfGas", "MemoryOOG", "InvalidOperandOOG"] {
+            for op in LOG_OPCODES {
+                assert_eq!(
+                    ExecutionState::for_halt(halt, op, false),
+                    Some(HaltKind::Error(ErrorOutOfGasLog)),
+                    "{halt} of {op:#x}"
+                );
+            }
+        }
         assert!(ErrorOutOfGasDynamic.is_error());
         assert!(ErrorOutOfGasCopy.is_error());
+        assert!(ErrorOutOfGasLog.is_error());
         assert!(!AddSub.is_error());
     }
 

@@ -12,7 +12,11 @@
 //! The execution-state index is the enum's declaration order ([`execution_state_index`]);
 //! the EVM circuit must use the same function.
 
-use equivm_witness::{execution_state::COPY_OPCODES, opcodes::OPCODES, ExecutionState};
+use equivm_witness::{
+    execution_state::{COPY_OPCODES, LOG_OPCODES},
+    opcodes::OPCODES,
+    ExecutionState,
+};
 
 /// The number a table stores for `state`: its position in the declaration of
 /// [`ExecutionState`] (`BeginTx` is 0).
@@ -54,7 +58,8 @@ pub fn opcode_properties() -> Vec<OpcodeProperties> {
 }
 
 /// Opcodes whose execution can expand memory (and so fail with
-/// `ErrorOutOfGasMemoryExpansion`, or `ErrorOutOfGasCopy` for [`COPY_OPCODES`]): KECCAK256,
+/// `ErrorOutOfGasMemoryExpansion`, `ErrorOutOfGasCopy` for [`COPY_OPCODES`] or
+/// `ErrorOutOfGasLog` for [`LOG_OPCODES`]): KECCAK256,
 /// the copies, MLOAD/MSTORE/MSTORE8/MCOPY, LOG0..LOG4, CREATE/CREATE2, the calls, RETURN and
 /// REVERT.
 const MEMORY_OPCODES: [u8; 22] = [
@@ -89,15 +94,19 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
         }),
         // SSTORE's out-of-gas, including revm's EIP-2200 stipend check
         // (`ReentrancySentryOOG`), is `ErrorOutOfGasSstore`, never this state.
-        ErrorOutOfGasDynamic => {
-            defined(&|b| OPCODES[b as usize].dynamic_gas && b != 0x55 && !COPY_OPCODES.contains(&b))
-        }
+        ErrorOutOfGasDynamic => defined(&|b| {
+            OPCODES[b as usize].dynamic_gas
+                && b != 0x55
+                && !COPY_OPCODES.contains(&b)
+                && !LOG_OPCODES.contains(&b)
+        }),
         ErrorOutOfGasSstore => vec![0x55],
         ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES
             .into_iter()
-            .filter(|b| !COPY_OPCODES.contains(b))
+            .filter(|b| !COPY_OPCODES.contains(b) && !LOG_OPCODES.contains(b))
             .collect(),
         ErrorOutOfGasCopy => COPY_OPCODES.to_vec(),
+        ErrorOutOfGasLog => LOG_OPCODES.to_vec(),
         ErrorStackUnderflow => defined(&|b| OPCODES[b as usize].stack_inputs > 0),
         ErrorStackOverflow => defined(&|b| {
             let info = &OPCODES[b as usize];
@@ -113,10 +122,11 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
 }
 
 /// Every error state that has [`error_state_opcodes`].
-pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 13] = [
+pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 14] = [
     ExecutionState::ErrorOutOfGasConstant,
     ExecutionState::ErrorOutOfGasDynamic,
     ExecutionState::ErrorOutOfGasCopy,
+    ExecutionState::ErrorOutOfGasLog,
     ExecutionState::ErrorOutOfGasSstore,
     ExecutionState::ErrorOutOfGasMemoryExpansion,
     ExecutionState::ErrorStackUnderflow,

@@ -7,6 +7,7 @@
 //! - invalid jump: the destination and a second item, the condition for `JUMPI` and the
 //!   destination again for `JUMP`, so that both opcodes make the same two reads;
 //! - memory out-of-gas of `MLOAD`, `MSTORE` and `MSTORE8`: the offset;
+//! - out-of-gas of LOG0..LOG4: the offset and the size (the topic count is the opcode's);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
 //!   current and committed values) and its warm flag, from which the cost follows;
 //! - every other error state (and memory out-of-gas of the other opcodes): the stack items
@@ -41,6 +42,12 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
                 return Err(b.inconsistent(s, "memory out-of-gas without an offset"));
             }
             b.stack_pops(s, 1);
+        }
+        ErrorOutOfGasLog => {
+            if available < 2 {
+                return Err(b.inconsistent(s, "LOG out-of-gas without an offset and a size"));
+            }
+            b.stack_pops(s, 2);
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

@@ -32,6 +32,7 @@ mod error_invalid_opcode;
 mod error_oog_constant;
 mod error_oog_copy;
 mod error_oog_exp;
+mod error_oog_log;
 mod error_oog_memory;
 mod error_oog_sstore;
 mod error_stack_overflow;
@@ -111,6 +112,7 @@ pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_constant::ErrorOogConstantGadget;
 pub use error_oog_copy::ErrorOogCopyGadget;
 pub use error_oog_exp::ErrorOogExpGadget;
+pub use error_oog_log::ErrorOogLogGadget;
 pub use error_oog_memory::ErrorOogMemoryGadget;
 pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
@@ -312,6 +314,7 @@ gadgets! {
     error_invalid_jump: ErrorInvalidJumpGadget,
     error_oog_memory: ErrorOogMemoryGadget,
     error_oog_copy: ErrorOogCopyGadget,
+    error_oog_log: ErrorOogLogGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
     tload: TloadGadget,
