@@ -44,9 +44,7 @@ fn warm_and_cold_balances_pass() {
         .map(|n| w.steps[nth_step(&w, ExecutionState::Balance, n)].gas_cost)
         .collect();
     assert_eq!(costs, vec![100, 2600, 100, 2600]);
-    for n in 0..4 {
-        assert_eq!(verify(&circuit(n), vec![]), Ok(()), "BALANCE {n}");
-    }
+    // One slice of every step proves each of them.
     assert_eq!(verify(&slice(&w, 0..w.steps.len()), vec![]), Ok(()));
 }
 

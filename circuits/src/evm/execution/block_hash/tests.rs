@@ -49,9 +49,7 @@ fn blockhash_inside_and_outside_the_window_passes() {
     let zero: Vec<bool> = (0..7).map(|n| pushed(&w, n).is_zero()).collect();
     assert_eq!(zero, vec![false, false, true, true, true, true, true]);
     assert!(EvmCircuit::unsupported_steps(&w).is_empty());
-    for n in 0..7 {
-        assert_eq!(verify(&circuit(n), vec![]), Ok(()), "BLOCKHASH {n}");
-    }
+    // One slice of every step proves each of them.
     assert_eq!(verify(&slice(&w, 0..w.steps.len()), vec![]), Ok(()));
 }
 

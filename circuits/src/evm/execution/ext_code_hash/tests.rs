@@ -49,9 +49,7 @@ fn code_hashes_of_a_contract_an_eoa_and_a_missing_account() {
     assert_eq!(pushed[1], U256::from_be_bytes(KECCAK_EMPTY.0));
     assert_eq!(pushed[2], U256::ZERO);
     assert!(EvmCircuit::unsupported_steps(&w).is_empty());
-    for n in 0..3 {
-        assert_eq!(verify(&circuit(n), vec![]), Ok(()), "EXTCODEHASH {n}");
-    }
+    // One slice of every step proves each of them.
     assert_eq!(verify(&slice(&w, 0..w.steps.len()), vec![]), Ok(()));
 }
 

@@ -50,9 +50,12 @@ fn every_eip2200_case_passes() {
         .map(|n| w.steps[nth_step(&w, ExecutionState::Sstore, n)].gas_cost)
         .collect();
     assert_eq!(costs, vec![5000, 100, 22100, 100, 100]);
-    for n in 0..5 {
-        assert_eq!(verify(&circuit(n), vec![]), Ok(()), "SSTORE #{n}");
-    }
+    // One slice from the first SSTORE to the last proves each of them.
+    let (first, last) = (
+        nth_step(&w, ExecutionState::Sstore, 0),
+        nth_step(&w, ExecutionState::Sstore, 4),
+    );
+    assert_eq!(verify(&slice(&w, first..last + 1), vec![]), Ok(()));
 }
 
 #[test]
