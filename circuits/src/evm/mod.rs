@@ -28,12 +28,10 @@ pub mod execution;
 pub mod stats;
 pub mod step;
 
-use crate::table::{
-    opcode_rows::opcode_properties, FixedTableTag, RwTableRow, TableCapacities, Tables,
-};
+use crate::table::{opcode_rows::opcode_properties, FixedTableTag, TableCapacities, Tables};
 use assign::{Override, StepRegion, WitnessIndex};
 use columns::{EvmColumns, BYTECODE_LANES};
-use constraint_builder::StepLayout;
+use constraint_builder::{RwRowColumns, StepLayout};
 use equivm_gadgets::IsZeroConfig;
 use equivm_witness::{ExecStep, ExecutionState, Witness};
 use execution::Gadgets;
@@ -346,21 +344,13 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
             return Err(Error::Synthesis);
         }
         let lane_rows = layout.bytecode_lookups.div_ceil(BYTECODE_LANES);
+        let rw_rows = RwRowColumns {
+            rw: cols.rw,
+            rw_enable: cols.rw_enable,
+        };
         for r in 0..h {
             let row = offset + r;
-            let values = match rws.get(r) {
-                Some(rw) => RwTableRow::<F>::from_rw(rw),
-                None => RwTableRow::default().map(|()| F::ZERO),
-            };
-            for (c, v) in cols.rw.to_vec().into_iter().zip(values.to_vec()) {
-                set(region, c, row, v);
-            }
-            set(
-                region,
-                cols.rw_enable,
-                row,
-                F::from(u64::from(r < rws.len())),
-            );
+            rw_rows.assign(&mut StepRegion::new(region, offset), r, rws.get(r))?;
             let hash = if r < lane_rows {
                 state.code_hash
             } else {

@@ -39,7 +39,7 @@ use super::{
     common_error::{LessThan, RootErrorEnd},
     copy_to_memory::CopyWords,
     error_oog_memory::{memory_cost, FAR_OFFSET},
-    far_clamp::FarClamp,
+    far_clamp::{far_clamped, FarClamp},
     memory_expansion::MemoryExpansion,
     opcode_select::OpcodeSelect,
     ExecutionGadget, WordIsZero,
@@ -65,17 +65,11 @@ const MCOPY: u8 = 0x5e;
 /// The clamped values of a copy `(dst, src, size)` (with `src` counted for MCOPY only):
 /// `(top, size)`, the end of the memory touched being `top + size`.
 fn clamped(opcode: u8, [dst, src, size]: [U256; 3]) -> (u64, u64) {
-    let clamp = |x: U256| {
-        u64::try_from(x)
-            .ok()
-            .filter(|v| *v >> 32 == 0)
-            .unwrap_or(FAR_OFFSET)
-    };
     if size.is_zero() {
         return (0, 0);
     }
-    let src = if opcode == MCOPY { clamp(src) } else { 0 };
-    (clamp(dst).max(src), clamp(size))
+    let src = if opcode == MCOPY { far_clamped(src) } else { 0 };
+    (far_clamped(dst).max(src), far_clamped(size))
 }
 
 /// The cost proved: constant gas, copy words and expansion of the clamped copy from a

@@ -30,7 +30,7 @@
 use super::{
     common_error::{LessThan, RootErrorEnd},
     error_oog_memory::{memory_cost, FAR_OFFSET},
-    far_clamp::FarClamp,
+    far_clamp::{far_clamped, FarClamp},
     memory_expansion::MemoryExpansion,
     opcode_select::OpcodeSelect,
     ExecutionGadget, WordIsZero,
@@ -52,16 +52,10 @@ use halo2_proofs::{
 
 /// The clamped `(offset, size)` of a LOG: the memory touched ends at `offset + size`.
 fn clamped([offset, size]: [U256; 2]) -> (u64, u64) {
-    let clamp = |x: U256| {
-        u64::try_from(x)
-            .ok()
-            .filter(|v| *v >> 32 == 0)
-            .unwrap_or(FAR_OFFSET)
-    };
     if size.is_zero() {
         return (0, 0);
     }
-    (clamp(offset), clamp(size))
+    (far_clamped(offset), far_clamped(size))
 }
 
 /// The cost proved for LOG `opcode` of the clamped range, from a memory of `cur` words.

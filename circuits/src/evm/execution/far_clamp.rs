@@ -13,7 +13,7 @@
 //! missing for the clamped values is missing for the real ones.
 //! Cost: 16 byte cells, 4 plain cells.
 
-use super::WordIsZero;
+use super::{error_oog_memory::FAR_OFFSET, WordIsZero};
 use crate::evm::{
     assign::{word_of, StepRegion},
     cell::Cell,
@@ -91,4 +91,13 @@ impl<F: PrimeField> FarClamp<F> {
         self.eff.assign(region, F::from(eff))?;
         Ok(eff)
     }
+}
+
+/// What [`FarClamp`] with `far` = [`FAR_OFFSET`] makes of `x`, computed off-circuit: `x` if
+/// `x < 2^32`, else `FAR_OFFSET`.
+pub(crate) fn far_clamped(x: U256) -> u64 {
+    u64::try_from(x)
+        .ok()
+        .filter(|v| *v >> 32 == 0)
+        .unwrap_or(FAR_OFFSET)
 }
