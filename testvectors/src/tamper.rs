@@ -14,13 +14,17 @@
 //!   each other's);
 //! - `drop-rw`: one access removed from the rw table;
 //! - `add-rw`: one access repeated in the rw table under an unused counter;
-//! - `execution-state`: one step selects another execution state.
+//! - `execution-state`: one step selects another execution state;
+//! - `code-byte`: one byte of a bytecode changed (kept a byte) in the bytecode table;
+//! - `is-code`: one byte's opcode/push-data mark flipped in the bytecode table;
+//! - `code-hash`: one bytecode's hash changed on all of its bytecode-table rows.
 //!
 //! A mutant that the assignment itself refuses (a synthesis error) is counted as
 //! `invalid`, not as killed: only the constraints count.
 
 use equivm_circuits::evm::{assign::Override, step::state_index};
 use equivm_circuits::super_circuit::SuperCircuit;
+use equivm_circuits::table::BytecodeFieldTag;
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Rw, RwTag};
 use halo2_proofs::halo2curves::bn256::Fr;
@@ -48,11 +52,17 @@ pub enum MutationKind {
     AddRw,
     /// A step's execution state.
     ExecutionState,
+    /// A bytecode byte in the bytecode table.
+    CodeByte,
+    /// A byte's is_code mark in the bytecode table.
+    IsCode,
+    /// A bytecode's hash in the bytecode table.
+    CodeHash,
 }
 
 impl MutationKind {
     /// Every kind, in the order mutants cycle through them.
-    pub const ALL: [MutationKind; 9] = [
+    pub const ALL: [MutationKind; 12] = [
         MutationKind::StackValue,
         MutationKind::Result,
         MutationKind::Gas,
@@ -62,6 +72,9 @@ impl MutationKind {
         MutationKind::DropRw,
         MutationKind::AddRw,
         MutationKind::ExecutionState,
+        MutationKind::CodeByte,
+        MutationKind::IsCode,
+        MutationKind::CodeHash,
     ];
 }
 
@@ -107,11 +120,17 @@ fn edit_rw(c: &mut SuperCircuit, counter: u64, f: impl Fn(&mut Rw)) {
     }
 }
 
+/// The low 64 bits of `x` (bytecode fields are small).
+fn field_to_u64(x: Fr) -> u64 {
+    let bytes = x.to_bytes();
+    u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default())
+}
+
 fn bump(v: U256) -> U256 {
     v.wrapping_add(U256::from(1))
 }
 
-/// Builds mutant number `i` of `honest` (kind `MutationKind::ALL[i % 9]`), or `None` when
+/// Builds mutant number `i` of `honest` (kind `MutationKind::ALL[i % 12]`), or `None` when
 /// the block has nothing of that kind to change.
 pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String, SuperCircuit)> {
     let kind = MutationKind::ALL[i % MutationKind::ALL.len()];
@@ -234,6 +253,48 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
                 state_index(state)
             )
         }
+        MutationKind::CodeByte | MutationKind::IsCode => {
+            let byte_tag = Fr::from(BytecodeFieldTag::Byte as u64);
+            let rows: Vec<usize> = (0..c.bytecode_rows.len())
+                .filter(|i| c.bytecode_rows[*i].tag == byte_tag)
+                .collect();
+            if rows.is_empty() {
+                return None;
+            }
+            let i = rows[rng.below(rows.len())];
+            let row = &mut c.bytecode_rows[i];
+            if kind == MutationKind::CodeByte {
+                // Another byte value, so that only the binding to the hash can catch it.
+                let byte = field_to_u64(row.value);
+                row.value = Fr::from((byte + 1) % 256);
+                format!(
+                    "CodeByte: byte {} of a bytecode {byte} -> {}",
+                    field_to_u64(row.index),
+                    (byte + 1) % 256
+                )
+            } else {
+                row.is_code = Fr::one() - row.is_code;
+                format!(
+                    "IsCode: is_code of byte {} of a bytecode flipped",
+                    field_to_u64(row.index)
+                )
+            }
+        }
+        MutationKind::CodeHash => {
+            let hashes: Vec<_> = {
+                let mut h: Vec<_> = c.bytecode_rows.iter().map(|r| r.code_hash).collect();
+                h.dedup();
+                h
+            };
+            if hashes.is_empty() {
+                return None;
+            }
+            let hash = hashes[rng.below(hashes.len())];
+            for row in c.bytecode_rows.iter_mut().filter(|r| r.code_hash == hash) {
+                row.code_hash.lo += Fr::one();
+            }
+            "CodeHash: a bytecode's hash + 1 on all of its rows".to_string()
+        }
     };
     Some((what, c))
 }
@@ -300,6 +361,7 @@ mod tests {
             let (what, c) = mutant(&honest, i, &mut rng).expect("a mutant of each kind");
             let changed = c.witness != honest.witness
                 || c.state_rows != honest.state_rows
+                || c.bytecode_rows != honest.bytecode_rows
                 || !c.overrides.is_empty();
             assert!(changed, "{kind:?}: {what}");
         }

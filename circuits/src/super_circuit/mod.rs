@@ -1,13 +1,13 @@
-//! The super circuit: the EVM, state and copy circuits over one set of shared tables,
-//! proving a whole block.
+//! The super circuit: the EVM, state, copy, bytecode and keccak circuits over one set of
+//! shared tables, proving a whole block.
 //!
 //! Every region fills the circuit's usable rows (`2^k` minus halo2's blinding rows), so the
 //! only shape parameter is `k` ([`SuperCircuitParams`]); the capacities follow from it
 //! ([`SuperCircuit::usable_rows`]). What a proof of this circuit proves, given its public
 //! inputs ([`public_inputs`]):
 //!
-//! - the block (block table), its transactions (tx table, with calldata) and the bytecodes
-//!   the steps run (bytecode table) are the public ones;
+//! - the block (block table) and its transactions (tx table, with calldata) are the
+//!   public ones;
 //! - starting from the public pre-state (the value of every account field and storage slot
 //!   the block touches) and the public first step (`rw_counter` 1 at the first `BeginTx`),
 //!   every step follows its gadget's rules, up to an `EndBlock` step after exactly the
@@ -17,23 +17,28 @@
 //!   minus one), and ends in the public post-state: every account field, storage slot,
 //!   receipt field and log field the block touched, with its final value;
 //! - every copy the steps look up (copy table) moved the bytes its source holds to its
-//!   destination (copy circuit).
+//!   destination (copy circuit);
+//! - every bytecode the steps read (bytecode table) is the preimage of its code hash, with
+//!   its opcodes and push data marked as the EVM decodes them (bytecode circuit), and every
+//!   hash the circuits look up is keccak256 of its input (keccak circuit). The code a step
+//!   runs is thus bound to the code hash its account has in the public pre-state.
 //!
-//! The keccak table is stated, not proved, until the keccak circuit joins: no gadget of the
-//! super circuit reads it yet (KECCAK256 is unsupported). Not proved yet: that the bytecode rows hash to their code hash (the bytecode and keccak
-//! circuits come with step 5: until then the verifier checks the public bytecodes against
-//! their hashes), the transactions' signatures (tx circuit), and that the pre- and
+//! Not proved yet: the transactions' signatures (tx circuit), and that the pre- and
 //! post-state belong to state roots (MPT circuit). Steps without a gadget are refused
 //! ([`SuperCircuitError::Unsupported`]), never proved.
 
 pub mod proving;
 pub mod public_inputs;
 
+use crate::bytecode::BytecodeCircuitConfig;
 use crate::copy::CopyCircuitConfig;
 use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
+use crate::keccak::KeccakCircuitConfig;
 use crate::state::public::PublicStateTable;
 use crate::state::{post_state, pre_state, StateCircuitConfig};
-use crate::table::{assign_public_rows, keccak::keccak_inputs, FixedTableTag, TableError, Tables};
+use crate::table::{
+    assign_public_rows, keccak::keccak_inputs, BytecodeTableRow, FixedTableTag, TableError, Tables,
+};
 use equivm_witness::{Rw, Witness};
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner, Value},
@@ -91,12 +96,14 @@ pub struct SuperCircuitConfig {
     pub state: StateCircuitConfig,
     /// The copy circuit (proves the copy table).
     pub copy: CopyCircuitConfig,
+    /// The keccak circuit (proves the keccak table).
+    pub keccak: KeccakCircuitConfig,
+    /// The bytecode circuit (proves the bytecode table).
+    pub bytecode: BytecodeCircuitConfig,
     /// Instance columns the tx table is bound to.
     pub tx_instance: Vec<Column<Instance>>,
     /// Instance columns the block table is bound to.
     pub block_instance: Vec<Column<Instance>>,
-    /// Instance columns the bytecode table is bound to.
-    pub bytecode_instance: Vec<Column<Instance>>,
     /// The number of transactions, the same on every row.
     pub num_txs: Column<Advice>,
     /// Row 0: the number of transactions.
@@ -113,6 +120,9 @@ pub struct SuperCircuit {
     /// The rows the state circuit assigns, in order: `witness.rws` sorted. Tamper tests
     /// change them apart from the witness.
     pub state_rows: Vec<Rw>,
+    /// The rows the bytecode circuit assigns, in order: the bytecode table rows of
+    /// `witness.bytecodes`. Tamper tests change them apart from the witness.
+    pub bytecode_rows: Vec<BytecodeTableRow<Fr>>,
     /// Cells the EVM circuit overwrites after the honest assignment (tamper tests only).
     pub overrides: Vec<Override<Fr>>,
 }
@@ -175,10 +185,15 @@ impl SuperCircuit {
                 .ok_or(SuperCircuitError::BadK(MAX_K + 1))?,
         };
         let state_rows = crate::state::ordering::sorted(&witness.rws);
+        let mut bytecode_rows = Vec::new();
+        for code in &witness.bytecodes {
+            bytecode_rows.extend(BytecodeTableRow::rows_of(code)?);
+        }
         Ok(Self {
             witness,
             params: SuperCircuitParams { k },
             state_rows,
+            bytecode_rows,
             overrides: Vec::new(),
         })
     }
@@ -190,6 +205,7 @@ impl SuperCircuit {
             witness: Witness::default(),
             params,
             state_rows: Vec::new(),
+            bytecode_rows: Vec::new(),
             overrides: Vec::new(),
         }
     }
@@ -224,6 +240,8 @@ impl SuperCircuit {
             StateCircuitConfig::rows_needed(&witness.rws),
             tables.max_rows(),
             public,
+            BytecodeCircuitConfig::rows_needed(&witness.bytecodes),
+            KeccakCircuitConfig::rows_needed(&keccak_inputs(witness)),
         ]
         .into_iter()
         .max()
@@ -261,7 +279,9 @@ impl Circuit<Fr> for SuperCircuit {
         );
         let tx_instance = bind_to_instance(meta, &tables.tx.columns.to_vec());
         let block_instance = bind_to_instance(meta, &tables.block.columns.to_vec());
-        let bytecode_instance = bind_to_instance(meta, &tables.bytecode.columns.to_vec());
+        let keccak = KeccakCircuitConfig::configure(meta, &tables.keccak);
+        let bytecode =
+            BytecodeCircuitConfig::configure(meta, &tables.bytecode, &tables.keccak, &tables.fixed);
         let num_txs = meta.advice_column();
         let summary_instance = bind_to_instance(meta, &[num_txs])[0];
         let fixed = evm.columns.fixed;
@@ -296,9 +316,10 @@ impl Circuit<Fr> for SuperCircuit {
             evm,
             state,
             copy,
+            keccak,
+            bytecode,
             tx_instance,
             block_instance,
-            bytecode_instance,
             num_txs,
             summary_instance,
         }
@@ -339,18 +360,13 @@ impl Circuit<Fr> for SuperCircuit {
             &public.block,
             usable,
         )?;
-        assign_public_rows(
-            &mut layouter,
-            "bytecode",
-            &tables.bytecode.columns.to_vec(),
-            &config.bytecode_instance,
-            &public.bytecode,
-            usable,
-        )?;
+        config
+            .bytecode
+            .assign_rows(&mut layouter, &self.bytecode_rows, usable)?;
         config.copy.assign(&mut layouter, &self.witness, usable)?;
-        tables
+        config
             .keccak
-            .load(&mut layouter, &keccak_inputs(&self.witness), usable)?;
+            .assign(&mut layouter, &keccak_inputs(&self.witness), usable)?;
         let n = Fr::from(public.num_txs);
         let first = layouter.assign_region(
             || "num_txs",

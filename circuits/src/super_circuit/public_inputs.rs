@@ -7,8 +7,7 @@
 //! | 10..=18 | the public post-state table |
 //! | 19..=23 | the tx table (`TxTableRow` columns) |
 //! | 24..=27 | the block table (`BlockTableRow` columns) |
-//! | 28..=33 | the bytecode table (`BytecodeTableRow` columns) |
-//! | 34 | row 0: the number of transactions |
+//! | 28 | row 0: the number of transactions |
 //!
 //! Each table column starts with its zero row 0; the rows after the last entry are zero.
 //! A verifier also checks [`check_block_start`]: the proof starts at the block's first step.
@@ -17,12 +16,12 @@ use crate::evm::step::{state_index, STEP_STATE_NAMES};
 use crate::evm::EvmCircuit;
 use crate::state::public::{PublicStateRow, PUBLIC_STATE_COLUMNS};
 use crate::state::{post_state, pre_state};
-use crate::table::{public_values, BlockTableRow, BytecodeTableRow, TableError, TxTableRow};
+use crate::table::{public_values, BlockTableRow, TableError, TxTableRow};
 use equivm_witness::{ExecutionState, Witness};
 use halo2curves::bn256::Fr;
 
 /// Number of instance columns.
-pub const NUM_INSTANCE_COLUMNS: usize = 35;
+pub const NUM_INSTANCE_COLUMNS: usize = 29;
 
 /// The public inputs of one block, as rows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,8 +36,6 @@ pub struct PublicInputs {
     pub tx: Vec<Vec<Fr>>,
     /// Block-table rows.
     pub block: Vec<Vec<Fr>>,
-    /// Bytecode-table rows.
-    pub bytecode: Vec<Vec<Fr>>,
     /// Number of transactions.
     pub num_txs: u64,
 }
@@ -63,21 +60,12 @@ impl PublicInputs {
             .into_iter()
             .map(|r| r.to_vec())
             .collect();
-        let mut bytecode = Vec::new();
-        for code in &witness.bytecodes {
-            bytecode.extend(
-                BytecodeTableRow::<Fr>::rows_of(code)?
-                    .into_iter()
-                    .map(|r| r.to_vec()),
-            );
-        }
         Ok(Self {
             first_state,
             pre: pre_state(&witness.rws),
             post: post_state(&witness.rws),
             tx,
             block,
-            bytecode,
             num_txs: witness.txs.len() as u64,
         })
     }
@@ -91,7 +79,6 @@ impl PublicInputs {
         out.extend(public_values(PUBLIC_STATE_COLUMNS, &rows(&self.post)));
         out.extend(public_values(5, &self.tx));
         out.extend(public_values(4, &self.block));
-        out.extend(public_values(6, &self.bytecode));
         out.push(vec![Fr::from(self.num_txs)]);
         out
     }
