@@ -38,6 +38,7 @@ mod op {
     pub const MULMOD: u8 = 0x09;
     pub const EXP: u8 = 0x0a;
     pub const SIGNEXTEND: u8 = 0x0b;
+    pub const KECCAK256: u8 = 0x20;
     pub const ADDRESS: u8 = 0x30;
     pub const BALANCE: u8 = 0x31;
     pub const ORIGIN: u8 = 0x32;
@@ -131,11 +132,13 @@ pub enum Family {
     Copy,
     /// `LOG0` to `LOG4`, in turn, each of 32 bytes of memory.
     Log,
+    /// `KECCAK256` of 0, 32, 64, 96 and 128 bytes of memory, in turn (one keccak block each).
+    Keccak,
 }
 
 impl Family {
     /// Every family, in the order the benches report them.
-    pub const ALL: [Family; 20] = [
+    pub const ALL: [Family; 21] = [
         Family::AddSub,
         Family::Compare,
         Family::Bitwise,
@@ -156,6 +159,7 @@ impl Family {
         Family::Account,
         Family::Copy,
         Family::Log,
+        Family::Keccak,
     ];
 
     /// The family's name, as the benches label it.
@@ -181,6 +185,7 @@ impl Family {
             Family::Account => "BALANCE_EXTCODESIZE_EXTCODEHASH",
             Family::Copy => "CALLDATACOPY_CODECOPY_MCOPY_EXTCODECOPY",
             Family::Log => "LOG",
+            Family::Keccak => "KECCAK256",
         }
     }
 
@@ -189,7 +194,9 @@ impl Family {
     /// row per byte, so 50 pairs would need `k = 13` (four times the proving cost of the
     /// others); SDIV/SMOD steps take 27 rows, ADDMOD/MULMOD 20 and 41, EXP 14 plus 20 per
     /// exponent bit; each 32-byte copy writes 32 rw rows and 32 copy rows (a LOG also one per
-    /// topic and its address). Storage keeps 50 and
+    /// topic and its address); each distinct KECCAK256 input is a keccak block of 275 rows, so
+    /// KECCAK256 keeps 5 (with the code's block, 6 of the 7 blocks `k = 11` holds). Storage
+    /// keeps 50 and
     /// needs `k = 12` (its cold slots' state rows).
     pub fn reps(self) -> usize {
         match self {
@@ -199,6 +206,7 @@ impl Family {
             Family::Exp => 15,
             Family::Copy => 20,
             Family::Log => 15,
+            Family::Keccak => 5,
             _ => FAMILY_REPS,
         }
     }
@@ -375,6 +383,11 @@ impl Family {
                 push(code, 32);
                 push(code, 0);
                 code.push(op::LOG0 + topics as u8);
+            }
+            Family::Keccak => {
+                push(code, 32 * (i % 5));
+                push(code, 0);
+                code.extend([op::KECCAK256, op::POP]);
             }
             Family::Dup | Family::Swap => unreachable!("emitted with their set-up in `emit`"),
         }

@@ -24,6 +24,7 @@
 //!   look up into with `lookup_any`.
 
 pub mod bytecode;
+pub mod check;
 pub mod copy;
 pub mod evm;
 pub mod keccak;

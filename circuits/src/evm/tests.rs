@@ -43,11 +43,11 @@ fn a_full_block_passes() {
 
 #[test]
 fn a_block_with_an_unsupported_step_is_refused() {
-    // KECCAK256 has no gadget yet: it is reported, and the circuit will not assign it.
-    let w = witness_of(vec![0x5f, 0x5f, 0x20, 0x00]);
+    // RETURNDATACOPY has no gadget yet: it is reported, and the circuit will not assign it.
+    let w = witness_of(vec![0x5f, 0x5f, 0x5f, 0x3e, 0x00]);
     assert_eq!(
         EvmCircuit::unsupported_steps(&w),
-        vec![(ExecutionState::Keccak, Some(0x20))]
+        vec![(ExecutionState::ReturnDataCopy, Some(0x3e))]
     );
     let circuit = EvmCircuit::new(w, 1 << 10);
     assert!(MockProver::run(K, &circuit, circuit.instance()).is_err());
@@ -57,11 +57,11 @@ fn a_block_with_an_unsupported_step_is_refused() {
 fn an_unsupported_state_cannot_be_selected() {
     let o = Override::ExecutionState {
         step: 0,
-        state: ExecutionState::Keccak,
+        state: ExecutionState::ReturnDataCopy,
     };
     assert_rejected(
         verify(&opcode_slice(), vec![o]),
-        "STEP: state Keccak has no gadget",
+        "STEP: state ReturnDataCopy has no gadget",
     );
 }
 

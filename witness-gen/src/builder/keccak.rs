@@ -1,5 +1,5 @@
-//! KECCAK256: pops offset and size, reads the bytes from memory (a copy into the keccak
-//! table), records the input, pushes the recorded hash.
+//! KECCAK256: pops offset and size, pushes the recorded hash, then reads the bytes from
+//! memory (a copy into the keccak table) and records the input.
 
 use super::{Builder, StepCtx};
 use crate::error::WitnessError;
@@ -14,6 +14,9 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     } else {
         b.as_u64(s, v[0], "offset")?
     };
+    // The hash is pushed before the bytes are read, so that the step's own accesses come
+    // first and the copy's follow them.
+    b.stack_pushes_recorded(s)?;
     let start = b.rw_counter();
     let bytes = b.memory_read(s.call_id, offset, size);
     let id = b.keccak_inputs.len() as u64;
@@ -33,5 +36,5 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             rw_count: size,
         });
     }
-    b.stack_pushes_recorded(s)
+    Ok(())
 }

@@ -49,6 +49,7 @@ mod is_zero;
 mod jump;
 mod jumpdest;
 mod jumpi;
+mod keccak;
 mod log;
 mod mcopy;
 mod memory_expansion;
@@ -128,6 +129,7 @@ pub use is_zero::IsZeroGadget;
 pub use jump::JumpGadget;
 pub use jumpdest::JumpdestGadget;
 pub use jumpi::JumpiGadget;
+pub use keccak::KeccakGadget;
 pub use log::LogGadget;
 pub use mcopy::McopyGadget;
 pub use memory_expansion::{DynamicLength, Length, MemoryExpansion, QuadCost};
@@ -293,6 +295,7 @@ gadgets! {
     codecopy: CodeCopyGadget,
     mcopy: McopyGadget,
     ext_code_copy: ExtCodeCopyGadget,
+    keccak: KeccakGadget,
     log: LogGadget,
     is_zero: IsZeroGadget,
     cmp: CmpGadget,

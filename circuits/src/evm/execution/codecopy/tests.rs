@@ -4,7 +4,6 @@ use crate::evm::{assign::Override, EvmCircuit};
 use crate::super_circuit::SuperCircuit;
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Witness};
-use halo2_proofs::dev::MockProver;
 use halo2curves::bn256::Fr;
 
 /// Length of the program below: four CODECOPYs of three PUSH32 each, then STOP.
@@ -56,8 +55,9 @@ fn codecopy_inside_across_and_past_the_end_passes() {
 fn the_super_circuit_proves_the_copies() {
     let circuit = SuperCircuit::new(witness(), None).expect("supported");
     let instance = circuit.instance().expect("public inputs");
-    let prover = MockProver::run(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(prover.verify(), Ok(()));
+    let verdict =
+        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
+    assert_eq!(verdict, Ok(()));
 }
 
 #[test]

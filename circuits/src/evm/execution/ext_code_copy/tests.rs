@@ -5,7 +5,6 @@ use crate::super_circuit::SuperCircuit;
 use equivm_trace::program::Program;
 use equivm_trace::revm::primitives::{Address, U256};
 use equivm_witness::{ExecutionState, Witness};
-use halo2_proofs::dev::MockProver;
 use halo2curves::bn256::Fr;
 
 /// Another contract, with a 40-byte code `1, 2, ..., 40`.
@@ -147,8 +146,9 @@ fn copies_of_a_contract_an_eoa_a_missing_account_and_the_running_code_pass() {
 fn the_super_circuit_proves_the_copies() {
     let circuit = SuperCircuit::new(witness(), None).expect("supported");
     let instance = circuit.instance().expect("public inputs");
-    let prover = MockProver::run(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(prover.verify(), Ok(()));
+    let verdict =
+        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
+    assert_eq!(verdict, Ok(()));
 }
 
 #[test]

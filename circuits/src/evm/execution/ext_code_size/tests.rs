@@ -5,7 +5,6 @@ use crate::super_circuit::SuperCircuit;
 use equivm_trace::program::Program;
 use equivm_trace::revm::primitives::{Address, U256};
 use equivm_witness::{ExecutionState, Witness};
-use halo2_proofs::dev::MockProver;
 use halo2curves::bn256::Fr;
 
 /// Another contract, with a 37-byte code.
@@ -74,8 +73,9 @@ fn the_super_circuit_proves_the_empty_code_s_length() {
     assert!(w.bytecodes.iter().any(|c| c.bytes.is_empty()));
     let circuit = SuperCircuit::new(w, None).expect("supported");
     let instance = circuit.instance().expect("public inputs");
-    let prover = MockProver::run(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(prover.verify(), Ok(()));
+    let verdict =
+        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
+    assert_eq!(verdict, Ok(()));
 }
 
 #[test]

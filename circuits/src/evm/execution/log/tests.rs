@@ -4,7 +4,6 @@ use crate::evm::{assign::Override, EvmCircuit};
 use crate::super_circuit::SuperCircuit;
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, RwTag, Witness};
-use halo2_proofs::dev::MockProver;
 use halo2curves::bn256::Fr;
 
 /// Pushes `v` as a PUSH32.
@@ -95,8 +94,9 @@ fn the_super_circuit_proves_the_logged_bytes() {
     for w in [witness(), reverted()] {
         let circuit = SuperCircuit::new(w, None).expect("supported");
         let instance = circuit.instance().expect("public inputs");
-        let prover = MockProver::run(circuit.params.k, &circuit, instance).expect("synthesis");
-        assert_eq!(prover.verify(), Ok(()));
+        let verdict =
+            crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
+        assert_eq!(verdict, Ok(()));
     }
 }
 

@@ -4,7 +4,6 @@ use crate::evm::{assign::Override, EvmCircuit};
 use crate::super_circuit::SuperCircuit;
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Witness};
-use halo2_proofs::dev::MockProver;
 use halo2curves::bn256::Fr;
 
 /// MSTORE of 32 bytes at 0, then MCOPY(dst, src, size) for: (0x10, 0, 0x20) overlapping
@@ -57,8 +56,9 @@ fn mcopy_overlapping_growing_and_empty_passes() {
 fn the_super_circuit_proves_the_copies() {
     let circuit = SuperCircuit::new(witness(), None).expect("supported");
     let instance = circuit.instance().expect("public inputs");
-    let prover = MockProver::run(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(prover.verify(), Ok(()));
+    let verdict =
+        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
+    assert_eq!(verdict, Ok(()));
 }
 
 #[test]
