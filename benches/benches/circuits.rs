@@ -15,7 +15,9 @@
 //!   - `verify`: checking a proof made before measuring.
 //!
 //!   Every family gets `witness` and `mock`. A proof costs the same for every workload at a
-//!   given `k` (all families fit `k = 11`), and each `prove` bench takes at least eleven
+//!   given `k` (the EVM steps of every family fit `k = 11`; the keccak circuit's 275 rows
+//!   per 136 bytes of code put ADD_SUB, LT_GT_EQ and AND_OR_XOR, whose code pushes 32-byte
+//!   values, and SLOAD_SSTORE at `k = 12`), and each `prove` bench takes at least eleven
 //!   proofs, so only ADD_SUB is proved by default; set `EQUIVM_BENCH_PROVE_ALL=1` to prove
 //!   MLOAD_MSTORE and SLOAD_SSTORE too.
 //! - `block`: a longer program mixing every family ([`mixed_program`] with [`BLOCK_REPS`]),

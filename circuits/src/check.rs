@@ -121,9 +121,8 @@ impl<'a> GateFactors<'a> {
     fn of(gate: &'a Gate<Fr>) -> Self {
         let per_poly: Vec<Vec<&Expression<Fr>>> =
             gate.polynomials().iter().map(|p| factors(p)).collect();
-        let key = |f: &Expression<Fr>| {
-            (f.complexity() <= Self::MAX_SHARED).then(|| format!("{f:?}"))
-        };
+        let key =
+            |f: &Expression<Fr>| (f.complexity() <= Self::MAX_SHARED).then(|| format!("{f:?}"));
         let keyed: Vec<Vec<Option<String>>> = per_poly
             .iter()
             .map(|fs| fs.iter().map(|f| key(f)).collect())

@@ -18,8 +18,10 @@
 //! - [`state`]: the state circuit (the rw table sorted by state cell, every read returning
 //!   the latest write, initial values from the public pre-state, results in the public
 //!   post-state).
-//! - [`super_circuit`]: the EVM and state circuits over shared tables, proving a whole
-//!   block against its public inputs.
+//! - [`super_circuit`]: the EVM, state, copy, bytecode and keccak circuits over shared
+//!   tables, proving a whole block against its public inputs.
+//! - [`check`]: MockProver's verdict with the gates evaluated factor by factor (faster on
+//!   wide circuits).
 //! - [`table`]: the fixed, rw, bytecode, tx and block tables that circuits share by name and
 //!   look up into with `lookup_any`.
 

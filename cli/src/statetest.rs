@@ -22,8 +22,8 @@ pub struct StatetestArgs {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// exec: revm with tracing, roots checked; witness: also build the witness and replay
-    /// its read/write log; mock: also run the super circuit (EVM and state circuits) under
-    /// MockProver; prove: also make and verify a real KZG proof; tamper: also check that
+    /// its read/write log; mock: also run the super circuit (EVM, state, copy, bytecode and
+    /// keccak circuits) under MockProver; prove: also make and verify a real KZG proof; tamper: also check that
     /// mutants of each passing case are rejected.
     #[arg(long, default_value = "exec")]
     mode: String,

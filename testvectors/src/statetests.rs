@@ -5,7 +5,7 @@
 //!   expected exception must match the file.
 //! - `witness`: build the witness from the trace and replay its read/write log alone; the
 //!   replay must reconstruct every stack, memory, storage and account value revm had.
-//! - `mock`: the super circuit (EVM and state circuits over public tables) under
+//! - `mock`: the super circuit (EVM, state, copy, bytecode and keccak circuits) under
 //!   MockProver; a step without a gadget makes the case `unsupported`, naming it.
 //! - `prove`: `mock`, then a real KZG proof (SHPLONK) of the block, verified as a verifier
 //!   would (see [`crate::proving`] for where params come from).
@@ -67,7 +67,8 @@ pub enum Mode {
     Exec,
     /// `exec`, then witness generation and the read/write replay check.
     Witness,
-    /// `witness`, then the super circuit (EVM and state circuits) under MockProver.
+    /// `witness`, then the super circuit (EVM, state, copy, bytecode and keccak circuits)
+    /// under MockProver.
     Mock,
     /// `mock`, then mutants of the passing assignment, each of which must be rejected.
     Tamper,

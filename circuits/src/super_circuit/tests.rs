@@ -146,10 +146,11 @@ fn padding_before_end_block_is_rejected() {
     // height 1, padding steps too).
     let rows = EvmCircuit::new(w, 0).rows_needed().expect("layout");
     let padding_steps = c.usable_rows() - (rows - 1);
+    let block_ended = c.block_ended_column();
     for j in 0..=padding_steps {
         c.overrides.push(Override::Cell {
             step: end + j,
-            column: c.block_ended_column(),
+            column: block_ended,
             rotation: 0,
             value: Fr::zero(),
         });

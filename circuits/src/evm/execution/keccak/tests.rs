@@ -60,7 +60,7 @@ fn keccak_of_every_size_passes() {
     let w = witness();
     assert!(EvmCircuit::unsupported_steps(&w).is_empty());
     // The pushed hashes are revm's: keccak256 of the memory bytes.
-    let memory: Vec<u8> = (1..=32u8).chain(std::iter::repeat(0).take(200)).collect();
+    let memory: Vec<u8> = (1..=32u8).chain(std::iter::repeat_n(0, 200)).collect();
     for (n, (offset, size)) in CASES.into_iter().enumerate() {
         let i = nth_step(&w, ExecutionState::Keccak, n);
         let pushed = w.step_rws(&w.steps[i])[2].value;
