@@ -140,6 +140,14 @@ fn usable_rows(k: u32) -> usize {
     (1usize << k) - (usable_column().1 + 1)
 }
 
+/// The super circuit of `witness` (every circuit, at the smallest `k`) under MockProver's
+/// verdict ([`crate::check::mock_check`]).
+pub(crate) fn super_circuit_verdict(witness: Witness) -> Result<(), Vec<String>> {
+    let circuit = crate::super_circuit::SuperCircuit::new(witness, None).expect("supported");
+    let instance = circuit.instance().expect("public inputs");
+    crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis")
+}
+
 /// Asserts that `result` failed with a failure naming `needle`.
 pub(crate) fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &str) {
     match result {

@@ -1,7 +1,6 @@
 use super::super::test_util::*;
 use super::CodeCopyGadget;
 use crate::evm::{assign::Override, EvmCircuit};
-use crate::super_circuit::SuperCircuit;
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Witness};
 use halo2curves::bn256::Fr;
@@ -53,11 +52,7 @@ fn codecopy_inside_across_and_past_the_end_passes() {
 
 #[test]
 fn the_super_circuit_proves_the_copies() {
-    let circuit = SuperCircuit::new(witness(), None).expect("supported");
-    let instance = circuit.instance().expect("public inputs");
-    let verdict =
-        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(verdict, Ok(()));
+    assert_eq!(super_circuit_verdict(witness()), Ok(()));
 }
 
 #[test]

@@ -1,7 +1,6 @@
 use super::super::test_util::*;
 use super::ExtCodeCopyGadget;
 use crate::evm::{assign::Override, EvmCircuit};
-use crate::super_circuit::SuperCircuit;
 use equivm_trace::program::Program;
 use equivm_trace::revm::primitives::{Address, U256};
 use equivm_witness::{ExecutionState, Witness};
@@ -144,11 +143,7 @@ fn copies_of_a_contract_an_eoa_a_missing_account_and_the_running_code_pass() {
 
 #[test]
 fn the_super_circuit_proves_the_copies() {
-    let circuit = SuperCircuit::new(witness(), None).expect("supported");
-    let instance = circuit.instance().expect("public inputs");
-    let verdict =
-        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(verdict, Ok(()));
+    assert_eq!(super_circuit_verdict(witness()), Ok(()));
 }
 
 #[test]

@@ -1,7 +1,6 @@
 use super::super::test_util::*;
 use super::ExtCodeSizeGadget;
 use crate::evm::{assign::Override, EvmCircuit};
-use crate::super_circuit::SuperCircuit;
 use equivm_trace::program::Program;
 use equivm_trace::revm::primitives::{Address, U256};
 use equivm_witness::{ExecutionState, Witness};
@@ -71,11 +70,7 @@ fn sizes_of_a_contract_an_eoa_and_a_missing_account_warm_and_cold() {
 fn the_super_circuit_proves_the_empty_code_s_length() {
     let w = witness();
     assert!(w.bytecodes.iter().any(|c| c.bytes.is_empty()));
-    let circuit = SuperCircuit::new(w, None).expect("supported");
-    let instance = circuit.instance().expect("public inputs");
-    let verdict =
-        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(verdict, Ok(()));
+    assert_eq!(super_circuit_verdict(w), Ok(()));
 }
 
 #[test]

@@ -77,11 +77,7 @@ fn keccak_of_every_size_passes() {
 
 #[test]
 fn the_super_circuit_proves_the_hashes() {
-    let circuit = SuperCircuit::new(witness(), None).expect("supported");
-    let instance = circuit.instance().expect("public inputs");
-    let verdict =
-        crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
-    assert_eq!(verdict, Ok(()));
+    assert_eq!(super_circuit_verdict(witness()), Ok(()));
 }
 
 #[test]

@@ -1,7 +1,6 @@
 use super::super::test_util::*;
 use super::LogGadget;
 use crate::evm::{assign::Override, EvmCircuit};
-use crate::super_circuit::SuperCircuit;
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, RwTag, Witness};
 use halo2curves::bn256::Fr;
@@ -92,11 +91,7 @@ fn logs_of_a_reverted_call_write_nothing_and_pass() {
 #[test]
 fn the_super_circuit_proves_the_logged_bytes() {
     for w in [witness(), reverted()] {
-        let circuit = SuperCircuit::new(w, None).expect("supported");
-        let instance = circuit.instance().expect("public inputs");
-        let verdict =
-            crate::check::mock_check(circuit.params.k, &circuit, instance).expect("synthesis");
-        assert_eq!(verdict, Ok(()));
+        assert_eq!(super_circuit_verdict(w), Ok(()));
     }
 }
 
