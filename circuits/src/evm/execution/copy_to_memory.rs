@@ -25,7 +25,7 @@
 use super::{
     common_error::assign_le_bytes,
     memory_expansion::{Length, MemoryExpansion},
-    tx_arith::assign_copy_lookup,
+    tx_arith::{assign_copy_lookup, copy_event_at},
     DynamicCost, SameContext, SideEffects, WordIsZero,
 };
 use crate::evm::{
@@ -278,11 +278,7 @@ impl<F: PrimeField> CopyToMemory<F> {
             None
         } else {
             let start = step.rw_counter + self.own_rws;
-            let event = witness
-                .copy_events
-                .iter()
-                .find(|e| e.rw_counter_start == start && e.dst_type == CopyDataType::Memory)
-                .ok_or(Error::Synthesis)?;
+            let event = copy_event_at(witness, start, CopyDataType::Memory)?;
             Some(
                 CopyTableRow::from_event(event, src_id, Word::new(u128::from(event.dst_id), 0))
                     .map_err(|_| Error::Synthesis)?,

@@ -34,7 +34,9 @@
 //! the lookup matches the copy table's zero row.
 
 use super::{
-    common_error::assign_le_bytes, memory_expansion::MemoryExpansion, tx_arith::assign_copy_lookup,
+    common_error::assign_le_bytes,
+    memory_expansion::MemoryExpansion,
+    tx_arith::{assign_copy_lookup, copy_event_at},
     DynamicCost, ExecutionGadget, OpcodeSelect, SameContext, SideEffects, WordIsZero,
 };
 use crate::evm::{
@@ -263,11 +265,7 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget<F> {
 
         let claim = if persistent && size > 0 {
             let start = step.rw_counter + own as u64;
-            let event = witness
-                .copy_events
-                .iter()
-                .find(|e| e.rw_counter_start == start && e.dst_type == CopyDataType::TxLog)
-                .ok_or(Error::Synthesis)?;
+            let event = copy_event_at(witness, start, CopyDataType::TxLog)?;
             let call = Word::new(u128::from(event.src_id), 0);
             let tx = Word::new(u128::from(event.dst_id), 0);
             Some(CopyTableRow::from_event(event, call, tx).map_err(|_| Error::Synthesis)?)

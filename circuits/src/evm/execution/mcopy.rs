@@ -28,9 +28,11 @@
 //! lookup matches the copy table's zero row, whatever the offsets were.
 
 use super::{
-    common_error::assign_le_bytes, copy_to_memory::CopyWords, memory_expansion::MemoryExpansion,
-    tx_arith::assign_copy_lookup, DynamicCost, ExecutionGadget, SameContext, SideEffects,
-    WordIsZero,
+    common_error::assign_le_bytes,
+    copy_to_memory::CopyWords,
+    memory_expansion::MemoryExpansion,
+    tx_arith::{assign_copy_lookup, copy_event_at},
+    DynamicCost, ExecutionGadget, SameContext, SideEffects, WordIsZero,
 };
 use crate::evm::{
     assign::{word_of, StepRegion},
@@ -216,11 +218,7 @@ impl<F: PrimeField> ExecutionGadget<F> for McopyGadget<F> {
             None
         } else {
             let start = step.rw_counter + OWN_RWS;
-            let event = witness
-                .copy_events
-                .iter()
-                .find(|e| e.rw_counter_start == start && e.src_type == CopyDataType::Memory)
-                .ok_or(Error::Synthesis)?;
+            let event = copy_event_at(witness, start, CopyDataType::Memory)?;
             let call = Word::new(u128::from(event.src_id), 0);
             Some(CopyTableRow::from_event(event, call, call).map_err(|_| Error::Synthesis)?)
         };

@@ -22,7 +22,7 @@ use crate::evm::{
 use crate::table::{BlockFieldTag, BlockTableRow, CopyTableRow, TxFieldTag, TxTableRow};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_trace::revm::primitives::U256;
-use equivm_witness::{ExecStep, Witness};
+use equivm_witness::{CopyDataType, CopyEvent, ExecStep, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
@@ -200,6 +200,20 @@ pub fn assign_context<F: PrimeField>(
     region.assign_advice(cols.is_tx, row, F::from(u64::from(is_tx)))?;
     region.assign_advice(cols.is_block, row, F::from(u64::from(!is_tx)))?;
     Ok(value)
+}
+
+/// The copy event whose accesses start at `rw_counter` with destination `dst_type` (the
+/// copy a step looks up after its own accesses).
+pub fn copy_event_at(
+    witness: &Witness,
+    rw_counter: u64,
+    dst_type: CopyDataType,
+) -> Result<&CopyEvent, Error> {
+    witness
+        .copy_events
+        .iter()
+        .find(|e| e.rw_counter_start == rw_counter && e.dst_type == dst_type)
+        .ok_or(Error::Synthesis)
 }
 
 /// Assigns a copy-table lookup on context rows `first..first + 3`: the claim's 13 fields,
