@@ -65,6 +65,10 @@ pub enum CallContextField {
     GasLeft,
     MemorySize,
     ReversibleWriteCounter,
+    /// The rw counter of the last undo write of a call that does not persist: the undo of
+    /// the call's `k`-th reversible write (from 0) is at this counter minus `k`. Zero in a
+    /// call that persists.
+    RwCounterEndOfReversion,
 }
 
 /// Fields of an account.

@@ -61,6 +61,10 @@ pub struct CallInfo {
     pub is_create: bool,
     /// Hash of the code it runs.
     pub code_hash: U256,
+    /// The call and all its callers succeed.
+    pub is_persistent: bool,
+    /// Counter of the call's last undo write (0 when it persists).
+    pub rw_counter_end_of_reversion: u64,
 }
 
 /// What decides whether a transaction's BeginTx and EndTx have gadgets.
@@ -106,6 +110,12 @@ impl WitnessIndex {
                     info.is_create = !rw.value.is_zero()
                 }
                 RwField::CallContext(CallContextField::CodeHash) => info.code_hash = rw.value,
+                RwField::CallContext(CallContextField::IsPersistent) => {
+                    info.is_persistent = !rw.value.is_zero()
+                }
+                RwField::CallContext(CallContextField::RwCounterEndOfReversion) => {
+                    info.rw_counter_end_of_reversion = u64::try_from(rw.value).unwrap_or(0)
+                }
                 _ => {}
             }
         }
@@ -216,6 +226,8 @@ impl WitnessIndex {
             log_id: step.log_id,
             tx_id: step.tx_index as u64 + 1,
             refund: step.refund,
+            is_persistent: u64::from(call.is_persistent),
+            rw_counter_end_of_reversion: call.rw_counter_end_of_reversion,
         }
         .map(F::from)
         .with_code_hash(hash.to_field())

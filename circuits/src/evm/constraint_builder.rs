@@ -86,6 +86,10 @@ pub struct StepStateTransition<F: PrimeField> {
     pub tx_id: Transition<Expression<F>>,
     /// Refund counter.
     pub refund: Transition<Expression<F>>,
+    /// Whether the call persists (a constant of the call).
+    pub is_persistent: Transition<Expression<F>>,
+    /// The call's end of reversion (a constant of the call).
+    pub rw_counter_end_of_reversion: Transition<Expression<F>>,
 }
 
 /// One bytecode lookup slot: the byte it reads and its switch.
@@ -287,6 +291,49 @@ pub struct StepLayout {
     /// Whether some rw rows are switched ([`ConstraintBuilder::switched_rw_accesses`]): the
     /// gadget then lays out its rw rows itself ([`RwRowColumns::assign`]).
     pub rw_switched: bool,
+    /// Undo lookups ([`ConstraintBuilder::undo_if_reverted`]).
+    pub undos: usize,
+    /// The rw row of each undo's forward write, in order (the first `undos` entries). Undo
+    /// `j` sits on rw row `rw_accesses + j`.
+    pub undo_of: [usize; MAX_UNDOS],
+}
+
+/// The most undo lookups a step makes.
+pub const MAX_UNDOS: usize = 4;
+
+/// Where the undo writes of a call go: the undo of the call's `k`-th reversible write
+/// (from 0) is the write at `end - k`, made only when the call does not persist.
+#[derive(Clone, Debug)]
+pub struct Reversion<F: PrimeField> {
+    /// 1 when the call persists (its writes are kept and nothing is undone).
+    pub is_persistent: Expression<F>,
+    /// The call's `RwCounterEndOfReversion`.
+    pub end: Expression<F>,
+    /// Reversible writes the call made before the step's first one.
+    pub writes_before: Expression<F>,
+}
+
+impl<F: PrimeField> Reversion<F> {
+    /// The reversion of the step's own call, from its step state.
+    pub fn of_step(step: &StepState<Expression<F>>) -> Self {
+        Self {
+            is_persistent: step.is_persistent.clone(),
+            end: step.rw_counter_end_of_reversion.clone(),
+            writes_before: step.reversible_write_counter.clone(),
+        }
+    }
+}
+
+/// One undo lookup of a step.
+#[derive(Clone, Debug)]
+struct UndoRow<F: PrimeField> {
+    /// The rw row of the forward write, and its expressions.
+    forward: usize,
+    row: RwTableRow<Expression<F>>,
+    /// The undo's `rw_enable`: the call does not persist (and the write was made).
+    enable: Expression<F>,
+    /// The undo's counter.
+    counter: Expression<F>,
 }
 
 /// The rw lookup group of the EVM circuit: one rw-table row and its `rw_enable` per row.
@@ -338,6 +385,9 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     /// Whether a [`Self::switched_rw_accesses`] scope is open.
     switch_open: bool,
     extra_rws: Option<Expression<F>>,
+    /// The last rw access: its row, direction and expressions.
+    last_rw: Option<(usize, bool, RwTableRow<Expression<F>>)>,
+    undo_rows: Vec<UndoRow<F>>,
     context_slots: Vec<ContextSlot>,
     stack_offset: i64,
     bytecode_slots: usize,
@@ -397,6 +447,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             rw_skipped: constant(0),
             switch_open: false,
             extra_rws: None,
+            last_rw: None,
+            undo_rows: Vec::new(),
             context_slots: Vec::new(),
             stack_offset: 0,
             bytecode_slots: 0,
@@ -628,7 +680,88 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
                 row.value.clone(),
             );
         }
+        self.last_rw = Some((k, is_write, row.clone()));
         row
+    }
+
+    /// Undoes the rw write just made if the call does not persist: one more rw lookup, of
+    /// the write that restores the cell (same key, `value` and `value_prev` swapped, same
+    /// `committed_value`) at counter `reversion.end - (reversion.writes_before + j)`, `j`
+    /// counting the step's earlier undos. The lookup is on when `1 - is_persistent` is 1
+    /// (and, among optional accesses, their condition); off, its row is zero. The undo is
+    /// not one of the step's accesses (`rw_counter` does not count it): the witness puts it
+    /// where the call's reversion runs, which the step ending the call proves. The gadget counts the write in its `reversible_write_counter` delta.
+    pub fn undo_if_reverted(&mut self, reversion: &Reversion<F>) {
+        let (forward, is_write, row) = self
+            .last_rw
+            .clone()
+            .unwrap_or_else(|| panic!("{}: an undo needs a write before it", self.name));
+        assert!(is_write, "{}: only a write is undone", self.name);
+        assert!(
+            !self.switch_open && self.rw_switches.is_empty(),
+            "{}: undos of switched accesses are not supported",
+            self.name
+        );
+        let condition = match &self.optional_rws {
+            Some(o) if o.open => o.condition.clone(),
+            Some(_) => panic!("{}: an undo after the optional accesses", self.name),
+            None => constant(1),
+        };
+        assert!(
+            self.undo_rows.len() < MAX_UNDOS,
+            "{}: more than {MAX_UNDOS} undos",
+            self.name
+        );
+        let j = self.undo_rows.len() as u64;
+        self.undo_rows.push(UndoRow {
+            forward,
+            row,
+            enable: (constant(1) - reversion.is_persistent.clone()) * condition,
+            counter: reversion.end.clone() - reversion.writes_before.clone() - constant(j),
+        });
+    }
+
+    /// The undo rows' constraints (at `build`): each sits on rw row `rw_accesses + j`.
+    fn undo_constraints(&mut self, undos: &[UndoRow<F>]) {
+        for (j, undo) in undos.iter().cloned().enumerate() {
+            let r = self.rw_accesses + j;
+            let at = self.cols.rw.map(|c| c.query_cell::<F>(rotation_of(r)));
+            let n = |field: &str| format!("undo #{j} (of rw #{}): rw.{field}", undo.forward);
+            let fwd = undo.row;
+            // Under the row's `rw_enable` (pinned to the undo's enable below); a row
+            // without access is zero.
+            let on = self.cols.rw_enable.query_cell::<F>(rotation_of(r));
+            self.conditions.push(on);
+            self.require_equal(&n("rw_counter"), at.rw_counter, undo.counter);
+            self.require_equal(&n("is_write = 1"), at.is_write, constant(1));
+            for (name, a, b) in [
+                ("tag", at.tag, fwd.tag),
+                ("id", at.id, fwd.id),
+                ("address", at.address, fwd.address),
+                ("field_tag", at.field_tag, fwd.field_tag),
+                ("key.lo", at.key.lo, fwd.key.lo),
+                ("key.hi", at.key.hi, fwd.key.hi),
+                ("index", at.index, fwd.index),
+            ] {
+                self.require_equal(&n(name), a, b);
+            }
+            self.require_equal_word(
+                &n("value = the write's value_prev"),
+                at.value,
+                fwd.value_prev,
+            );
+            self.require_equal_word(
+                &n("value_prev = the write's value"),
+                at.value_prev,
+                fwd.value,
+            );
+            self.require_equal_word(
+                &n("committed_value = the write's"),
+                at.committed_value,
+                fwd.committed_value,
+            );
+            self.conditions.pop();
+        }
     }
 
     /// Runs `f`, whose rw accesses are made only when `condition` (boolean, which the
@@ -1264,10 +1397,12 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             .take()
             .unwrap_or_else(|| panic!("{}: no step-state transition", self.name));
         let lane_rows = self.bytecode_slots.div_ceil(BYTECODE_LANES);
+        let undos = std::mem::take(&mut self.undo_rows);
+        self.undo_constraints(&undos);
         let height = self
             .cells
             .height()
-            .max(self.rw_accesses)
+            .max(self.rw_accesses + undos.len())
             .max(self.context_slots.len())
             .max(lane_rows)
             .max(self.fixed_rows.len())
@@ -1281,7 +1416,9 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         for r in 0..height {
             let rot = rotation_of(r);
             let switched = self.rw_switches.iter().find(|(row, _)| *row == r);
+            let undo = r.checked_sub(self.rw_accesses).and_then(|j| undos.get(j));
             let enable = match (&optional, switched) {
+                _ if undo.is_some() => undo.map(|u| u.enable.clone()).unwrap_or(constant(0)),
                 (_, Some((_, s))) => s.clone(),
                 (Some(c), None) if r >= required && r < self.rw_accesses => c.clone(),
                 _ => constant(u64::from(r < required)),
@@ -1431,6 +1568,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             constraints: self.constraints.len(),
             extra_rws: self.extra_rws.is_some(),
             rw_switched: !self.rw_switches.is_empty(),
+            undos: undos.len(),
+            undo_of: std::array::from_fn(|j| undos.get(j).map_or(0, |u| u.forward)),
         };
         let enable = self.gate_enable();
         let constraints = std::mem::take(&mut self.constraints);
@@ -1531,5 +1670,19 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         one(self, "log_id", t.log_id, cur.log_id, next.log_id);
         one(self, "tx_id", t.tx_id, cur.tx_id, next.tx_id);
         one(self, "refund", t.refund, cur.refund, next.refund);
+        one(
+            self,
+            "is_persistent",
+            t.is_persistent,
+            cur.is_persistent,
+            next.is_persistent,
+        );
+        one(
+            self,
+            "rw_counter_end_of_reversion",
+            t.rw_counter_end_of_reversion,
+            cur.rw_counter_end_of_reversion,
+            next.rw_counter_end_of_reversion,
+        );
     }
 }

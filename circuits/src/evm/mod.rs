@@ -10,7 +10,7 @@
 //!   (state, opcode) pair and the opcode's properties (fixed table), and the transition of
 //!   every step-state field into the next step;
 //! - the first step's state is the **public input** (instance column `first_state`, rows
-//!   `0..NUM_PUBLIC_INPUTS`: the 14 step-state fields then the state index). For a whole
+//!   `0..NUM_PUBLIC_INPUTS`: the 16 step-state fields then the state index). For a whole
 //!   block that is the state `BeginTx` starts from; for a slice ([`EvmCircuit::for_steps`])
 //!   it is the state of the slice's first step, *taken as given*: a slice proves that its
 //!   steps follow from that state, not that the state was reached.
@@ -28,7 +28,9 @@ pub mod execution;
 pub mod stats;
 pub mod step;
 
-use crate::table::{opcode_rows::opcode_properties, FixedTableTag, TableCapacities, Tables};
+use crate::table::{
+    opcode_rows::opcode_properties, FixedTableTag, RwTableRow, TableCapacities, Tables,
+};
 use assign::{Override, StepRegion, WitnessIndex};
 use columns::{EvmColumns, BYTECODE_LANES};
 use constraint_builder::{RwRowColumns, StepLayout};
@@ -372,6 +374,14 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                 set(region, c, row, F::ZERO);
             }
         }
+        for (j, &forward) in layout.undo_of.iter().take(layout.undos).enumerate() {
+            let row = offset + layout.rw_accesses + j;
+            let (values, on) = undo_row(rws.get(forward), &state, j);
+            for (c, v) in cols.rw.to_vec().into_iter().zip(values.to_vec()) {
+                set(region, c, row, v);
+            }
+            set(region, cols.rw_enable, row, F::from(u64::from(on)));
+        }
         Ok(())
     }
 
@@ -543,6 +553,31 @@ impl Circuit<Fr> for EvmCircuit {
             &[],
         )?;
         Ok(())
+    }
+}
+
+/// The undo lookup `j` of a step whose forward write is `forward` (absent when an optional
+/// access was not made): the write restoring the cell at `end - (writes_before + j)`, and
+/// whether the lookup is on (the call does not persist and the write was made); a zero row
+/// when it is off.
+fn undo_row<F: PrimeField>(
+    forward: Option<&equivm_witness::Rw>,
+    state: &StepState<F>,
+    j: usize,
+) -> (RwTableRow<F>, bool) {
+    match forward {
+        Some(rw) if state.is_persistent == F::ZERO => {
+            let mut undo = rw.clone();
+            undo.value = rw.value_prev;
+            undo.value_prev = rw.value;
+            let mut row = RwTableRow::<F>::from_rw(&undo);
+            row.rw_counter = state.rw_counter_end_of_reversion
+                - state.reversible_write_counter
+                - F::from(j as u64);
+            row.is_write = F::ONE;
+            (row, true)
+        }
+        _ => (RwTableRow::default().map(|()| F::ZERO), false),
     }
 }
 

@@ -38,7 +38,7 @@ pub const SELECTOR_K: usize = 10;
 /// Number of selector groups.
 pub const SELECTOR_GROUPS: usize = NUM_STATES.div_ceil(SELECTOR_K);
 /// Number of step-state columns (`code_hash` counts twice, lo and hi).
-pub const STEP_STATE_FIELDS: usize = 14;
+pub const STEP_STATE_FIELDS: usize = 16;
 /// Public inputs of the circuit: the first step's state fields, then its state index.
 pub const NUM_PUBLIC_INPUTS: usize = STEP_STATE_FIELDS + 1;
 
@@ -81,6 +81,11 @@ pub struct StepState<T> {
     pub tx_id: T,
     /// Tx refund counter.
     pub refund: T,
+    /// 1 when the call and all its callers succeed (its writes are kept).
+    pub is_persistent: T,
+    /// The rw counter of the call's last undo write when it does not persist (see
+    /// `CallContextField::RwCounterEndOfReversion`).
+    pub rw_counter_end_of_reversion: T,
 }
 
 /// Names of the step-state columns, in [`StepState::to_vec`] order.
@@ -99,6 +104,8 @@ pub const STEP_STATE_NAMES: [&str; STEP_STATE_FIELDS] = [
     "log_id",
     "tx_id",
     "refund",
+    "is_persistent",
+    "rw_counter_end_of_reversion",
 ];
 
 impl<T> StepState<T> {
@@ -119,6 +126,8 @@ impl<T> StepState<T> {
             self.log_id,
             self.tx_id,
             self.refund,
+            self.is_persistent,
+            self.rw_counter_end_of_reversion,
         ]
     }
 
@@ -138,6 +147,8 @@ impl<T> StepState<T> {
             log_id: f(self.log_id),
             tx_id: f(self.tx_id),
             refund: f(self.refund),
+            is_persistent: f(self.is_persistent),
+            rw_counter_end_of_reversion: f(self.rw_counter_end_of_reversion),
         }
     }
 }
@@ -227,6 +238,8 @@ impl StepColumns {
             log_id: col(),
             tx_id: col(),
             refund: col(),
+            is_persistent: col(),
+            rw_counter_end_of_reversion: col(),
         };
         let cols = Self {
             q_step: col(),

@@ -2,7 +2,7 @@
 //!
 //! | columns | holds |
 //! | --- | --- |
-//! | 0 | the first step's state (14 fields, then its state index; see `evm::step`) |
+//! | 0 | the first step's state (16 fields, then its state index; see `evm::step`) |
 //! | 1..=9 | the public pre-state table ([`PublicStateRow`] columns) |
 //! | 10..=18 | the public post-state table |
 //! | 19..=23 | the tx table (`TxTableRow` columns) |

@@ -1,6 +1,7 @@
 //! Call frames: the context a callee starts with, and what happens when it ends.
 //!
-//! `begin_frame` writes the callee's call context, and for creations the new account's nonce
+//! `begin_frame` writes the callee's call context (its `RwCounterEndOfReversion` is filled
+//! in when the tx has run), and for creations the new account's nonce
 //! (EIP-161) and, for value-carrying frames, the transfer — all in the callee's reversion
 //! scope. `end_frame` runs in the frame's last step (or inside the caller's step for frames
 //! without steps): creations that succeeded deposit their code (`CodeHash` write); a frame
@@ -81,6 +82,18 @@ pub(crate) fn begin_frame(
     for (field, value) in fields {
         b.write(Rw::call_context(call_id, field), value, None);
     }
+    // Known once the tx has run (`Builder::fill_end_of_reversion`).
+    let end_of_reversion_rw = b.rws.len();
+    b.write(
+        Rw::call_context(call_id, F::RwCounterEndOfReversion),
+        U256::ZERO,
+        None,
+    );
+    let caller_writes = frame.parent.map_or(0, |p| b.reversible_count(p));
+    if let Some(fi) = b.tx.frames.get_mut(f) {
+        fi.end_of_reversion_rw = Some(end_of_reversion_rw);
+        fi.caller_writes_at_begin = caller_writes;
+    }
     if frame.kind.is_create() {
         b.write(
             Rw::account(frame.address, AccountField::Nonce),
@@ -149,7 +162,11 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
             pf.journal_writes += writes;
         }
     } else {
+        let undo_start = b.rw_counter();
         revert(b, journal);
+        if let Some(fi) = b.tx.frames.get_mut(f) {
+            fi.undo_end = Some(undo_start + writes - 1);
+        }
     }
     let Some(p) = frame.parent else {
         return Ok(());

@@ -103,6 +103,13 @@ pub(crate) struct FrameInfo {
     pub code: Bytes,
     /// Whether the frame has begun (context written).
     pub begun: bool,
+    /// Index in the rw log of the frame's `RwCounterEndOfReversion` write.
+    pub end_of_reversion_rw: Option<usize>,
+    /// Reversible writes in the caller's journal when the frame began.
+    pub caller_writes_at_begin: u64,
+    /// For a frame that failed: the counter of its last undo write (one less than the
+    /// first when it had nothing to undo).
+    pub undo_end: Option<u64>,
 }
 
 /// Per-transaction state.
@@ -380,7 +387,42 @@ impl<'t> Builder<'t> {
         for si in 0..tx.steps.len() {
             self.run_step(tx, si)?;
         }
-        begin_end_tx::end_tx(self, tx)
+        begin_end_tx::end_tx(self, tx)?;
+        self.fill_end_of_reversion(tx)
+    }
+
+    /// Writes each frame's `RwCounterEndOfReversion`, known only once the tx has run: a
+    /// frame that failed ends its undo writes there; one that succeeded inside a failing
+    /// caller has its undo writes just below the caller's, before those of the writes the
+    /// caller made before calling it; a frame that persists has none (0).
+    fn fill_end_of_reversion(&mut self, tx: &TxTrace) -> Result<(), WitnessError> {
+        let mut ends: Vec<u64> = Vec::with_capacity(self.tx.frames.len());
+        for (i, f) in self.tx.frames.iter().enumerate() {
+            let inherited = || {
+                let p = tx.calls.get(i).and_then(|c| c.parent)?;
+                ends.get(p)?.checked_sub(f.caller_writes_at_begin)
+            };
+            let end = if f.persistent || !f.begun {
+                Some(0)
+            } else {
+                f.undo_end.or_else(inherited)
+            };
+            let end = end.ok_or_else(|| WitnessError::Inconsistent {
+                tx: self.tx.index,
+                step: None,
+                pc: 0,
+                opcode: 0,
+                reason: format!("call frame {i} reverts but its undo writes have no place"),
+            })?;
+            ends.push(end);
+        }
+        for (f, end) in self.tx.frames.iter().zip(ends) {
+            if let Some(rw) = f.end_of_reversion_rw.and_then(|i| self.rws.get_mut(i)) {
+                rw.value = U256::from(end);
+                self.state.set(rw.state_key(), rw.value);
+            }
+        }
+        Ok(())
     }
 
     fn run_step(&mut self, tx: &'t TxTrace, si: usize) -> Result<(), WitnessError> {

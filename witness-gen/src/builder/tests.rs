@@ -438,3 +438,76 @@ fn extcode_reads_register_the_account_s_code() {
     assert_eq!((e.src_addr, e.src_addr_end), (0, 0));
     assert!(w.bytecodes[e.src_id as usize].bytes.is_empty());
 }
+
+/// The `RwCounterEndOfReversion` written for each call, by call id.
+fn ends_of_reversion(w: &Witness) -> Vec<(u64, u64)> {
+    w.rws
+        .iter()
+        .filter(|rw| {
+            rw.field == RwField::CallContext(crate::CallContextField::RwCounterEndOfReversion)
+        })
+        .map(|rw| (rw.id, rw.value.to::<u64>()))
+        .collect()
+}
+
+/// The undo of a storage write of `slot` restoring `value`, at counter `counter`.
+fn assert_storage_undo(w: &Witness, counter: u64, slot: u64, value: u64) {
+    let rw = &w.rws[(counter - 1) as usize];
+    assert_eq!(rw.rw_counter, counter);
+    assert!(rw.is_write && rw.tag == RwTag::Storage, "{rw:?}");
+    assert_eq!((rw.key, rw.value), (U256::from(slot), U256::from(value)));
+}
+
+#[test]
+fn a_successful_callee_of_a_failing_call_undoes_below_its_caller() {
+    let callee = asm(&[&[0x60, 0x02, 0x60, 0x01, 0x55], &[0x00]]); // SSTORE(1, 2) STOP
+    let caller = asm(&[
+        &[0x60, 0x01, 0x5f, 0x55], // SSTORE(0, 1): three writes
+        &call(CALLEE, 0, (0, 0), (0, 0)),
+        &[0x5f, 0x5f, 0xfd], // REVERT(0, 0)
+    ]);
+    let (trace, w) = run(&Program::new(caller).with_account(CALLEE, callee));
+    assert!(trace.txs[0].calls[1].success && !trace.txs[0].calls[0].success);
+    let ends = ends_of_reversion(&w);
+    let [(root, root_end), (child, child_end)] = ends[..] else {
+        panic!("{ends:?}");
+    };
+    assert!(root < child);
+    // The root made 4 reversible writes before the call: the SSTORE's 3 and the callee's
+    // warm mark. The callee's undos sit just below those of these 4.
+    assert_eq!(child_end, root_end - 4);
+    assert_storage_undo(&w, root_end, 0, 0);
+    assert_storage_undo(&w, child_end, 1, 0);
+    // Every counter of the run is one undo: the 4 + the callee's 3.
+    let revert = w
+        .steps
+        .iter()
+        .rev()
+        .find(|s| s.execution_state == ExecutionState::ReturnRevert)
+        .expect("the root reverts");
+    assert_eq!(revert.reversible_write_counter, 7);
+    assert_eq!(revert.rw_counter + 3 + 7 - 1, root_end);
+}
+
+#[test]
+fn a_failing_callee_of_a_persisting_call_ends_its_own_undos() {
+    let callee = asm(&[&[0x60, 0x02, 0x60, 0x01, 0x55], &[0x5f, 0x5f, 0xfd]]); // SSTORE REVERT
+    let caller = asm(&[&call(CALLEE, 0, (0, 0), (0, 0)), &[0x00]]);
+    let (trace, w) = run(&Program::new(caller).with_account(CALLEE, callee));
+    assert!(!trace.txs[0].calls[1].success && trace.txs[0].calls[0].success);
+    let ends = ends_of_reversion(&w);
+    let [(_, root_end), (_, child_end)] = ends[..] else {
+        panic!("{ends:?}");
+    };
+    assert_eq!(root_end, 0, "a persisting call undoes nothing");
+    assert_storage_undo(&w, child_end, 1, 0);
+    let revert = w
+        .steps
+        .iter()
+        .find(|s| s.execution_state == ExecutionState::ReturnRevert)
+        .expect("the callee reverts");
+    assert_eq!(
+        revert.rw_counter + 3 + revert.reversible_write_counter - 1,
+        child_end
+    );
+}

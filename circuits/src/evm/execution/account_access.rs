@@ -16,7 +16,11 @@
 //! `2^128` (every stack value is), so `address < 2^160` is the key the account rows use.
 
 use super::sload::was_warm;
-use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
+use crate::evm::{
+    assign::StepRegion,
+    cell::Cell,
+    constraint_builder::{ConstraintBuilder, Reversion},
+};
 use equivm_gadgets::{
     util::{expr_from_le_bytes, pow2},
     Word,
@@ -70,6 +74,7 @@ impl<F: PrimeField> AccountAccess<F> {
             Word::new(step.tx_id.clone(), c(0)),
         );
         let mark = cb.access_list_account_write(step.tx_id, address.clone());
+        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         let was_warm = was_warm(cb, mark.value_prev);
         Self {
             hi_bytes,

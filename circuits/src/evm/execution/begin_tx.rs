@@ -16,13 +16,16 @@
 //!          CallDataLength = tx.CallDataLength, ReturnDataOffset = ReturnDataLength = 0,
 //!          Value = tx.Value, IsSuccess boolean, IsPersistent = IsSuccess, IsStatic = 0,
 //!          IsRoot = 1, IsCreate = 0, CodeHash = the callee's code hash
-//! if tx.Value ≠ 0 (optional rws 33..35, in the root call's reversion scope):
+//! rw 33    RwCounterEndOfReversion write (free: a failing root call's last step proves it)
+//! if tx.Value ≠ 0 (optional rws 34..36, in the root call's reversion scope):
 //!          sender balance read, sender balance write (value + Value = value_prev),
-//!          callee balance write (value_prev + Value = value)
+//!          callee balance write (value_prev + Value = value); each write has its undo
+//!          lookup at RwCounterEndOfReversion − 0 and − 1, on when IsPersistent = 0
 //! intrinsic gas: 21000 + tx.CallDataGasCost ≤ GasLimit (8-byte check)
-//! transition: rw_counter + 33 (+3), call_id same, is_root → 1, is_create → 0, code_hash →
+//! transition: rw_counter + 34 (+3), call_id same, is_root → 1, is_create → 0, code_hash →
 //!   callee's, pc → 0, stack pointer → 1024, gas → GasLimit − intrinsic, memory → 0,
-//!   reversible writes → 2·[Value ≠ 0], log id → 0, tx id same, refund → 0
+//!   reversible writes → 2·[Value ≠ 0], log id → 0, tx id same, refund → 0,
+//!   is_persistent → IsPersistent, rw_counter_end_of_reversion → RwCounterEndOfReversion
 //! ```
 //! `IsSuccess` is free here: the step that ends the root call reads it back and proves it.
 //! Not proved here (their own circuits): that the tx is signed by the sender and valid
@@ -39,7 +42,7 @@ use super::{
 use crate::evm::{
     assign::{word_of, StepRegion, WitnessIndex},
     columns::ContextColumns,
-    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
+    constraint_builder::{ConstraintBuilder, Reversion, StepStateTransition, Transition},
 };
 use crate::table::{BlockFieldTag, TxFieldTag};
 use equivm_gadgets::Word;
@@ -53,7 +56,7 @@ use halo2_proofs::{
 /// Intrinsic gas of every transaction.
 pub const TX_BASE_GAS: u64 = 21_000;
 /// Rw accesses of a BeginTx without value transfer.
-pub const BEGIN_TX_RWS: u64 = 33;
+pub const BEGIN_TX_RWS: u64 = 34;
 
 /// The tx-table fields BeginTx looks up, in slot order.
 const TX_FIELDS: [TxFieldTag; 12] = [
@@ -187,6 +190,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             (C::CodeHash, Some(code_hash.clone())),
         ];
         let mut success = None;
+        let mut persistent = None;
         for (f, want) in expected {
             let written = cb.call_context_write(call_id.clone(), f);
             match want {
@@ -198,10 +202,27 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
                 }
                 None => {
                     let s = success.clone().unwrap_or_else(|| small(c(0)));
-                    cb.require_equal_word("call context IsPersistent = IsSuccess", written, s);
+                    cb.require_equal_word(
+                        "call context IsPersistent = IsSuccess",
+                        written.clone(),
+                        s,
+                    );
+                    persistent = Some(written.lo);
                 }
             }
         }
+        let is_persistent = persistent.unwrap_or_else(|| c(0));
+        // Free here: the step that ends a failing root call proves it.
+        let end_of_reversion = cb.call_context_write(call_id.clone(), C::RwCounterEndOfReversion);
+        cb.require_zero(
+            "call context RwCounterEndOfReversion.hi = 0",
+            end_of_reversion.hi.clone(),
+        );
+        let reversion = Reversion {
+            is_persistent: is_persistent.clone(),
+            end: end_of_reversion.lo.clone(),
+            writes_before: c(0),
+        };
 
         let intrinsic = c::<F>(TX_BASE_GAS) + data_gas.lo;
         let gas_after = ByteNumber::configure(
@@ -215,7 +236,9 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             cb.optional_rw_accesses(transfers.clone(), |cb| {
                 let read = cb.account_read(sender.clone(), AccountField::Balance);
                 let from = cb.account_write(sender.clone(), AccountField::Balance);
+                cb.undo_if_reverted(&reversion);
                 let to = cb.account_write(receiver.clone(), AccountField::Balance);
+                cb.undo_if_reverted(&reversion);
                 cb.require_equal_word(
                     "transfer: sender balance read = value_prev",
                     read,
@@ -256,6 +279,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             reversible_write_counter: Transition::To(transfers * c(2)),
             log_id: Transition::To(c(0)),
             refund: Transition::To(c(0)),
+            is_persistent: Transition::To(is_persistent),
+            rw_counter_end_of_reversion: Transition::To(end_of_reversion.lo),
             ..all_same()
         });
         Self {
@@ -300,8 +325,9 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         self.gas_after.assign(region, U256::from(after))?;
         let transfers = !self.value_is_zero.assign(region, word_of(info.value))?;
         if transfers {
-            let from = rws.get(34).ok_or(Error::Synthesis)?;
-            let to = rws.get(35).ok_or(Error::Synthesis)?;
+            let first = BEGIN_TX_RWS as usize;
+            let from = rws.get(first + 1).ok_or(Error::Synthesis)?;
+            let to = rws.get(first + 2).ok_or(Error::Synthesis)?;
             self.debit.assign(region, from.value, info.value)?;
             self.credit.assign(region, to.value_prev, info.value)?;
             self.balances_after_transfer[0].assign(region, from.value)?;

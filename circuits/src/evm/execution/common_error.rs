@@ -7,17 +7,21 @@
 //! ```text
 //! "{ERR}: is_root = 1"                          non-root errors return to a caller (not here yet)
 //! "{ERR}: call's IsSuccess = 0"                 one call-context read, after the gadget's own
-//! "{ERR}: reversible_write_counter = 0"         no undo writes (the reversion part, see below)
+//! "{ERR}: is_persistent = 0"                    a failing call keeps nothing
+//! "{ERR}: rw_counter_end_of_reversion = rw_counter + accesses + reversible_write_counter - 1"
 //! "{ERR}: next state is EndTx"
-//! transition: rw_counter + accesses; pc → 0, stack pointer → 1024, gas_left → 0,
-//!             memory → 0, reversible writes → 0; call, code, flags, logs, refund unchanged
+//! transition: rw_counter + accesses + reversible_write_counter; pc → 0,
+//!             stack pointer → 1024, gas_left → 0, memory → 0, reversible writes → 0,
+//!             refund → 0; call, code, flags, logs unchanged
 //! ```
 //! The witness ends a failing frame with its `IsSuccess` read followed by one undo write per
 //! reversible write of the frame (`reversible_write_counter` of them, last change first).
-//! They are not constrained yet: [`RootErrorEnd`] requires the counter to be 0, and
-//! [`RootErrorEnd::unsupported`] reports the steps that have undo writes. The reversion is
-//! to be added in [`RootErrorEnd::configure`] alone (a run of `reversible_write_counter`
-//! writes whose rw counters follow the `IsSuccess` read); the gadgets do not change.
+//! The step does not look them up itself: each reversible write's own step looks up its
+//! undo at `rw_counter_end_of_reversion - k` (`k` = the call's reversible writes before it,
+//! [`ConstraintBuilder::undo_if_reverted`]). Pinning the end of reversion to the last
+//! counter of the run, and skipping the run in `rw_counter`, makes the undos fill it
+//! exactly: every counter of the run is one undo, each looked up once. The refund counter is
+//! one of the undone writes, so it is back to its value at the call's start, 0 in the root.
 //!
 //! `gas_left → 0` is what the witness's `EndTx` step carries after an exceptional halt
 //! (`gas_limit - gas_used - refund` with all gas used and no refund).
@@ -49,12 +53,16 @@ impl<F: PrimeField> RootErrorEnd<F> {
         cb.require_equal("is_root = 1", cb.step().is_root, c(1));
         let is_success = cb.call_context_lookup(CallContextField::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 0", is_success, Word::new(c(0), c(0)));
-        // The reversion of the frame's writes goes here: until then, a frame with reversible
-        // writes cannot end in an error step.
-        cb.require_zero(
-            "reversible_write_counter = 0 (no undo writes)",
-            cb.step().reversible_write_counter,
+        let step = cb.step();
+        cb.require_zero("is_persistent = 0", step.is_persistent.clone());
+        // The undo writes follow the step's own accesses and end at the end of reversion.
+        let undos = step.reversible_write_counter.clone();
+        cb.require_equal(
+            "rw_counter_end_of_reversion = rw_counter + accesses + reversible_write_counter - 1",
+            step.rw_counter_end_of_reversion,
+            step.rw_counter + cb.rw_counter_delta() + undos.clone() - c(1),
         );
+        cb.add_rw_counter_delta(undos);
         cb.require_next_state(&[ExecutionState::EndTx]);
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
@@ -63,6 +71,7 @@ impl<F: PrimeField> RootErrorEnd<F> {
             gas_left: Transition::To(c(0)),
             memory_word_size: Transition::To(c(0)),
             reversible_write_counter: Transition::To(c(0)),
+            refund: Transition::To(c(0)),
             ..all_same()
         });
         Self(PhantomData)
@@ -79,9 +88,9 @@ impl<F: PrimeField> RootErrorEnd<F> {
     }
 
     /// Whether `step` is outside what [`RootErrorEnd`] proves: an error in a call that is
-    /// not the root, or in a frame with reversible writes (undo writes not constrained yet).
+    /// not the root.
     pub fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        !index.call(step.call_id).is_root || step.reversible_write_counter > 0
+        !index.call(step.call_id).is_root
     }
 }
 
@@ -178,19 +187,6 @@ mod tests {
     }
 
     #[test]
-    fn error_end_has_no_undo_writes_yet() {
-        let o = Override::StepState {
-            step: 1,
-            field: "reversible_write_counter",
-            value: Fr::from(1),
-        };
-        assert_rejected(
-            verify(&circuit(), vec![o]),
-            "ERROR_STACK_UNDERFLOW: reversible_write_counter = 0 (no undo writes)",
-        );
-    }
-
-    #[test]
     fn error_end_resets_the_frame() {
         for (field, value, name) in [
             ("program_counter", 3, "next.program_counter = value"),
@@ -207,18 +203,5 @@ mod tests {
                 &format!("ERROR_STACK_UNDERFLOW: {name}"),
             );
         }
-    }
-
-    #[test]
-    fn error_after_reversible_writes_is_unsupported() {
-        // PUSH1 1 PUSH1 0 SSTORE ADD: the SSTORE is undone by the error step.
-        let w = witness_of(vec![0x60, 1, 0x60, 0, 0x55, 0x01]);
-        let err = nth_step(&w, ExecutionState::ErrorStackUnderflow, 0);
-        assert!(w.steps[err].reversible_write_counter > 0);
-        let unsupported = EvmCircuit::unsupported_steps(&w);
-        assert!(
-            unsupported.contains(&(ExecutionState::ErrorStackUnderflow, Some(0x01))),
-            "{unsupported:?}"
-        );
     }
 }

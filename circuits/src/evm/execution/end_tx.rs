@@ -213,6 +213,8 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
             log_id: Transition::Free,
             tx_id: Transition::Delta(c(1)),
             refund: Transition::Free,
+            is_persistent: Transition::Free,
+            rw_counter_end_of_reversion: Transition::Free,
         });
         Self {
             context: cb.context_columns(),

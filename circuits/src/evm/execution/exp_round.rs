@@ -193,6 +193,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ExpRoundGadget<F> {
             log_id: Transition::Same,
             tx_id: Transition::Same,
             refund: Transition::Same,
+            is_persistent: Transition::Same,
+            rw_counter_end_of_reversion: Transition::Same,
         });
         Self {
             chain,

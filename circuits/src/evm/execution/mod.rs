@@ -457,6 +457,8 @@ impl<F: PrimeField> SameContext<F> {
             log_id: Transition::Delta(effects.logs),
             tx_id: Transition::Same,
             refund: effects.refund,
+            is_persistent: Transition::Same,
+            rw_counter_end_of_reversion: Transition::Same,
         });
         Self {
             gas_after,
@@ -507,5 +509,7 @@ pub fn rw_values<F: PrimeField>(witness: &Witness, step: &ExecStep) -> Vec<Word<
         .collect()
 }
 
+#[cfg(test)]
+mod reversion_tests;
 #[cfg(test)]
 pub(crate) mod test_util;

@@ -52,6 +52,8 @@ pub(crate) fn all_same<F: PrimeField>() -> StepStateTransition<F> {
         log_id: Transition::Same,
         tx_id: Transition::Same,
         refund: Transition::Same,
+        is_persistent: Transition::Same,
+        rw_counter_end_of_reversion: Transition::Same,
     }
 }
 

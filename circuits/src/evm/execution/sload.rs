@@ -12,7 +12,10 @@
 //! ```
 
 use super::{tx_arith::address_expr, DynamicCost, ExecutionGadget, SameContext, SideEffects};
-use crate::evm::{assign::StepRegion, constraint_builder::ConstraintBuilder};
+use crate::evm::{
+    assign::StepRegion,
+    constraint_builder::{ConstraintBuilder, Reversion},
+};
 use equivm_gadgets::Word;
 use equivm_witness::{CallContextField, ExecStep, ExecutionState, RwTag, Witness};
 use halo2_proofs::{
@@ -79,6 +82,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget<F> {
             )
             .value;
         let mark = cb.access_list_storage_access(true, tx_id, callee, key);
+        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         cb.require_equal_word(
             "slot warm mark: value = 1",
             mark.value,

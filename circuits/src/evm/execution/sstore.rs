@@ -24,7 +24,11 @@ use super::{
     sstore_gas::SstoreGas,
     DynamicCost, ExecutionGadget, SameContext, SideEffects, Transition,
 };
-use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
+use crate::evm::{
+    assign::StepRegion,
+    cell::Cell,
+    constraint_builder::{ConstraintBuilder, Reversion},
+};
 use equivm_gadgets::Word;
 use equivm_witness::{ExecStep, ExecutionState, RwTag, Witness};
 use halo2_proofs::{
@@ -69,6 +73,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             callee.clone(),
             key.clone(),
         );
+        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         cb.require_equal_word(
             "storage write: value = popped value",
             slot.value.clone(),
@@ -76,6 +81,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
         );
         let (current, original) = (slot.value_prev, slot.committed_value);
         let mark = cb.access_list_storage_access(true, tx_id.clone(), callee, key);
+        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         cb.require_equal_word(
             "slot warm mark: value = 1",
             mark.value,
@@ -83,6 +89,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
         );
         let warm = was_warm(cb, mark.value_prev);
         let refund = cb.tx_refund_access(true, tx_id);
+        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         cb.require_equal_word(
             "refund write: value_prev = refund",
             refund.value_prev,

@@ -16,7 +16,10 @@
 //! another state.
 
 use super::{tx_arith::address_expr, ExecutionGadget, SameContext};
-use crate::evm::{assign::StepRegion, constraint_builder::ConstraintBuilder};
+use crate::evm::{
+    assign::StepRegion,
+    constraint_builder::{ConstraintBuilder, Reversion},
+};
 use equivm_gadgets::Word;
 use equivm_witness::{CallContextField, ExecStep, ExecutionState, RwTag, Witness};
 use halo2_proofs::{
@@ -55,6 +58,7 @@ impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget<F> {
             address_expr(&callee),
             key,
         );
+        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         cb.require_equal_word("written = popped value", write.value, value);
         let same_context = SameContext::configure_reversible(cb, c(1), c(1));
         Self { same_context }

@@ -43,7 +43,7 @@ fn begin_tx_passes() {
 #[test]
 fn begin_tx_with_value_transfer_passes() {
     let c = with_value();
-    assert_eq!(c.witness.steps[0].rw_count, 36);
+    assert_eq!(c.witness.steps[0].rw_count, 37);
     assert_eq!(verify(&c, vec![]), Ok(()));
 }
 
@@ -114,9 +114,9 @@ fn tx_fields_come_from_the_tx_table() {
 #[test]
 fn value_is_credited_to_the_callee() {
     let c = with_value();
-    let credited = c.witness.rws[35].value.to::<u64>();
+    let credited = c.witness.rws[36].value.to::<u64>();
     assert_rejected(
-        verify(&c, vec![rw(35, "value_lo", credited + 1)]),
+        verify(&c, vec![rw(36, "value_lo", credited + 1)]),
         "transfer: callee balance_prev + value = balance (lo)",
     );
 }

@@ -127,15 +127,6 @@ fn revert_cannot_claim_success() {
 }
 
 #[test]
-fn revert_with_writes_to_undo_is_refused() {
-    let c = circuit(&REVERT_DATA);
-    assert_rejected(
-        verify(&c, vec![state(0, "reversible_write_counter", 1)]),
-        "RETURN_REVERT: (1 - IsSuccess)·reversible_write_counter = 0",
-    );
-}
-
-#[test]
 fn memory_gas_is_charged() {
     let c = circuit(&RETURN_DATA);
     let gas = first(&c).gas_left;
@@ -193,13 +184,6 @@ fn the_call_ends_with_an_empty_stack_and_memory() {
         verify(&c, vec![state(1, "memory_word_size", 2)]),
         "RETURN_REVERT: next.memory_word_size = value",
     );
-}
-
-#[test]
-fn revert_with_writes_to_undo_is_unsupported() {
-    // TSTORE(5, 7) then REVERT(0, 0): the undo write is not constrained yet.
-    let w = witness_of(vec![0x60, 7, 0x60, 5, 0x5d, 0x5f, 0x5f, 0xfd]);
-    assert_eq!(unsupported_returns(&w), 1);
 }
 
 #[test]
