@@ -144,7 +144,7 @@ pub enum ExecutionState {
     ErrorOutOfGasMemoryExpansion,
     /// `SSTORE` with gas left at or below the 2300 stipend, or not enough for its cost.
     ErrorOutOfGasSstore,
-    /// Not enough gas for any other dynamic cost (EXP, KECCAK256, calls, ...).
+    /// Not enough gas for any other dynamic cost (EXP, calls, ...).
     ErrorOutOfGasDynamic,
     /// Not enough gas for the copy cost or memory expansion of CALLDATACOPY, CODECOPY or
     /// MCOPY, or an offset or size too large to address.
@@ -152,6 +152,12 @@ pub enum ExecutionState {
     /// Not enough gas for LOG0..LOG4's topics, bytes or memory expansion, or an offset or
     /// size too large to address.
     ErrorOutOfGasLog,
+    /// Not enough gas for KECCAK256's word cost or memory expansion, or an offset or size
+    /// too large to address.
+    ErrorOutOfGasKeccak,
+    /// Not enough gas for EXTCODECOPY's account access, copy words or memory expansion, or
+    /// an offset or size too large to address.
+    ErrorOutOfGasExtCodeCopy,
     /// Fewer stack items than the opcode reads.
     ErrorStackUnderflow,
     /// The opcode would push beyond 1024 items.
@@ -184,6 +190,12 @@ pub enum ExecutionState {
 /// CODECOPY and MCOPY (EXTCODECOPY's and RETURNDATACOPY's costs and checks differ).
 pub const COPY_OPCODES: [u8; 3] = [0x37, 0x39, 0x5e];
 
+/// KECCAK256, whose out-of-gas is [`ExecutionState::ErrorOutOfGasKeccak`].
+pub const KECCAK256: u8 = 0x20;
+
+/// EXTCODECOPY, whose out-of-gas is [`ExecutionState::ErrorOutOfGasExtCodeCopy`].
+pub const EXTCODECOPY: u8 = 0x3c;
+
 /// LOG0..LOG4, whose out-of-gas is [`ExecutionState::ErrorOutOfGasLog`].
 pub const LOG_OPCODES: [u8; 5] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4];
 
@@ -198,7 +210,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 76] = {
+    pub const ALL: [ExecutionState; 78] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -266,6 +278,8 @@ impl ExecutionState {
             ErrorOutOfGasDynamic,
             ErrorOutOfGasCopy,
             ErrorOutOfGasLog,
+            ErrorOutOfGasKeccak,
+            ErrorOutOfGasExtCodeCopy,
             ErrorStackUnderflow,
             ErrorStackOverflow,
             ErrorInvalidJump,
@@ -291,6 +305,8 @@ impl ExecutionState {
                 | ErrorOutOfGasDynamic
                 | ErrorOutOfGasCopy
                 | ErrorOutOfGasLog
+                | ErrorOutOfGasKeccak
+                | ErrorOutOfGasExtCodeCopy
                 | ErrorStackUnderflow
                 | ErrorStackOverflow
                 | ErrorInvalidJump
@@ -323,6 +339,16 @@ impl ExecutionState {
                 if LOG_OPCODES.contains(&opcode) =>
             {
                 ErrorOutOfGasLog
+            }
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if opcode == KECCAK256 =>
+            {
+                ErrorOutOfGasKeccak
+            }
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if opcode == EXTCODECOPY =>
+            {
+                ErrorOutOfGasExtCodeCopy
             }
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
@@ -403,6 +429,18 @@ mod tests {
                 );
             }
         }
+        for halt in ["OutOfGas", "MemoryOOG", "InvalidOperandOOG"] {
+            assert_eq!(
+                ExecutionState::for_halt(halt, KECCAK256, false),
+                Some(HaltKind::Error(ErrorOutOfGasKeccak)),
+                "{halt} of KECCAK256"
+            );
+        }
+        assert!(ErrorOutOfGasKeccak.is_error());
+        assert_eq!(
+            ExecutionState::for_halt("MemoryOOG", EXTCODECOPY, false),
+            Some(HaltKind::Error(ErrorOutOfGasExtCodeCopy))
+        );
         assert!(ErrorOutOfGasDynamic.is_error());
         assert!(ErrorOutOfGasCopy.is_error());
         assert!(ErrorOutOfGasLog.is_error());

@@ -147,7 +147,9 @@ impl WitnessIndex {
                 let reads = witness
                     .step_rws(step)
                     .iter()
-                    .filter(|rw| rw.tag == RwTag::Stack && !rw.is_write)
+                    .filter(|rw| {
+                        !rw.is_write && matches!(rw.tag, RwTag::Stack | RwTag::TxAccessListAccount)
+                    })
                     .map(|rw| rw.value)
                     .collect();
                 (step.rw_counter, reads)
@@ -179,8 +181,8 @@ impl WitnessIndex {
         self.has_blob_base_fee
     }
 
-    /// The stack items an error step read, in access order (empty for other steps): what
-    /// decides whether a dynamic cost was out of reach. An error step makes at least one
+    /// The stack items an error step read, then the account warm flags it read, in access
+    /// order (empty for other steps): what decides whether a dynamic cost was out of reach. An error step makes at least one
     /// access, so its `rw_counter` is its own.
     pub fn error_stack_reads(&self, step: &ExecStep) -> &[U256] {
         if !step.execution_state.is_error() {

@@ -881,6 +881,17 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         row
     }
 
+    /// Reads the warm flag (EIP-2929) of account `address` in tx `tx_id`; returns it.
+    pub fn access_list_account_read(
+        &mut self,
+        tx_id: Expression<F>,
+        address: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let key = RwKey::new(RwTag::TxAccessListAccount, tx_id).address(address);
+        self.rw_access("access list read", false, key, Committed::Zero)
+            .value
+    }
+
     /// Reads the refund counter of tx `tx_id`; returns the value.
     pub fn tx_refund_read(&mut self, tx_id: Expression<F>) -> Word<Expression<F>> {
         let key = RwKey::new(RwTag::TxRefund, tx_id);
@@ -906,9 +917,18 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         call_id: Expression<F>,
         field: CallContextField,
     ) -> Word<Expression<F>> {
+        self.call_context_write_row(call_id, field).value
+    }
+
+    /// Writes context field `field` of call `call_id`; returns the row (`value`,
+    /// `value_prev`).
+    pub fn call_context_write_row(
+        &mut self,
+        call_id: Expression<F>,
+        field: CallContextField,
+    ) -> RwTableRow<Expression<F>> {
         let key = RwKey::new(RwTag::CallContext, call_id).field(field as u64);
         self.rw_access("call context write", true, key, Committed::Zero)
-            .value
     }
 
     /// A storage-like access (`Storage` with a free `committed_value`, whose meaning the

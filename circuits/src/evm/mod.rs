@@ -582,4 +582,4 @@ fn undo_row<F: PrimeField>(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

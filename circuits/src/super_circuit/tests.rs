@@ -177,12 +177,10 @@ fn the_public_inputs_are_bound() {
 
 #[test]
 fn unsupported_and_oversized_blocks_are_errors() {
-    // RETURNDATACOPY has no gadget yet.
-    let w = witness_of(vec![0x5f, 0x5f, 0x5f, 0x3e, 0x00]);
+    // CALL has no gadget yet.
+    let w = witness_of(crate::evm::tests::CALL_TO_NOTHING.to_vec());
     match SuperCircuit::new(w, None) {
-        Err(SuperCircuitError::Unsupported(what)) => {
-            assert!(what.contains("ReturnDataCopy"), "{what}")
-        }
+        Err(SuperCircuitError::Unsupported(what)) => assert!(what.contains("Call"), "{what}"),
         other => panic!("expected unsupported, got {other:?}"),
     }
     assert!(matches!(

@@ -13,7 +13,7 @@
 //! the EVM circuit must use the same function.
 
 use equivm_witness::{
-    execution_state::{COPY_OPCODES, LOG_OPCODES},
+    execution_state::{COPY_OPCODES, EXTCODECOPY, KECCAK256, LOG_OPCODES},
     opcodes::OPCODES,
     ExecutionState,
 };
@@ -58,9 +58,9 @@ pub fn opcode_properties() -> Vec<OpcodeProperties> {
 }
 
 /// Opcodes whose execution can expand memory (and so fail with
-/// `ErrorOutOfGasMemoryExpansion`, `ErrorOutOfGasCopy` for [`COPY_OPCODES`] or
-/// `ErrorOutOfGasLog` for [`LOG_OPCODES`]): KECCAK256,
-/// the copies, MLOAD/MSTORE/MSTORE8/MCOPY, LOG0..LOG4, CREATE/CREATE2, the calls, RETURN and
+/// `ErrorOutOfGasMemoryExpansion`, `ErrorOutOfGasCopy` for [`COPY_OPCODES`],
+/// `ErrorOutOfGasLog` for [`LOG_OPCODES`], `ErrorOutOfGasKeccak` for KECCAK256 or
+/// `ErrorOutOfGasExtCodeCopy` for EXTCODECOPY): KECCAK256, the copies, MLOAD/MSTORE/MSTORE8/MCOPY, LOG0..LOG4, CREATE/CREATE2, the calls, RETURN and
 /// REVERT.
 const MEMORY_OPCODES: [u8; 22] = [
     0x20, 0x37, 0x39, 0x3c, 0x3e, 0x51, 0x52, 0x53, 0x5e, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xf0, 0xf1,
@@ -99,14 +99,22 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
                 && b != 0x55
                 && !COPY_OPCODES.contains(&b)
                 && !LOG_OPCODES.contains(&b)
+                && b != KECCAK256
+                && b != EXTCODECOPY
         }),
         ErrorOutOfGasSstore => vec![0x55],
         ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES
             .into_iter()
-            .filter(|b| !COPY_OPCODES.contains(b) && !LOG_OPCODES.contains(b))
+            .filter(|b| {
+                !COPY_OPCODES.contains(b)
+                    && !LOG_OPCODES.contains(b)
+                    && ![KECCAK256, EXTCODECOPY].contains(b)
+            })
             .collect(),
         ErrorOutOfGasCopy => COPY_OPCODES.to_vec(),
         ErrorOutOfGasLog => LOG_OPCODES.to_vec(),
+        ErrorOutOfGasKeccak => vec![KECCAK256],
+        ErrorOutOfGasExtCodeCopy => vec![EXTCODECOPY],
         ErrorStackUnderflow => defined(&|b| OPCODES[b as usize].stack_inputs > 0),
         ErrorStackOverflow => defined(&|b| {
             let info = &OPCODES[b as usize];
@@ -122,11 +130,13 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
 }
 
 /// Every error state that has [`error_state_opcodes`].
-pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 14] = [
+pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 16] = [
     ExecutionState::ErrorOutOfGasConstant,
     ExecutionState::ErrorOutOfGasDynamic,
     ExecutionState::ErrorOutOfGasCopy,
     ExecutionState::ErrorOutOfGasLog,
+    ExecutionState::ErrorOutOfGasKeccak,
+    ExecutionState::ErrorOutOfGasExtCodeCopy,
     ExecutionState::ErrorOutOfGasSstore,
     ExecutionState::ErrorOutOfGasMemoryExpansion,
     ExecutionState::ErrorStackUnderflow,

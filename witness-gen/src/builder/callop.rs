@@ -1,11 +1,12 @@
 //! CALL, CALLCODE, DELEGATECALL, STATICCALL.
 //!
-//! The caller's step pops the arguments, marks the target warm (caller's scope), saves the
-//! caller's state, and starts the callee (`frame::begin_frame`: context, value transfer in
-//! the callee's scope). A callee that failed its pre-checks (depth, balance) never starts:
-//! the caller just records an empty last callee. A precompile, or a callee without code, has
-//! no steps, so its output is written to its own memory and its frame ends inside this step.
-//! The pushed result is the callee's success flag.
+//! The caller's step pops the arguments and pushes the callee's success flag, reads its
+//! context (`TxId`, `Depth`, `CalleeAddress`, `IsStatic`), marks the target warm (caller's
+//! scope), reads its own balance, saves its state, and starts the callee
+//! (`frame::begin_frame`: context, value transfer in the callee's scope). A callee that
+//! failed its pre-checks (depth, balance) never starts: the caller just records an empty
+//! last callee. A precompile, or a callee without code, has no steps, so its output is
+//! written to its own memory and its frame ends inside this step.
 
 use super::account::warm_account;
 use super::frame::{self, FrameArgs};
@@ -26,24 +27,23 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         .step
         .account_access
         .map_or_else(|| u256_to_address(v[1]), |(addr, _)| addr);
-    b.read(Rw::call_context(s.call_id, F::TxId));
-    b.read(Rw::call_context(s.call_id, F::Depth));
-    b.read(Rw::call_context(s.call_id, F::CalleeAddress));
-    b.read(Rw::call_context(s.call_id, F::IsStatic));
-    warm_account(b, s, target);
-    if has_value && !v[2].is_zero() {
-        b.read(Rw::account(s.frame.address, AccountField::Balance));
-    }
     let child = frame::next_child(b, s)?;
     let callee =
         s.tx.calls
             .get(child)
             .ok_or_else(|| b.inconsistent(s, "callee missing"))?;
     let callee_id = b.tx.frames.get(child).map_or(0, |f| f.call_id);
-    frame::save_caller(b, s);
-    if frame::failed_precheck(&callee.end_reason) {
+    let precheck_failed = frame::failed_precheck(&callee.end_reason);
+    b.stack_push(s, U256::from(u8::from(callee.success && !precheck_failed)));
+    b.read(Rw::call_context(s.call_id, F::TxId));
+    b.read(Rw::call_context(s.call_id, F::Depth));
+    b.read(Rw::call_context(s.call_id, F::CalleeAddress));
+    b.read(Rw::call_context(s.call_id, F::IsStatic));
+    warm_account(b, s, target);
+    b.read(Rw::account(s.frame.address, AccountField::Balance));
+    frame::save_caller(b, s, callee);
+    if precheck_failed {
         frame::set_last_callee(b, s.frame_id, callee_id, 0, 0);
-        b.stack_push(s, U256::ZERO);
         return Ok(());
     }
     let in_len = b.as_u64(s, in_len, "args size")?;
@@ -74,6 +74,5 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     {
         frame::end_frame(b, s.tx, child)?;
     }
-    b.stack_push(s, U256::from(u8::from(callee.success)));
     Ok(())
 }

@@ -60,8 +60,8 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     if callee.input.as_ref() != b.codes.get(&code_hash).map_or(&[][..], |c| c.as_ref()) {
         return Err(b.inconsistent(s, "creation frame's init code differs from memory"));
     }
-    frame::save_caller(b, s);
     if frame::failed_precheck(&callee.end_reason) {
+        frame::save_caller(b, s, callee);
         frame::set_last_callee(b, s.frame_id, callee_id, 0, 0);
         b.stack_push(s, U256::ZERO);
         return Ok(());
@@ -74,6 +74,8 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         Some(s.frame_id),
     );
     super::account::warm_account(b, s, callee.address);
+    // Saved after the creator's own reversible writes, which the restored counter counts.
+    frame::save_caller(b, s, callee);
     if s.step.opcode == 0xf5 {
         let mut preimage = Vec::with_capacity(85);
         preimage.push(0xff);

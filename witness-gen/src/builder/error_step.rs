@@ -8,6 +8,10 @@
 //!   destination again for `JUMP`, so that both opcodes make the same two reads;
 //! - memory out-of-gas of `MLOAD`, `MSTORE` and `MSTORE8`: the offset;
 //! - out-of-gas of LOG0..LOG4: the offset and the size (the topic count is the opcode's);
+//! - RETURNDATACOPY past the end of the return data: destination, offset and size, and the
+//!   call's `LastCalleeReturnDataLength`;
+//! - EXTCODECOPY out of gas: its four operands, the call's `TxId` and the account's warm
+//!   flag (read: the failing step warms nothing);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
 //!   current and committed values) and its warm flag, from which the cost follows;
 //! - every other error state (and memory out-of-gas of the other opcodes): the stack items
@@ -48,6 +52,20 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
                 return Err(b.inconsistent(s, "LOG out-of-gas without an offset and a size"));
             }
             b.stack_pops(s, 2);
+        }
+        ErrorReturnDataOutOfBounds if available >= 3 => {
+            b.stack_pops(s, 3);
+            b.read(Rw::call_context(
+                s.call_id,
+                CallContextField::LastCalleeReturnDataLength,
+            ));
+        }
+        ErrorOutOfGasExtCodeCopy if available >= 4 => {
+            let v = b.stack_pops(s, 4);
+            let address = crate::state::u256_to_address(v[0]);
+            let tx_id = b.tx.id;
+            b.read(Rw::call_context(s.call_id, CallContextField::TxId));
+            b.read(Rw::access_account(tx_id, address));
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

@@ -1,13 +1,14 @@
 //! Call frames: the context a callee starts with, and what happens when it ends.
 //!
 //! `begin_frame` writes the callee's call context (its `RwCounterEndOfReversion` is filled
-//! in when the tx has run), and for creations the new account's nonce
-//! (EIP-161) and, for value-carrying frames, the transfer — all in the callee's reversion
-//! scope. `end_frame` runs in the frame's last step (or inside the caller's step for frames
+//! in when the tx has run), and for creations the new account's nonce (EIP-161) and, for
+//! value-carrying frames, the transfer — all in the callee's reversion scope. `end_frame` runs in the frame's last step (or inside the caller's step for frames
 //! without steps): creations that succeeded deposit their code (`CodeHash` write); a frame
-//! that failed undoes its journal with writes in reverse order; one that succeeded hands its
-//! journal to its caller; then the return data is copied to the caller's memory and the
-//! caller's saved context is restored.
+//! that succeeded hands its journal to its caller; the callee's `CallerId` is read, the
+//! return data is copied to the caller's memory, the caller's context (`IsRoot`, `IsCreate`,
+//! `CodeHash`, `IsPersistent`, `RwCounterEndOfReversion` and the saved state) is read and
+//! its last callee written; last, a frame that failed undoes its journal with writes in
+//! reverse order.
 
 use super::{Builder, JournalEntry, StepCtx};
 use crate::error::WitnessError;
@@ -83,7 +84,6 @@ pub(crate) fn begin_frame(
         b.write(Rw::call_context(call_id, field), value, None);
     }
     // Known once the tx has run (`Builder::fill_end_of_reversion`).
-    let end_of_reversion_rw = b.rws.len();
     b.write(
         Rw::call_context(call_id, F::RwCounterEndOfReversion),
         U256::ZERO,
@@ -91,7 +91,6 @@ pub(crate) fn begin_frame(
     );
     let caller_writes = frame.parent.map_or(0, |p| b.reversible_count(p));
     if let Some(fi) = b.tx.frames.get_mut(f) {
-        fi.end_of_reversion_rw = Some(end_of_reversion_rw);
         fi.caller_writes_at_begin = caller_writes;
     }
     if frame.kind.is_create() {
@@ -161,17 +160,32 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
             pf.journal.extend(journal);
             pf.journal_writes += writes;
         }
-    } else {
-        let undo_start = b.rw_counter();
-        revert(b, journal);
-        if let Some(fi) = b.tx.frames.get_mut(f) {
-            fi.undo_end = Some(undo_start + writes - 1);
-        }
+        return return_to_caller(b, frame, f, call_id);
     }
+    return_to_caller(b, frame, f, call_id)?;
+    // The undo run comes last in the step.
+    let undo_start = b.rw_counter();
+    revert(b, journal);
+    if let Some(fi) = b.tx.frames.get_mut(f) {
+        fi.undo_end = Some(undo_start + writes - 1);
+    }
+    Ok(())
+}
+
+/// Hands control back to the caller of frame `f` (nothing for the root call): the callee's
+/// `CallerId`, the return-data copy, the caller's context (its constant fields and the state
+/// it saved) and its last callee.
+fn return_to_caller(
+    b: &mut Builder,
+    frame: &equivm_trace::CallFrame,
+    f: usize,
+    call_id: u64,
+) -> Result<(), WitnessError> {
     let Some(p) = frame.parent else {
         return Ok(());
     };
     let caller_id = b.tx.frames.get(p).map_or(0, |fi| fi.call_id);
+    b.read(Rw::call_context(call_id, F::CallerId));
     // revm keeps a creation's output as return data only when it reverted.
     let (ret_offset, ret_len) = if frame.kind.is_create() && frame.end_reason != "Revert" {
         (0, 0)
@@ -202,6 +216,11 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
         }
     }
     for field in [
+        F::IsRoot,
+        F::IsCreate,
+        F::CodeHash,
+        F::IsPersistent,
+        F::RwCounterEndOfReversion,
         F::ProgramCounter,
         F::StackPointer,
         F::GasLeft,
@@ -237,16 +256,28 @@ pub(crate) fn set_last_callee(b: &mut Builder, p: usize, callee: u64, offset: u6
     }
 }
 
-/// Saves the caller's state before its callee runs.
-pub(crate) fn save_caller(b: &mut Builder, s: &StepCtx) {
+/// Saves the caller's state before its callee (frame `callee`) runs: the pc and stack
+/// pointer after the step, the gas left once the step's cost and the gas given to the
+/// callee are paid (what the callee hands back is added when it returns), the memory size
+/// in words and the reversible writes so far.
+pub(crate) fn save_caller(b: &mut Builder, s: &StepCtx, callee: &equivm_trace::CallFrame) {
+    let handed_back = callee.gas_limit.saturating_sub(callee.gas_used);
     let values = [
         (F::ProgramCounter, U256::from(s.step.pc + 1)),
         (F::StackPointer, U256::from(s.sp_after())),
         (
             F::GasLeft,
-            U256::from(s.step.gas.saturating_sub(s.step.gas_cost)),
+            U256::from(
+                s.step
+                    .gas
+                    .saturating_sub(s.step.gas_cost)
+                    .saturating_sub(handed_back),
+            ),
         ),
-        (F::MemorySize, U256::from(s.step.memory_size_after)),
+        (
+            F::MemorySize,
+            U256::from(s.step.memory_size_after.div_ceil(32)),
+        ),
         (
             F::ReversibleWriteCounter,
             U256::from(b.reversible_count(s.frame_id)),

@@ -27,7 +27,7 @@ mod tx_context;
 use crate::error::WitnessError;
 use crate::execution_state::{ExecutionState, HaltKind};
 use crate::opcodes::{opcode_info, OpcodeInfo};
-use crate::rw::{Rw, RwTag};
+use crate::rw::{CallContextField, Rw, RwField, RwTag};
 use crate::state::StateValues;
 use crate::witness::{Bytecode, CopyEvent, ExecStep, TxWitness, Witness};
 use equivm_trace::revm::primitives::{Address, Bytes, B256, U256};
@@ -103,8 +103,6 @@ pub(crate) struct FrameInfo {
     pub code: Bytes,
     /// Whether the frame has begun (context written).
     pub begun: bool,
-    /// Index in the rw log of the frame's `RwCounterEndOfReversion` write.
-    pub end_of_reversion_rw: Option<usize>,
     /// Reversible writes in the caller's journal when the frame began.
     pub caller_writes_at_begin: u64,
     /// For a frame that failed: the counter of its last undo write (one less than the
@@ -122,6 +120,8 @@ pub(crate) struct TxState {
     pub created: HashSet<Address>,
     pub destructed: Vec<Address>,
     pub log_id: u64,
+    /// Index in the rw log of the transaction's first entry.
+    pub first_rw: usize,
 }
 
 /// The step being built, with everything handlers need from the trace.
@@ -381,6 +381,7 @@ impl<'t> Builder<'t> {
             index,
             id: index as u64 + 1,
             frames,
+            first_rw: self.rws.len(),
             ..TxState::default()
         };
         begin_end_tx::begin_tx(self, tx)?;
@@ -416,10 +417,24 @@ impl<'t> Builder<'t> {
             })?;
             ends.push(end);
         }
-        for (f, end) in self.tx.frames.iter().zip(ends) {
-            if let Some(rw) = f.end_of_reversion_rw.and_then(|i| self.rws.get_mut(i)) {
-                rw.value = U256::from(end);
-                self.state.set(rw.state_key(), rw.value);
+        let by_call: HashMap<u64, u64> = self
+            .tx
+            .frames
+            .iter()
+            .zip(ends)
+            .map(|(f, end)| (f.call_id, end))
+            .collect();
+        let field = RwField::CallContext(CallContextField::RwCounterEndOfReversion);
+        let first = self.tx.first_rw.min(self.rws.len());
+        for rw in self.rws[first..].iter_mut() {
+            if rw.tag == RwTag::CallContext && rw.field == field {
+                if let Some(end) = by_call.get(&rw.id) {
+                    rw.value = U256::from(*end);
+                    if !rw.is_write {
+                        rw.value_prev = rw.value;
+                    }
+                    self.state.set(rw.state_key(), rw.value);
+                }
             }
         }
         Ok(())

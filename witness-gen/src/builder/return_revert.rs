@@ -1,10 +1,7 @@
-//! RETURN and REVERT: pop offset and size and read the returned bytes from memory. The frame
-//! end that follows in the same step (`frame.rs`) deposits code for a creation, reverts the
-//! journal for REVERT, copies the bytes to the caller's return area and restores the caller.
-//!
-//! The root call of a message-call transaction returns its bytes to no one: its RETURN or
-//! REVERT pops offset and size and reads nothing from memory (creations and calls with a
-//! caller read the bytes for the copy circuit).
+//! RETURN and REVERT: pop offset and size; a creation also reads the returned bytes from
+//! memory (its code). The frame end that follows in the same step (`frame.rs`) deposits
+//! code for a creation, copies the bytes to the caller's return area (a message call with a
+//! caller), restores the caller and reverts the journal for REVERT.
 
 use super::{Builder, StepCtx};
 use crate::error::WitnessError;
@@ -31,8 +28,9 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     if let Some(fi) = b.tx.frames.get_mut(s.frame_id) {
         fi.ret_offset = offset;
     }
-    // The bytes a root message call returns go nowhere: they are not read.
-    if s.frame.parent.is_none() && !s.frame.kind.is_create() {
+    // The bytes a message call returns are read by the frame end's copy to the caller's
+    // memory (nothing for the root call); only a creation reads them here, for its code.
+    if !s.frame.kind.is_create() {
         return Ok(());
     }
     let start = b.rw_counter();

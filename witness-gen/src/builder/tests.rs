@@ -444,7 +444,9 @@ fn ends_of_reversion(w: &Witness) -> Vec<(u64, u64)> {
     w.rws
         .iter()
         .filter(|rw| {
-            rw.field == RwField::CallContext(crate::CallContextField::RwCounterEndOfReversion)
+            rw.is_write
+                && rw.field
+                    == RwField::CallContext(crate::CallContextField::RwCounterEndOfReversion)
         })
         .map(|rw| (rw.id, rw.value.to::<u64>()))
         .collect()
@@ -506,8 +508,12 @@ fn a_failing_callee_of_a_persisting_call_ends_its_own_undos() {
         .iter()
         .find(|s| s.execution_state == ExecutionState::ReturnRevert)
         .expect("the callee reverts");
+    // Offset and size, IsSuccess, CallerId, 10 caller reads, 3 last-callee writes: then the
+    // undo run ends the step.
+    let own = 2 + 1 + 1 + 10 + 3;
     assert_eq!(
-        revert.rw_counter + 3 + revert.reversible_write_counter - 1,
+        revert.rw_counter + own + revert.reversible_write_counter - 1,
         child_end
     );
+    assert_eq!(revert.rw_count, own + revert.reversible_write_counter);
 }

@@ -56,6 +56,21 @@ impl<F: PrimeField> AccountAccess<F> {
     /// The access of the address in `word`, popped before (EXTCODECOPY pops its other
     /// operands first): makes the TxId read and the warm mark, the step's next two accesses.
     pub fn configure_popped(cb: &mut ConstraintBuilder<'_, F>, word: Word<Expression<F>>) -> Self {
+        Self::configure_with(cb, word, true)
+    }
+
+    /// The address in `word` and its warm flag, read and not marked (a step that fails
+    /// before its access): the TxId read and the warm-flag read, the step's next two
+    /// accesses.
+    pub fn configure_read(cb: &mut ConstraintBuilder<'_, F>, word: Word<Expression<F>>) -> Self {
+        Self::configure_with(cb, word, false)
+    }
+
+    fn configure_with(
+        cb: &mut ConstraintBuilder<'_, F>,
+        word: Word<Expression<F>>,
+        mark: bool,
+    ) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let hi_bytes = cb.query_bytes::<16>();
         let bytes: Vec<_> = hi_bytes.iter().map(Cell::expr).collect();
@@ -73,9 +88,14 @@ impl<F: PrimeField> AccountAccess<F> {
             tx_id,
             Word::new(step.tx_id.clone(), c(0)),
         );
-        let mark = cb.access_list_account_write(step.tx_id, address.clone());
-        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
-        let was_warm = was_warm(cb, mark.value_prev);
+        let flag = if mark {
+            let mark = cb.access_list_account_write(step.tx_id, address.clone());
+            cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
+            mark.value_prev
+        } else {
+            cb.access_list_account_read(step.tx_id, address.clone())
+        };
+        let was_warm = was_warm(cb, flag);
         Self {
             hi_bytes,
             address,

@@ -15,7 +15,8 @@
 //!          CallerAddress = sender, CalleeAddress = callee, CallDataOffset = 0,
 //!          CallDataLength = tx.CallDataLength, ReturnDataOffset = ReturnDataLength = 0,
 //!          Value = tx.Value, IsSuccess boolean, IsPersistent = IsSuccess, IsStatic = 0,
-//!          IsRoot = 1, IsCreate = 0, CodeHash = the callee's code hash
+//!          IsRoot = 1, IsCreate = 0, CodeHash = the callee's code hash; the TxId
+//!          write's value_prev = 0 (a fresh call id)
 //! rw 33    RwCounterEndOfReversion write (free: a failing root call's last step proves it)
 //! if tx.Value ≠ 0 (optional rws 34..36, in the root call's reversion scope):
 //!          sender balance read, sender balance write (value + Value = value_prev),
@@ -29,8 +30,9 @@
 //! ```
 //! `IsSuccess` is free here: the step that ends the root call reads it back and proves it.
 //! Not proved here (their own circuits): that the tx is signed by the sender and valid
-//! (EIP-3607, nonce < 2^64 − 1, fee caps), that the call id is fresh (the state circuit
-//! allows one write of each call-context field), and that a tx follows every EndTx.
+//! (EIP-3607, nonce < 2^64 − 1, fee caps), and that a tx follows every EndTx. The call id
+//! is proved fresh by its TxId write: the state circuit gives `value_prev` = the field's
+//! last value, and a call that began before wrote its (non-zero) tx id there.
 
 use super::{
     padding::all_same,
@@ -166,11 +168,18 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         let code_hash = cb.account_read(receiver.clone(), AccountField::CodeHash);
 
         use CallContextField as C;
-        let written_tx_id = cb.call_context_write(call_id.clone(), C::TxId);
+        // A call id is fresh when its TxId (never 0 once written) was 0: no call began with
+        // it before, so the root call shares no context, stack or memory with another.
+        let written_tx_id = cb.call_context_write_row(call_id.clone(), C::TxId);
         cb.require_equal_word(
             "call context TxId = tx_id",
-            written_tx_id,
+            written_tx_id.value,
             small(tx_id.clone()),
+        );
+        cb.require_equal_word(
+            "call context TxId was 0 (a fresh call id)",
+            written_tx_id.value_prev,
+            small(c(0)),
         );
         let expected: [(C, Option<Word<Expression<F>>>); 15] = [
             (C::CallerId, Some(small(c(0)))),

@@ -32,9 +32,12 @@ mod error_invalid_opcode;
 mod error_oog_constant;
 mod error_oog_copy;
 mod error_oog_exp;
+mod error_oog_ext_code_copy;
+mod error_oog_keccak;
 mod error_oog_log;
 mod error_oog_memory;
 mod error_oog_sstore;
+mod error_return_data_oob;
 mod error_stack_overflow;
 mod error_stack_underflow;
 mod exp;
@@ -68,6 +71,7 @@ mod pc;
 mod pop;
 mod push;
 mod return_revert;
+mod returndatacopy;
 mod sar;
 mod sdiv_smod;
 mod self_balance;
@@ -113,9 +117,12 @@ pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_constant::ErrorOogConstantGadget;
 pub use error_oog_copy::ErrorOogCopyGadget;
 pub use error_oog_exp::ErrorOogExpGadget;
+pub use error_oog_ext_code_copy::ErrorOogExtCodeCopyGadget;
+pub use error_oog_keccak::ErrorOogKeccakGadget;
 pub use error_oog_log::ErrorOogLogGadget;
 pub use error_oog_memory::ErrorOogMemoryGadget;
 pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
+pub use error_return_data_oob::ErrorReturnDataOobGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
 pub use error_stack_underflow::ErrorStackUnderflowGadget;
 pub use exp::ExpGadget;
@@ -148,6 +155,7 @@ pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
 pub use return_revert::ReturnRevertGadget;
+pub use returndatacopy::ReturnDataCopyGadget;
 pub use sar::SarGadget;
 pub use sdiv_smod::SdivSmodGadget;
 pub use self_balance::SelfBalanceGadget;
@@ -294,6 +302,7 @@ gadgets! {
     calldatacopy: CallDataCopyGadget,
     codecopy: CodeCopyGadget,
     mcopy: McopyGadget,
+    returndatacopy: ReturnDataCopyGadget,
     ext_code_copy: ExtCodeCopyGadget,
     keccak: KeccakGadget,
     log: LogGadget,
@@ -318,6 +327,9 @@ gadgets! {
     error_oog_memory: ErrorOogMemoryGadget,
     error_oog_copy: ErrorOogCopyGadget,
     error_oog_log: ErrorOogLogGadget,
+    error_oog_keccak: ErrorOogKeccakGadget,
+    error_oog_ext_code_copy: ErrorOogExtCodeCopyGadget,
+    error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
     tload: TloadGadget,

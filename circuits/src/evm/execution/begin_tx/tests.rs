@@ -197,3 +197,12 @@ fn the_balance_after_the_fee_is_range_checked() {
         "the forged limbs satisfy the addition itself: {texts:#?}"
     );
 }
+
+#[test]
+fn the_root_call_id_is_fresh() {
+    // rw 17 writes the root call's TxId; a call id used before would show its tx id there.
+    assert_rejected(
+        verify(&plain(), vec![rw(17, "value_prev_lo", 1)]),
+        "call context TxId was 0 (a fresh call id) (lo)",
+    );
+}

@@ -1,0 +1,181 @@
+//! ErrorOutOfGasKeccak of KECCAK256 in the root call: the gas left does not cover
+//! `30 + 6·ceil(size / 32)` and the memory expansion to `offset + size`, for any words
+//! `offset` and `size`.
+//!
+//! ```text
+//! offset, size = stack reads at sp, sp + 1 (rw 0, 1)
+//! size_is_zero = WordIsZero(size), nz = 1 - size_is_zero
+//! size_c = FarClamp(size, 2^32 - 32), offset_c = FarClamp(offset, 2^32 - 32)  (far_clamp.rs)
+//! "offset_e = nz·offset_c"
+//! MemoryExpansion::configure_with_len(offset_e, size_c): new_size, gas
+//! CopyWords(size_c): words
+//! LessThan<8>(gas_left < constant_gas + 6·words + expansion gas)
+//! RootErrorEnd (rw 2: IsSuccess = 0)                                    (see common_error.rs)
+//! ```
+//!
+//! Soundness. The responsible-opcode lookup binds the state to KECCAK256, so the constant
+//! gas is its 30. With both values below `2^32` the clamps are the values themselves and the
+//! right-hand side is KECCAK256's whole cost, which the step cannot pay. A size of 0 hashes
+//! nothing and touches no memory (`offset_e = 0`, no growth). A value of `2^32` or more is
+//! replaced by `2^32 - 32`: a smaller size costs fewer words and an earlier end, a smaller
+//! offset an earlier end, and memory cost grows with its end, so the gas proved missing is
+//! missing. A step with more gas than the clamped cost is reported unsupported.
+//! `gas_left < 2^64` is the step state's invariant and the right-hand side is below `2^48`,
+//! so the 8-byte gap exists only if `gas_left` is below it. revm names the halt `OutOfGas`,
+//! `MemoryOOG` or `InvalidOperandOOG` (a value of `2^64` or more); all are this state.
+//! Cost: 2 stack reads and the `IsSuccess` read.
+
+use super::{
+    common_error::{LessThan, RootErrorEnd},
+    copy_to_memory::CopyWords,
+    error_oog_memory::{memory_cost, FAR_OFFSET},
+    far_clamp::{far_clamped, FarClamp},
+    memory_expansion::MemoryExpansion,
+    ExecutionGadget, WordIsZero,
+};
+use crate::evm::{
+    assign::{word_of, StepRegion, WitnessIndex},
+    cell::Cell,
+    constraint_builder::ConstraintBuilder,
+};
+use equivm_gadgets::Word;
+use equivm_trace::revm::primitives::U256;
+use equivm_witness::{
+    execution_state::KECCAK256, opcodes::opcode_info, ExecStep, ExecutionState, Witness,
+};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{Error, Expression},
+};
+
+/// Gas per 32-byte word hashed.
+const GAS_PER_WORD: u64 = 6;
+
+/// The clamped `(offset, size)` of a KECCAK256: the memory hashed ends at `offset + size`.
+fn clamped([offset, size]: [U256; 2]) -> (u64, u64) {
+    if size.is_zero() {
+        return (0, 0);
+    }
+    (far_clamped(offset), far_clamped(size))
+}
+
+/// The cost proved for the clamped range, from a memory of `cur` words.
+fn clamped_cost(values: [U256; 2], cur: u64) -> u128 {
+    let (offset, size) = clamped(values);
+    let end_words = if size == 0 {
+        0
+    } else {
+        (offset + size).div_ceil(32)
+    };
+    u128::from(opcode_info(KECCAK256).constant_gas)
+        + u128::from(GAS_PER_WORD) * u128::from(size.div_ceil(32))
+        + memory_cost(cur.max(end_words))
+        - memory_cost(cur)
+}
+
+/// Out of gas on a KECCAK256 (root call).
+#[derive(Clone, Debug)]
+pub struct ErrorOogKeccakGadget<F: PrimeField> {
+    /// `[size = 0]`.
+    pub size_is_zero: WordIsZero<F>,
+    /// The size, clamped.
+    pub size: FarClamp<F>,
+    /// The offset, clamped.
+    pub offset: FarClamp<F>,
+    /// `nz·offset_c`.
+    pub offset_e: Cell<F>,
+    /// The expansion to `offset_e + size_c`.
+    pub expansion: MemoryExpansion<F>,
+    /// `ceil(size_c / 32)`.
+    pub words: CopyWords<F>,
+    /// `gas_left < cost`.
+    pub out_of_gas: LessThan<F, 8>,
+    end: RootErrorEnd<F>,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ErrorOogKeccakGadget<F> {
+    const NAME: &'static str = "ERROR_OOG_KECCAK";
+    const STATE: ExecutionState = ExecutionState::ErrorOutOfGasKeccak;
+
+    fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
+        let c = |v: u64| Expression::Constant(F::from(v));
+        let offset_word = cb.stack_lookup(false, c(0));
+        let size_word = cb.stack_lookup(false, c(1));
+        let size_is_zero = WordIsZero::configure(cb, "size", size_word.clone());
+        let nz = c(1) - size_is_zero.expr();
+        let size = FarClamp::configure(cb, "size", size_word, FAR_OFFSET);
+        let offset = FarClamp::configure(cb, "offset", offset_word, FAR_OFFSET);
+        let offset_e = cb.query_cell();
+        cb.require_equal(
+            "offset_e = nz·offset_c",
+            offset_e.expr(),
+            nz * offset.expr(),
+        );
+        let expansion =
+            MemoryExpansion::configure_with_len(cb, Word::new(offset_e.expr(), c(0)), size.expr());
+        let words = CopyWords::configure(cb, size.expr());
+        let cost = cb.props().constant_gas
+            + c(GAS_PER_WORD) * words.expr()
+            + expansion.gas(cb.step().memory_word_size);
+        let out_of_gas = LessThan::configure(
+            cb,
+            "gas_left < constant_gas + word gas + memory gas",
+            cb.step().gas_left,
+            cost,
+        );
+        let end = RootErrorEnd::configure(cb);
+        Self {
+            size_is_zero,
+            size,
+            offset,
+            offset_e,
+            expansion,
+            words,
+            out_of_gas,
+            end,
+        }
+    }
+
+    fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        witness: &Witness,
+        step: &ExecStep,
+    ) -> Result<(), Error> {
+        let rws = witness.step_rws(step);
+        let value = |i: usize| rws.get(i).map(|rw| rw.value).ok_or(Error::Synthesis);
+        let values = [value(0)?, value(1)?];
+        let [offset, size] = values;
+        self.size_is_zero.assign(region, word_of(size))?;
+        let nz = u64::from(!size.is_zero());
+        self.size.assign(region, size)?;
+        let offset_e = nz * self.offset.assign(region, offset)?;
+        self.offset_e.assign(region, F::from(offset_e))?;
+        let (offset_c, size_c) = clamped(values);
+        if offset_c != offset_e {
+            return Err(Error::Synthesis);
+        }
+        let cur = step.memory_word_size;
+        self.expansion
+            .assign_with_len(region, offset_e, size_c, cur)?;
+        self.words.assign(region, size_c)?;
+        let cost = u64::try_from(clamped_cost(values, cur)).map_err(|_| Error::Synthesis)?;
+        self.out_of_gas.assign(region, step.gas_left, cost)?;
+        self.end.assign(region, witness, step)
+    }
+
+    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+        let provable = match (step.opcode, index.error_stack_reads(step)) {
+            (Some(KECCAK256), [offset, size]) => {
+                step.memory_word_size >> 32 == 0
+                    && u128::from(step.gas_left)
+                        < clamped_cost([*offset, *size], step.memory_word_size)
+            }
+            _ => false,
+        };
+        RootErrorEnd::<F>::unsupported(step, index) || !provable
+    }
+}
+
+#[cfg(test)]
+mod tests;
