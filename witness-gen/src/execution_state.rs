@@ -146,8 +146,8 @@ pub enum ExecutionState {
     ErrorOutOfGasSstore,
     /// Not enough gas for any other dynamic cost (EXP, calls, ...).
     ErrorOutOfGasDynamic,
-    /// Not enough gas for the copy cost or memory expansion of CALLDATACOPY, CODECOPY or
-    /// MCOPY, or an offset or size too large to address.
+    /// Not enough gas for the copy cost or memory expansion of CALLDATACOPY, CODECOPY,
+    /// RETURNDATACOPY or MCOPY, or an offset or size too large to address.
     ErrorOutOfGasCopy,
     /// Not enough gas for LOG0..LOG4's topics, bytes or memory expansion, or an offset or
     /// size too large to address.
@@ -187,8 +187,8 @@ pub enum ExecutionState {
 }
 
 /// The copies whose out-of-gas is [`ExecutionState::ErrorOutOfGasCopy`]: CALLDATACOPY,
-/// CODECOPY and MCOPY (EXTCODECOPY's and RETURNDATACOPY's costs and checks differ).
-pub const COPY_OPCODES: [u8; 3] = [0x37, 0x39, 0x5e];
+/// CODECOPY, RETURNDATACOPY and MCOPY (EXTCODECOPY's cost has its account access).
+pub const COPY_OPCODES: [u8; 4] = [0x37, 0x39, 0x3e, 0x5e];
 
 /// KECCAK256, whose out-of-gas is [`ExecutionState::ErrorOutOfGasKeccak`].
 pub const KECCAK256: u8 = 0x20;

@@ -1,11 +1,12 @@
-//! ErrorOutOfGasCopy of CALLDATACOPY, CODECOPY and MCOPY in the root call: the gas left
+//! ErrorOutOfGasCopy of CALLDATACOPY, CODECOPY, RETURNDATACOPY and MCOPY in the root call:
+//! the gas left
 //! does not cover the constant gas, the copy gas `3·ceil(size / 32)` and the memory
 //! expansion (to `dst + size`, and for MCOPY to `src + size` too), for any words `dst`,
 //! `src` and `size`.
 //!
 //! ```text
 //! dst, src, size = stack reads at sp, sp + 1, sp + 2 (rw 0..3)   (src: the source offset)
-//! OpcodeSelect(CALLDATACOPY, CODECOPY, MCOPY): is_mcopy = sel_MCOPY
+//! OpcodeSelect(CALLDATACOPY, CODECOPY, RETURNDATACOPY, MCOPY): is_mcopy = sel_MCOPY
 //! size_is_zero = WordIsZero(size), nz = 1 - size_is_zero
 //! size_c = FarClamp(size, 2^32 - 32), dst_c = FarClamp(dst, 2^32 - 32),
 //! src_c = FarClamp(src, 2^32 - 32)                                    (see far_clamp.rs)
@@ -20,9 +21,10 @@
 //! ```
 //!
 //! Soundness. With every value below `2^32`, the clamps are the values themselves and, as in
-//! MCOPY, `top` is the larger offset the copy writes or reads (only `dst` for the other two:
-//! their source is not memory), so the right-hand side is the opcode's whole cost: the step
-//! cannot pay it. A size of 0 touches no memory (`top = 0`, no growth) and costs 3. A value
+//! MCOPY, `top` is the larger offset the copy writes or reads (only `dst` for the others:
+//! their source is not this call's memory), so the right-hand side is the opcode's whole
+//! cost: the step cannot pay it. (A RETURNDATACOPY that also reads past its return data
+//! halts either way, whichever check revm makes first.) A size of 0 touches no memory (`top = 0`, no growth) and costs 3. A value
 //! of `2^32` or more is replaced by `2^32 - 32`, which makes every term no larger than the
 //! real one (a smaller size: fewer words and an earlier end; a smaller offset: an earlier
 //! end), and memory cost grows with its end, so the gas proved missing is missing. The
@@ -92,7 +94,7 @@ fn clamped_cost(opcode: u8, values: [U256; 3], cur: u64) -> u128 {
 #[derive(Clone, Debug)]
 pub struct ErrorOogCopyGadget<F: PrimeField> {
     /// Which copy the step runs.
-    pub select: OpcodeSelect<F, 3>,
+    pub select: OpcodeSelect<F, 4>,
     /// `[size = 0]`.
     pub size_is_zero: WordIsZero<F>,
     /// The size, clamped.

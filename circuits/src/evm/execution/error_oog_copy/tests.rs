@@ -64,6 +64,14 @@ fn copy_oog_passes() {
             "CALLDATACOPY of 2^32 bytes",
             witness(0x37, [u(0), far, U256::from(1) << 32], 1_000_000),
         ),
+        (
+            "RETURNDATACOPY of 0 bytes with 2 gas",
+            witness(0x3e, [u(0), u(0), u(0)], 2),
+        ),
+        (
+            "RETURNDATACOPY of 2^64 bytes",
+            witness(0x3e, [u(0), u(0), far], 1_000_000),
+        ),
     ] {
         let err = nth_step(&w, ExecutionState::ErrorOutOfGasCopy, 0);
         assert!(w.steps[err].opcode.is_some(), "{what}");
