@@ -271,10 +271,11 @@ fn prove_writes_a_proof_that_verify_accepts_and_a_flipped_byte_is_refused() {
     let malformed = verify(&bad);
     assert_eq!(malformed.status.code(), Some(2));
 
-    // An unsupported block is a clear error, not a proof.
+    // An unsupported block is a clear error, not a proof (and no file from an earlier run).
+    let _ = std::fs::remove_file(dir.join("none.json"));
     let result = equivm()
         .env("EQUIVM_PARAMS_DIR", dir.join("params"))
-        .args(["prove", "--name", "revertingCall", "--out"])
+        .args(["prove", "--name", "createWithLog", "--out"])
         .arg(dir.join("none.json"))
         .arg(bundled().join("basics.json"))
         .output()

@@ -273,6 +273,10 @@ pub struct StepLayout {
     pub rw_accesses: usize,
     /// Of these, the optional ones at the end (made only under the gadget's condition).
     pub rw_optional: usize,
+    /// Whether the optional accesses are made exactly when the call has a caller
+    /// ([`ConstraintBuilder::caller_rw_accesses`]): how the layout tells them from the
+    /// entries a step makes through other circuits.
+    pub optional_on_caller: bool,
     /// Tx- and block-table lookups (rows of the context group used).
     pub context_lookups: usize,
     /// Bytecode lane lookups.
@@ -378,6 +382,7 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     conditions: Vec<Expression<F>>,
     rw_accesses: usize,
     optional_rws: Option<OptionalRws<F>>,
+    optional_on_caller: bool,
     /// The switched rw rows made so far, with their switch.
     rw_switches: Vec<(usize, Expression<F>)>,
     /// `Σ (1 - switch)` over the switched rw accesses made so far: the counters they skip.
@@ -443,6 +448,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             conditions: Vec::new(),
             rw_accesses: 0,
             optional_rws: None,
+            optional_on_caller: false,
             rw_switches: Vec::new(),
             rw_skipped: constant(0),
             switch_open: false,
@@ -692,6 +698,15 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     /// not one of the step's accesses (`rw_counter` does not count it): the witness puts it
     /// where the call's reversion runs, which the step ending the call proves. The gadget counts the write in its `reversible_write_counter` delta.
     pub fn undo_if_reverted(&mut self, reversion: &Reversion<F>) {
+        let j = self.undo_rows.len() as u64;
+        self.undo_if_reverted_nth(reversion, j);
+    }
+
+    /// [`Self::undo_if_reverted`] for the write that is the step's `j`-th (from 0) in the
+    /// reversion scope of `reversion`: a step whose writes fall in two scopes (a call's
+    /// warm mark in the caller's, its value transfer in the callee's) numbers each scope's
+    /// writes from 0. The undo still takes the next undo row.
+    pub fn undo_if_reverted_nth(&mut self, reversion: &Reversion<F>, j: u64) {
         let (forward, is_write, row) = self
             .last_rw
             .clone()
@@ -712,7 +727,6 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             "{}: more than {MAX_UNDOS} undos",
             self.name
         );
-        let j = self.undo_rows.len() as u64;
         self.undo_rows.push(UndoRow {
             forward,
             row,
@@ -796,6 +810,14 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             o.open = false;
         }
         r
+    }
+
+    /// [`Self::optional_rw_accesses`] made exactly when the step's call has a caller
+    /// (`1 - is_root`): the hand-back to the caller that ends a call.
+    pub fn caller_rw_accesses<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let has_caller = constant::<F>(1) - self.step().is_root;
+        self.optional_on_caller = true;
+        self.optional_rw_accesses(has_caller, f)
     }
 
     /// Runs `f`, whose rw accesses are each made only when `switch` (boolean, of degree 1,
@@ -1020,6 +1042,18 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         self.stack_lookup(true, offset)
     }
 
+    /// Reads context field `field` of call `call_id` (another call's: a caller's context
+    /// when its callee returns); returns the value.
+    pub fn call_context_read(
+        &mut self,
+        call_id: Expression<F>,
+        field: CallContextField,
+    ) -> Word<Expression<F>> {
+        let key = RwKey::new(RwTag::CallContext, call_id).field(field as u64);
+        self.rw_access("call context read", false, key, Committed::Zero)
+            .value
+    }
+
     /// Reads the context field `field` of the step's call; returns the value.
     pub fn call_context_lookup(&mut self, field: CallContextField) -> Word<Expression<F>> {
         let id = self.step().call_id;
@@ -1034,6 +1068,18 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         let id = self.step().call_id;
         let key = RwKey::new(RwTag::CallContext, id).field_expr(field);
         self.rw_access("call context read", false, key, Committed::Zero)
+            .value
+    }
+
+    /// A memory byte read at `address` of call `call_id` (a caller's memory holding the
+    /// call data); returns the value.
+    pub fn memory_read_of(
+        &mut self,
+        call_id: Expression<F>,
+        address: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let key = RwKey::new(RwTag::Memory, call_id).key_lo(address);
+        self.rw_access("memory read", false, key, Committed::Zero)
             .value
     }
 
@@ -1409,6 +1455,36 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         });
     }
 
+    /// `next.{field} = value` for a step-state field picked by `field`, with a `value` of
+    /// degree up to 2 (a [`StepStateTransition`] entry is multiplied by the last-row switch
+    /// and takes degree 1): a [`Self::require_next`] constraint, so the gadget gives the
+    /// field [`Transition::Free`] and is never the last step.
+    pub fn require_next_field(
+        &mut self,
+        name: &str,
+        field: impl Fn(
+            &StepState<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
+        ) -> halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>,
+        value: Expression<F>,
+    ) {
+        let column = field(&self.cols.step.state);
+        self.require_next(&format!("next.{name} = value"), move |next| {
+            next(&Cell::new(column, 0)) - value
+        });
+    }
+
+    /// If `condition` (a boolean expression of degree 1) is 1, the next step executes an
+    /// opcode (`is_opcode_step = 1` there): a call's first step, or the caller's step after
+    /// its callee returned, never a synthetic step such as `EndTx`.
+    pub fn require_next_opcode_step_if(&mut self, condition: Expression<F>) {
+        let column = self.cols.step.is_opcode_step;
+        self.condition(condition, |cb| {
+            cb.require_next("next step executes an opcode", move |next| {
+                constant::<F>(1) - next(&Cell::new(column, 0))
+            });
+        });
+    }
+
     /// Ends the configuration: adds the builder's own constraints for the step's height,
     /// registers the gate and returns the layout.
     pub fn build(mut self) -> StepLayout {
@@ -1580,6 +1656,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             height,
             rw_accesses: self.rw_accesses,
             rw_optional: self.rw_accesses - required,
+            optional_on_caller: self.optional_on_caller,
             context_lookups: self.context_slots.len(),
             bytecode_lookups: self.bytecode_slots,
             fixed_lookups: self.fixed_rows.iter().sum(),

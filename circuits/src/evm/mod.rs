@@ -337,7 +337,13 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
         let rws = if layout.rw_switched {
             &all_rws[..0]
         } else if layout.extra_rws {
-            &all_rws[..all_rws.len().min(layout.rw_accesses)]
+            // Optional accesses made when the call has a caller are off in the root call.
+            let own = if layout.optional_on_caller && state.is_root == F::ONE {
+                layout.rw_accesses - layout.rw_optional
+            } else {
+                layout.rw_accesses
+            };
+            &all_rws[..all_rws.len().min(own)]
         } else {
             all_rws
         };

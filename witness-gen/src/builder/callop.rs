@@ -1,8 +1,8 @@
 //! CALL, CALLCODE, DELEGATECALL, STATICCALL.
 //!
 //! The caller's step pops the arguments and pushes the callee's success flag, reads its
-//! context (`TxId`, `Depth`, `CalleeAddress`, `IsStatic`), marks the target warm (caller's
-//! scope), reads its own balance, saves its state, and starts the callee
+//! `TxId`, marks the target warm (caller's scope), reads the rest of its context (`Depth`,
+//! `CalleeAddress`, `IsStatic`) and its own balance, saves its state, and starts the callee
 //! (`frame::begin_frame`: context, value transfer in the callee's scope). A callee that
 //! failed its pre-checks (depth, balance) never starts: the caller just records an empty
 //! last callee. A precompile, or a callee without code, has no steps, so its output is
@@ -36,10 +36,10 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     let precheck_failed = frame::failed_precheck(&callee.end_reason);
     b.stack_push(s, U256::from(u8::from(callee.success && !precheck_failed)));
     b.read(Rw::call_context(s.call_id, F::TxId));
+    warm_account(b, s, target);
     b.read(Rw::call_context(s.call_id, F::Depth));
     b.read(Rw::call_context(s.call_id, F::CalleeAddress));
     b.read(Rw::call_context(s.call_id, F::IsStatic));
-    warm_account(b, s, target);
     b.read(Rw::account(s.frame.address, AccountField::Balance));
     frame::save_caller(b, s, callee);
     if precheck_failed {

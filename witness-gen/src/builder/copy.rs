@@ -27,11 +27,13 @@ struct Source {
     len: u64,
 }
 
-/// Reads the call context that locates the calldata.
+/// Reads the call context that locates the calldata: `CallerId`, `CallDataOffset` and
+/// `CallDataLength`, in every call (the root call's are 0, 0 and the tx data's length).
 fn calldata_source(b: &mut Builder, s: &StepCtx) -> Source {
+    let caller = b.read(Rw::call_context(s.call_id, F::CallerId));
+    let cd_off = b.read(Rw::call_context(s.call_id, F::CallDataOffset));
+    let cd_len = b.read(Rw::call_context(s.call_id, F::CallDataLength));
     if s.frame.parent.is_none() {
-        b.read(Rw::call_context(s.call_id, F::TxId));
-        b.read(Rw::call_context(s.call_id, F::CallDataLength));
         // A creation transaction's data is init code, not call data: CALLDATA* see nothing.
         let len = if s.frame.kind.is_create() {
             0
@@ -45,9 +47,6 @@ fn calldata_source(b: &mut Builder, s: &StepCtx) -> Source {
             len,
         };
     }
-    let caller = b.read(Rw::call_context(s.call_id, F::CallerId));
-    let cd_off = b.read(Rw::call_context(s.call_id, F::CallDataOffset));
-    let cd_len = b.read(Rw::call_context(s.call_id, F::CallDataLength));
     Source {
         kind: CopyDataType::Memory,
         id: u64::try_from(caller).unwrap_or_default(),
@@ -87,12 +86,14 @@ fn read_calldata(
     (out, src.base + start)
 }
 
-/// CALLDATALOAD: 32 calldata bytes from the popped offset; pushes revm's word.
+/// CALLDATALOAD: 32 calldata bytes from the popped offset; pushes revm's word, then (in a
+/// callee) reads the bytes inside the call data from the caller's memory.
 pub(crate) fn calldataload(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     let v = b.stack_pops(s, 1);
     let src = calldata_source(b, s);
+    b.stack_pushes_recorded(s)?;
     read_calldata(b, s, &src, v[0], 32);
-    b.stack_pushes_recorded(s)
+    Ok(())
 }
 
 /// The four copy opcodes.

@@ -5,9 +5,9 @@
 //! value-carrying frames, the transfer — all in the callee's reversion scope. `end_frame` runs in the frame's last step (or inside the caller's step for frames
 //! without steps): creations that succeeded deposit their code (`CodeHash` write); a frame
 //! that succeeded hands its journal to its caller; the callee's `CallerId` is read, the
-//! return data is copied to the caller's memory, the caller's context (`IsRoot`, `IsCreate`,
-//! `CodeHash`, `IsPersistent`, `RwCounterEndOfReversion` and the saved state) is read and
-//! its last callee written; last, a frame that failed undoes its journal with writes in
+//! caller's context (`IsRoot`, `IsCreate`, `CodeHash`, `IsPersistent`,
+//! `RwCounterEndOfReversion` and the saved state) is read and its last callee written, the
+//! return data is copied to the caller's memory; last, a frame that failed undoes its journal with writes in
 //! reverse order.
 
 use super::{Builder, JournalEntry, StepCtx};
@@ -173,8 +173,9 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
 }
 
 /// Hands control back to the caller of frame `f` (nothing for the root call): the callee's
-/// `CallerId`, the return-data copy, the caller's context (its constant fields and the state
-/// it saved) and its last callee.
+/// `CallerId`, the caller's context (its constant fields and the state it saved), its last
+/// callee, and then, for a message call that returned or reverted, the callee's return area
+/// (`ReturnDataOffset`, `ReturnDataLength`) and the copy of its bytes there.
 fn return_to_caller(
     b: &mut Builder,
     frame: &equivm_trace::CallFrame,
@@ -193,6 +194,32 @@ fn return_to_caller(
         let off = b.tx.frames.get(f).map_or(0, |fi| fi.ret_offset);
         (off, frame.return_data.len() as u64)
     };
+    for field in [
+        F::IsRoot,
+        F::IsCreate,
+        F::CodeHash,
+        F::IsPersistent,
+        F::RwCounterEndOfReversion,
+        F::ProgramCounter,
+        F::StackPointer,
+        F::GasLeft,
+        F::MemorySize,
+        F::ReversibleWriteCounter,
+    ] {
+        b.read(Rw::call_context(caller_id, field));
+    }
+    set_last_callee(b, p, call_id, ret_offset, ret_len);
+    // A message call that returned or reverted reads where its caller wants the bytes;
+    // then a message call's bytes (a precompile's too) are copied there: last, so that the
+    // step's own accesses come first.
+    let ran_steps = b.tx.frames.get(f).is_some_and(|fi| fi.last_step.is_some());
+    if !frame.kind.is_create()
+        && ran_steps
+        && matches!(frame.end_reason.as_str(), "Return" | "Revert")
+    {
+        b.read(Rw::call_context(call_id, F::ReturnDataOffset));
+        b.read(Rw::call_context(call_id, F::ReturnDataLength));
+    }
     if !frame.kind.is_create() && ret_len > 0 {
         let n = ret_len.min(frame.return_memory.1);
         // All reads, then all writes: the order every copy event follows.
@@ -215,21 +242,6 @@ fn return_to_caller(
             });
         }
     }
-    for field in [
-        F::IsRoot,
-        F::IsCreate,
-        F::CodeHash,
-        F::IsPersistent,
-        F::RwCounterEndOfReversion,
-        F::ProgramCounter,
-        F::StackPointer,
-        F::GasLeft,
-        F::MemorySize,
-        F::ReversibleWriteCounter,
-    ] {
-        b.read(Rw::call_context(caller_id, field));
-    }
-    set_last_callee(b, p, call_id, ret_offset, ret_len);
     Ok(())
 }
 
@@ -261,7 +273,15 @@ pub(crate) fn set_last_callee(b: &mut Builder, p: usize, callee: u64, offset: u6
 /// callee are paid (what the callee hands back is added when it returns), the memory size
 /// in words and the reversible writes so far.
 pub(crate) fn save_caller(b: &mut Builder, s: &StepCtx, callee: &equivm_trace::CallFrame) {
-    let handed_back = callee.gas_limit.saturating_sub(callee.gas_used);
+    // An exceptional halt consumes all the callee's gas; a return or revert hands the rest
+    // back, and a callee that failed its pre-checks never spent any.
+    let keeps_rest =
+        callee.success || callee.end_reason == "Revert" || failed_precheck(&callee.end_reason);
+    let handed_back = if keeps_rest {
+        callee.gas_limit.saturating_sub(callee.gas_used)
+    } else {
+        0
+    };
     let values = [
         (F::ProgramCounter, U256::from(s.step.pc + 1)),
         (F::StackPointer, U256::from(s.sp_after())),

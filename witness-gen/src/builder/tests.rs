@@ -508,9 +508,10 @@ fn a_failing_callee_of_a_persisting_call_ends_its_own_undos() {
         .iter()
         .find(|s| s.execution_state == ExecutionState::ReturnRevert)
         .expect("the callee reverts");
-    // Offset and size, IsSuccess, CallerId, 10 caller reads, 3 last-callee writes: then the
+    // Offset and size, IsSuccess, CallerId, 10 caller reads, 3 last-callee writes, the
+    // callee's return area (2 reads; it returns no bytes, so nothing is copied): then the
     // undo run ends the step.
-    let own = 2 + 1 + 1 + 10 + 3;
+    let own = 2 + 1 + 1 + 10 + 3 + 2;
     assert_eq!(
         revert.rw_counter + own + revert.reversible_write_counter - 1,
         child_end

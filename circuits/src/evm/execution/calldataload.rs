@@ -4,9 +4,10 @@
 //!
 //! ```text
 //! "is_root = 1"                                     non-root calls read their caller's memory
-//! offset = pop (rw 0); tx_id = call context TxId (rw 1); len = call context CallDataLength (rw 2)
-//! result = push (rw 3)
-//! "tx_id read = step.tx_id" (lo), "tx_id read.hi = 0"
+//! offset = pop (rw 0); call context CallerId (rw 1), CallDataOffset (rw 2) reads (the
+//!   witness reads them in every call; the root's are 0); len = CallDataLength (rw 3)
+//! result = push (rw 4)
+//! tx_id = the step's tx id (BeginTx binds it, every step keeps it)
 //! "len.lo = Σ len_byte_i·256^i (8 bytes)", "len.hi = 0"
 //! "offset.lo = Σ_{i<16} offset_byte_i·256^i"
 //! offset_high = (Σ_{8≤i<16} offset_byte_i·256^(i-8), offset.hi)          ⌊offset / 2^64⌋
@@ -39,21 +40,21 @@
 //! by construction, and the result is the data's big-endian word with zeros past its end.
 //!
 //! `len` is the call context's `CallDataLength`, which BeginTx writes as the tx table's
-//! `CallDataLength` of the same tx (and `TxId` as the step's tx). A creation's root frame sees
+//! `CallDataLength` of the same tx. A creation's root frame sees
 //! no call data (its data is the init code): the witness writes `CallDataLength = 0` there,
 //! which gives `k = 0` and a zero result; the BeginTx of a creation (unsupported for now)
 //! must prove that 0. CALLDATALOAD in a call that is not the root reads the caller's memory
 //! instead and is reported `unsupported`.
 //!
-//! Cost: 4 rw accesses and 32 context rows (one tx lookup per byte, one lookup per row), so
+//! Cost: 5 rw accesses and 32 context rows (one tx lookup per byte, one lookup per row), so
 //! the step is 32 rows high.
 
 use super::{ExecutionGadget, SameContext, WordIsZero};
 use crate::evm::{
-    assign::{word_of, StepRegion, WitnessIndex},
+    assign::{word_of, StepRegion},
     cell::Cell,
     columns::ContextColumns,
-    constraint_builder::ConstraintBuilder,
+    constraint_builder::{ConstraintBuilder, RwRowColumns},
 };
 use crate::table::TxFieldTag;
 use equivm_gadgets::{
@@ -94,6 +95,10 @@ pub struct CallDataLoadGadget<F: PrimeField> {
     pub v: Cell<F>,
     /// `sel[i] = 1` iff `i` bytes of the word are inside the data.
     pub sel: [Cell<F>; CALLDATALOAD_BYTES + 1],
+    /// `from_tx[j] = is_root·[j < k]`: byte `j` comes from the tx table (else, when inside
+    /// the data, from the caller's memory).
+    pub from_tx: [Cell<F>; CALLDATALOAD_BYTES],
+    rw_rows: RwRowColumns,
     same_context: SameContext<F>,
 }
 
@@ -104,14 +109,14 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget<F> {
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let step = cb.step();
-        cb.require_equal("is_root = 1", step.is_root.clone(), c(1));
 
         let offset = cb.stack_pop();
-        let tx_id = cb.call_context_lookup(CallContextField::TxId);
+        // The caller and the calldata's place in its memory (0 and 0 in the root call, which
+        // reads the tx's data: the step's `tx_id`).
+        let caller = cb.call_context_lookup(CallContextField::CallerId).lo;
+        let base = cb.call_context_lookup(CallContextField::CallDataOffset).lo;
         let len = cb.call_context_lookup(CallContextField::CallDataLength);
         let result = cb.stack_push();
-        cb.require_equal("tx_id read = step.tx_id", tx_id.lo, step.tx_id.clone());
-        cb.require_zero("tx_id read.hi = 0", tx_id.hi);
 
         let exprs = |cells: &[Cell<F>]| cells.iter().map(Cell::expr).collect::<Vec<_>>();
         let len_bytes = cb.query_bytes::<8>();
@@ -175,17 +180,32 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget<F> {
             .fold(c(0), |acc, (i, s)| acc + c(i as u64) * s.expr());
         cb.require_equal("Σ i·sel_i = k = u·v", weighted, u.expr() * v.expr());
 
+        // Byte j is inside the data when j < k: read from the tx table in the root call, from
+        // the caller's memory in a callee. Off, a lookup gives 0.
+        let from_tx: [Cell<F>; CALLDATALOAD_BYTES] = std::array::from_fn(|_| cb.query_cell());
         let mut bytes = Vec::with_capacity(CALLDATALOAD_BYTES);
-        for j in 0..CALLDATALOAD_BYTES {
+        for (j, t) in from_tx.iter().enumerate() {
             let in_range = sum(&sel[j + 1..]);
+            cb.require_equal(
+                &format!("byte {j}: from_tx = is_root·in_range"),
+                t.expr(),
+                step.is_root.clone() * in_range,
+            );
             let value = cb.tx_lookup_switched(
-                in_range,
+                t.expr(),
                 step.tx_id.clone(),
                 TxFieldTag::CallData,
                 off.clone() + c(j as u64),
             );
             cb.require_zero(&format!("byte {j}: value.hi = 0"), value.hi);
             bytes.push(value.lo);
+        }
+        for (j, t) in from_tx.iter().enumerate() {
+            let in_memory = sum(&sel[j + 1..]) - t.expr();
+            let read = cb.switched_rw_accesses(in_memory, |cb| {
+                cb.memory_read_of(caller.clone(), base.clone() + off.clone() + c(j as u64))
+            });
+            bytes[j] = bytes[j].clone() + read.lo;
         }
         // Big-endian: byte 0 is the most significant byte of the high limb.
         let be = |bytes: &[Expression<F>]| {
@@ -216,6 +236,8 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget<F> {
             u,
             v,
             sel,
+            from_tx,
+            rw_rows: cb.rw_row_columns(),
             same_context,
         }
     }
@@ -228,7 +250,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget<F> {
     ) -> Result<(), Error> {
         let rws = witness.step_rws(step);
         let value = |k: usize| rws.get(k).map(|rw| rw.value).ok_or(Error::Synthesis);
-        let (offset, len) = (value(0)?, value(2)?);
+        let (offset, len) = (value(0)?, value(3)?);
         let len = u64::try_from(len).map_err(|_| Error::Synthesis)?;
         let flag = |on: bool| F::from(u64::from(on));
         let assign_le = |region: &mut StepRegion<'_, '_, F>, cells: &[Cell<F>], bytes: &[u8]| {
@@ -264,10 +286,24 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget<F> {
         }
 
         let tx = witness.txs.get(step.tx_index).ok_or(Error::Synthesis)?;
+        let root = tx.root_call_id == step.call_id;
         let ctx = self.context;
         let mut word = [0u8; 32];
+        // The step lays out its rw rows: pop, three context reads, push, then one row per
+        // byte read from the caller's memory.
+        for (r, rw) in rws.iter().take(5).enumerate() {
+            self.rw_rows.assign(region, r, Some(rw))?;
+        }
         for (j, byte) in word.iter_mut().enumerate() {
-            let (id, tag, index, b) = if (j as u64) < k {
+            let inside = (j as u64) < k;
+            self.from_tx[j].assign(region, flag(root && inside))?;
+            let memory = if inside && !root {
+                Some(rws.get(5 + j).ok_or(Error::Synthesis)?)
+            } else {
+                None
+            };
+            self.rw_rows.assign(region, 5 + j, memory)?;
+            let (id, tag, index, b) = if inside && root {
                 let index = off + j as u64;
                 let b = usize::try_from(index)
                     .ok()
@@ -276,26 +312,23 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget<F> {
                     .ok_or(Error::Synthesis)?;
                 (tx.id, TxFieldTag::CallData as u64, index, b)
             } else {
-                (0, 0, 0, 0)
+                (0, 0, 0, memory.map_or(0, |rw| rw.value.byte(0)))
             };
             *byte = b;
             region.assign_advice(ctx.id, j, F::from(id))?;
             region.assign_advice(ctx.tag, j, F::from(tag))?;
             region.assign_advice(ctx.index, j, F::from(index))?;
-            region.assign_advice(ctx.value.lo, j, F::from(u64::from(b)))?;
+            let tx_byte = if inside && root { b } else { 0 };
+            region.assign_advice(ctx.value.lo, j, F::from(u64::from(tx_byte)))?;
             region.assign_advice(ctx.value.hi, j, F::ZERO)?;
             region.assign_advice(ctx.is_tx, j, F::ONE)?;
             region.assign_advice(ctx.is_block, j, F::ZERO)?;
         }
         // The witness's pushed word must be the one the lookups give.
-        if value(3)? != U256::from_be_bytes(word) {
+        if value(4)? != U256::from_be_bytes(word) {
             return Err(Error::Synthesis);
         }
         self.same_context.assign(region, step)
-    }
-
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        !index.call(step.call_id).is_root
     }
 }
 

@@ -24,7 +24,11 @@
 //! the `size` rw entries after the step's own four. With `size = 0` the lookup matches the
 //! copy table's zero row and nothing is written.
 
-use super::{common_error::assign_le_bytes, copy_to_memory::CopyToMemory, ExecutionGadget};
+use super::{
+    common_error::assign_le_bytes,
+    copy_to_memory::{CopySource, CopyToMemory},
+    ExecutionGadget,
+};
 use crate::evm::{
     assign::StepRegion,
     cell::Cell,
@@ -77,8 +81,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CodeCopyGadget<F> {
             cb,
             [dst, off, size],
             len_value,
-            CopyDataType::Bytecode,
-            step.code_hash,
+            CopySource::fixed(CopyDataType::Bytecode, step.code_hash),
             OWN_RWS,
         );
         Self {
@@ -111,7 +114,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CodeCopyGadget<F> {
             step,
             [value(0)?, value(1)?, value(2)?],
             len,
-            b256_word(hash),
+            (b256_word(hash), false),
         )
     }
 }

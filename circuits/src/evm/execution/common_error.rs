@@ -1,36 +1,44 @@
-//! What every error gadget shares: the end of the root call after an exceptional halt
-//! ([`RootErrorEnd`]), and the proof that a small quantity is below another ([`LessThan`]).
+//! What every error gadget shares: the end of the call after an exceptional halt
+//! ([`ErrorEnd`]), and the proof that a small quantity is below another ([`LessThan`]).
 //!
 //! An exceptional halt ends the call with all its gas consumed and its changes undone. In
-//! the root call the transaction's execution is then over:
+//! the root call the transaction's execution is then over; a call with a caller hands
+//! control back to it ([`RestoreContext`]):
 //!
 //! ```text
-//! "{ERR}: is_root = 1"                          non-root errors return to a caller (not here yet)
+//! "{ERR}: is_create = 0"                        a failing creation is not here yet
 //! "{ERR}: call's IsSuccess = 0"                 one call-context read, after the gadget's own
+//! with a caller (is_root = 0): RestoreContext (optional, 14 rws; last callee: no return data)
 //! "{ERR}: is_persistent = 0"                    a failing call keeps nothing
 //! "{ERR}: rw_counter_end_of_reversion = rw_counter + accesses + reversible_write_counter - 1"
-//! "{ERR}: next state is EndTx"
-//! transition: rw_counter + accesses + reversible_write_counter; pc → 0,
-//!             stack pointer → 1024, gas_left → 0, memory → 0, reversible writes → 0,
-//!             refund → 0; call, code, flags, logs unchanged
+//! "{ERR}: is_root·refund_after = 0"
+//! root: "{ERR}: next state is EndTx"; pc → 0, stack pointer → 1024, gas_left → 0,
+//!       memory → 0, reversible writes → 0; call, code, flags unchanged
+//! with a caller: the next step executes an opcode; the caller's context; gas_left → saved
+//!       (the failing call's gas is consumed); reversible writes → saved
+//! transition (both): rw_counter + accesses + reversible_write_counter; logs, tx unchanged;
+//!       refund → refund_after
 //! ```
-//! The witness ends a failing frame with its `IsSuccess` read followed by one undo write per
-//! reversible write of the frame (`reversible_write_counter` of them, last change first).
-//! The step does not look them up itself: each reversible write's own step looks up its
-//! undo at `rw_counter_end_of_reversion - k` (`k` = the call's reversible writes before it,
+//! The witness ends a failing frame with its `IsSuccess` read (and the hand-back to a
+//! caller) followed by one undo write per reversible write of the frame
+//! (`reversible_write_counter` of them, last change first). The step does not look them up
+//! itself: each reversible write's own step looks up its undo at
+//! `rw_counter_end_of_reversion - k` (`k` = the call's reversible writes before it,
 //! [`ConstraintBuilder::undo_if_reverted`]). Pinning the end of reversion to the last
 //! counter of the run, and skipping the run in `rw_counter`, makes the undos fill it
 //! exactly: every counter of the run is one undo, each looked up once. The refund counter is
-//! one of the undone writes, so it is back to its value at the call's start, 0 in the root.
+//! one of the undone writes, so it is back to its value at the call's start: 0 in the root;
+//! in a call with a caller it is free here and tied to the rw table by the next step that
+//! reads or writes the refund (as for REVERT, see `return_revert`).
 //!
 //! `gas_left → 0` is what the witness's `EndTx` step carries after an exceptional halt
 //! (`gas_limit - gas_used - refund` with all gas used and no refund).
 
-use super::padding::all_same;
+use super::restore_context::RestoreContext;
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
     cell::Cell,
-    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
+    constraint_builder::{ConstraintBuilder, Transition},
 };
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_witness::{CallContextField, ExecStep, ExecutionState, Witness};
@@ -38,59 +46,76 @@ use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
 };
-use std::marker::PhantomData;
 
-/// The end of the root call after an exceptional halt (see the module docs). Configure it
-/// after the gadget's own rw accesses: its `IsSuccess` read comes last.
+/// The end of a call after an exceptional halt (see the module docs). Configure it after
+/// the gadget's own rw accesses: its `IsSuccess` read and the hand-back come last.
 #[derive(Clone, Debug)]
-pub struct RootErrorEnd<F>(PhantomData<F>);
+pub struct ErrorEnd<F: PrimeField> {
+    /// The refund counter after the step.
+    pub refund_after: Cell<F>,
+}
 
-impl<F: PrimeField> RootErrorEnd<F> {
-    /// States the root check, the `IsSuccess` read, the absence of undo writes, the next
-    /// state and the transition.
+impl<F: PrimeField> ErrorEnd<F> {
+    /// States the `IsSuccess` read, the hand-back to a caller, the absence of undo writes,
+    /// the next state and the transition.
     pub fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
-        cb.require_equal("is_root = 1", cb.step().is_root, c(1));
+        let step = cb.step();
+        cb.require_zero("is_create = 0", step.is_create.clone());
         let is_success = cb.call_context_lookup(CallContextField::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 0", is_success, Word::new(c(0), c(0)));
-        let step = cb.step();
+        let is_root = step.is_root.clone();
+        let has_caller = c(1) - is_root.clone();
+        let back = cb.caller_rw_accesses(|cb| RestoreContext::configure(cb, c(0), c(0)));
         cb.require_zero("is_persistent = 0", step.is_persistent.clone());
         // The undo writes follow the step's own accesses and end at the end of reversion.
         let undos = step.reversible_write_counter.clone();
         cb.require_equal(
             "rw_counter_end_of_reversion = rw_counter + accesses + reversible_write_counter - 1",
-            step.rw_counter_end_of_reversion,
-            step.rw_counter + cb.rw_counter_delta() + undos.clone() - c(1),
+            step.rw_counter_end_of_reversion.clone(),
+            step.rw_counter.clone() + cb.rw_counter_delta() + undos.clone() - c(1),
         );
         cb.add_rw_counter_delta(undos);
-        cb.require_next_state(&[ExecutionState::EndTx]);
-        cb.require_step_state_transition(StepStateTransition {
-            rw_counter: Transition::Delta(cb.rw_counter_delta()),
-            program_counter: Transition::To(c(0)),
-            stack_pointer: Transition::To(c(1024)),
-            gas_left: Transition::To(c(0)),
-            memory_word_size: Transition::To(c(0)),
-            reversible_write_counter: Transition::To(c(0)),
-            refund: Transition::To(c(0)),
-            ..all_same()
-        });
-        Self(PhantomData)
+        let refund_after = cb.query_cell();
+        cb.require_zero(
+            "is_root·refund_after = 0 (a failed root call has no refund)",
+            is_root.clone() * refund_after.expr(),
+        );
+        cb.require_next_state_if(is_root, ExecutionState::EndTx);
+        cb.require_next_opcode_step_if(has_caller);
+        let transition =
+            back.ending_transition(cb, c(0), c(0), Transition::To(refund_after.expr()));
+        cb.require_step_state_transition(transition);
+        Self { refund_after }
     }
 
-    /// Assigns the end's cells (none yet: the reversion's will go here).
+    /// Assigns the refund after the step: 0 in the root call, the next step's elsewhere.
     pub fn assign(
         &self,
-        _region: &mut StepRegion<'_, '_, F>,
-        _witness: &Witness,
-        _step: &ExecStep,
+        region: &mut StepRegion<'_, '_, F>,
+        witness: &Witness,
+        step: &ExecStep,
     ) -> Result<(), Error> {
-        Ok(())
+        let root = witness
+            .txs
+            .get(step.tx_index)
+            .is_some_and(|tx| tx.root_call_id == step.call_id);
+        let refund = if root {
+            0
+        } else {
+            let i = witness
+                .steps
+                .iter()
+                .position(|s| s.rw_counter == step.rw_counter && s.call_id == step.call_id)
+                .ok_or(Error::Synthesis)?;
+            witness.steps.get(i + 1).ok_or(Error::Synthesis)?.refund
+        };
+        self.refund_after.assign(region, F::from(refund))
     }
 
-    /// Whether `step` is outside what [`RootErrorEnd`] proves: an error in a call that is
-    /// not the root.
+    /// Whether `step` is outside what [`ErrorEnd`] proves: an error in a creation.
     pub fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        !index.call(step.call_id).is_root
+        index.call(step.call_id).is_create
     }
 }
 
@@ -174,16 +199,14 @@ mod tests {
     }
 
     #[test]
-    fn error_end_requires_the_root_call() {
+    fn a_root_error_cannot_claim_a_caller() {
+        // With is_root = 0 the hand-back's accesses are due, and the witness has none.
         let o = Override::StepState {
             step: 1,
             field: "is_root",
             value: Fr::from(0),
         };
-        assert_rejected(
-            verify(&circuit(), vec![o]),
-            "ERROR_STACK_UNDERFLOW: is_root = 1",
-        );
+        assert!(verify(&circuit(), vec![o]).is_err());
     }
 
     #[test]

@@ -9,10 +9,13 @@
 //! m = Σ_{i<8} off_byte_i·256^i
 //! "len - m + neg·2^64 = D" (8 bytes), neg boolean                        neg = [m > len]
 //! "u = small·(1 - neg)", "src_addr = u·m + (1 - u)·len"                  min(off, len)
+//! "size - (len - src_addr) + size_lt·2^64 = Σ lt_byte_i·256^i" (8 bytes), size_lt boolean
+//! "inside = size_lt·size + (1 - size_lt)·(len - src_addr)"               bytes inside
+//! "reads = reads_rw·inside"                  a memory source reads each byte inside
 //! copy lookup (enable = 1 - [size = 0]):
-//!   (src_type, src_id, src_addr, len, Memory, call_id, dst_eff, size,
-//!    rw_counter + own_rws, size, 0)
-//! rw_counter + own_rws + size; gas: constant + extra + 3·words + expansion; pc + 1
+//!   (src_type, src_id, base + src_addr, base + len, Memory, call_id, dst_eff, size,
+//!    rw_counter + own_rws, size + reads, 0)   base: where the source starts (CopySource)
+//! rw_counter + own_rws + size + reads; gas: constant + extra + 3·words + expansion; pc + 1
 //! reversible writes + the caller's (EXTCODECOPY: its warm mark, extra = its cold surcharge)
 //! ```
 //!
@@ -124,7 +127,42 @@ pub struct CopyToMemory<F: PrimeField> {
     pub u: Cell<F>,
     /// `min(off, len)`.
     pub src_addr: Cell<F>,
+    /// `[size < len - src_addr]`.
+    pub size_lt: Cell<F>,
+    /// `size - (len - src_addr) + size_lt·2^64`, little-endian.
+    pub lt_bytes: [Cell<F>; 8],
+    /// `min(size, len - src_addr)`: the bytes inside the source.
+    pub inside: Cell<F>,
+    /// `reads_rw·inside`: the source's rw reads.
+    pub reads: Cell<F>,
     same_context: SameContext<F>,
+}
+
+/// Where a copy's bytes come from: the copy-table source type and id, and the address its
+/// offsets count from (0, or the call data's place in the caller's memory).
+#[derive(Clone, Debug)]
+pub struct CopySource<F: PrimeField> {
+    /// The source type's number.
+    pub kind: Expression<F>,
+    /// The source id.
+    pub id: Word<Expression<F>>,
+    /// The address of the source's first byte.
+    pub base: Expression<F>,
+    /// 1 when the bytes inside the source are rw reads (a memory source), 0 otherwise
+    /// (boolean, degree 1).
+    pub reads_rw: Expression<F>,
+}
+
+impl<F: PrimeField> CopySource<F> {
+    /// A source of one type whose offsets are its addresses.
+    pub fn fixed(kind: CopyDataType, id: Word<Expression<F>>) -> Self {
+        Self {
+            kind: Expression::Constant(F::from(copy_data_type_number(kind))),
+            id,
+            base: Expression::Constant(F::ZERO),
+            reads_rw: Expression::Constant(F::ZERO),
+        }
+    }
 }
 
 impl<F: PrimeField> CopyToMemory<F> {
@@ -134,13 +172,12 @@ impl<F: PrimeField> CopyToMemory<F> {
         cb: &mut ConstraintBuilder<'_, F>,
         operands: [Word<Expression<F>>; 3],
         len: Expression<F>,
-        src_type: CopyDataType,
-        src_id: Word<Expression<F>>,
+        source: CopySource<F>,
         own_rws: u64,
     ) -> Self {
         let zero = Expression::Constant(F::ZERO);
         let extra = (zero, SideEffects::none());
-        Self::configure_with(cb, operands, len, (src_type, src_id), own_rws, extra)
+        Self::configure_with(cb, operands, len, source, own_rws, extra)
     }
 
     /// [`Self::configure`] for a step that also charges `extra_gas` and has `effects` (the
@@ -149,7 +186,7 @@ impl<F: PrimeField> CopyToMemory<F> {
         cb: &mut ConstraintBuilder<'_, F>,
         [dst, off, size]: [Word<Expression<F>>; 3],
         len: Expression<F>,
-        (src_type, src_id): (CopyDataType, Word<Expression<F>>),
+        source: CopySource<F>,
         own_rws: u64,
         (extra_gas, effects): (Expression<F>, SideEffects<F>),
     ) -> Self {
@@ -200,21 +237,44 @@ impl<F: PrimeField> CopyToMemory<F> {
             u.expr() * m + (c(1) - u.expr()) * len.clone(),
         );
 
+        // A memory source reads each byte inside it: `min(size, len - src_addr)` rw reads
+        // before the size writes.
+        let left = len.clone() - src_addr.expr();
+        let size_lt = cb.query_bool("size_lt is boolean");
+        let lt_bytes = cb.query_bytes::<8>();
+        cb.require_equal(
+            "size - (len - src_addr) + size_lt·2^64 = Σ lt_byte_i·256^i",
+            size_value.clone() - left.clone()
+                + size_lt.expr() * Expression::Constant(pow2::<F>(64)),
+            expr_from_le_bytes(&exprs(&lt_bytes)),
+        );
+        let inside = cb.query_cell();
+        cb.require_equal(
+            "inside = size_lt·size + (1 - size_lt)·(len - src_addr)",
+            inside.expr(),
+            size_lt.expr() * size_value.clone() + (c(1) - size_lt.expr()) * left,
+        );
+        let reads = cb.query_cell();
+        cb.require_equal(
+            "reads = reads_rw·inside",
+            reads.expr(),
+            source.reads_rw * inside.expr(),
+        );
         let claim = CopyTableRow {
-            src_type: c(copy_data_type_number(src_type)),
-            src_id,
-            src_addr: src_addr.expr(),
-            src_addr_end: len,
+            src_type: source.kind,
+            src_id: source.id,
+            src_addr: source.base.clone() + src_addr.expr(),
+            src_addr_end: source.base + len,
             dst_type: c(copy_data_type_number(CopyDataType::Memory)),
             dst_id: Word::new(step.call_id.clone(), c(0)),
             dst_addr: dst_eff,
             length: size_value.clone(),
             rw_counter_start: step.rw_counter.clone() + c(own_rws),
-            rw_count: size_value.clone(),
+            rw_count: size_value.clone() + reads.expr(),
             log_id: c(0),
         };
         cb.copy_lookup(c(1) - size_is_zero, claim);
-        cb.add_rw_counter_delta(size_value);
+        cb.add_rw_counter_delta(size_value + reads.expr());
 
         let gas = extra_gas + c(3) * words.expr() + expansion.gas(step.memory_word_size.clone());
         let same_context = SameContext::configure_with_effects(
@@ -237,6 +297,10 @@ impl<F: PrimeField> CopyToMemory<F> {
             d_bytes,
             u,
             src_addr,
+            size_lt,
+            lt_bytes,
+            inside,
+            reads,
             same_context,
         }
     }
@@ -250,7 +314,7 @@ impl<F: PrimeField> CopyToMemory<F> {
         step: &ExecStep,
         [dst, off, size]: [U256; 3],
         len: u64,
-        src_id: Word<u128>,
+        (src_id, reads_rw): (Word<u128>, bool),
     ) -> Result<(), Error> {
         self.expansion
             .assign_range(region, dst, size, step.memory_word_size)?;
@@ -271,8 +335,21 @@ impl<F: PrimeField> CopyToMemory<F> {
         assign_le_bytes(&self.d_bytes, region, len.wrapping_sub(m))?;
         let u = small && !neg;
         self.u.assign(region, flag(u))?;
-        self.src_addr
-            .assign(region, F::from(if u { m } else { len }))?;
+        let src_addr = if u { m } else { len };
+        self.src_addr.assign(region, F::from(src_addr))?;
+        let left = len - src_addr;
+        let size_lt = size < left;
+        self.size_lt.assign(region, flag(size_lt))?;
+        let diff = if size_lt {
+            (u128::from(size) + (1u128 << 64)) - u128::from(left)
+        } else {
+            u128::from(size - left)
+        };
+        assign_le_bytes(&self.lt_bytes, region, diff)?;
+        let inside = size.min(left);
+        self.inside.assign(region, F::from(inside))?;
+        self.reads
+            .assign(region, F::from(if reads_rw { inside } else { 0 }))?;
 
         let claim = if size == 0 {
             None

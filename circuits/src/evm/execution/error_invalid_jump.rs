@@ -16,7 +16,7 @@
 //! bytecode lookup #0 (code_hash, dest.lo, value, is_code), on iff in_range
 //! eq = [value = 0x5b]                               (value - 0x5b)·eq = 0, 1 - eq = (value - 0x5b)·eq_inv
 //! "in range → code[dest] is not a JUMPDEST opcode"   is_code·eq = 0
-//! RootErrorEnd (rw 2: IsSuccess = 0)                (see common_error.rs)
+//! ErrorEnd (rw 2: IsSuccess = 0)                (see common_error.rs)
 //! ```
 //! Soundness. `dest.lo`, `dest.hi < 2^128` (rw table), `len` is the code's length (bytecode
 //! table, far below `2^64`). With `in_range = 1`: `dest.hi = 0`, so `hi_zero = 1` and
@@ -31,7 +31,7 @@
 //! both opcodes make the same number of rw accesses (the builder's rule).
 //! Cost: 16 byte cells, 10 plain cells, 3 rw lookups, 2 bytecode lookups (2 lane rows).
 
-use super::{common_error::RootErrorEnd, ExecutionGadget, WordIsZero};
+use super::{common_error::ErrorEnd, ExecutionGadget, WordIsZero};
 use crate::evm::{
     assign::{word_of, StepRegion, WitnessIndex},
     cell::Cell,
@@ -74,7 +74,7 @@ pub struct ErrorInvalidJumpGadget<F: PrimeField> {
     /// Inverse of `code[dest] - JUMPDEST` (or 0).
     pub eq_inv: Cell<F>,
     lane: BytecodeLane,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 /// The code of the call `call_id` of `witness`: its `CodeHash` context write names it.
@@ -155,7 +155,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidJumpGadget<F> {
             "in range → code[dest] is not a JUMPDEST opcode",
             is_code.expr() * eq.expr(),
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             cond_zero,
             len,
@@ -234,7 +234,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidJumpGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        RootErrorEnd::<F>::unsupported(step, index) || index.code_len(step).is_none()
+        ErrorEnd::<F>::unsupported(step, index) || index.code_len(step).is_none()
     }
 }
 
@@ -458,7 +458,9 @@ mod tests {
         let l = config()
             .layout(ExecutionState::ErrorInvalidJump)
             .expect("layout");
-        assert_eq!(l.rw_accesses, 3);
+        // Two pops, IsSuccess, and the optional hand-back to a caller.
+        assert_eq!(l.rw_accesses, 3 + 14);
+        assert_eq!(l.rw_optional, 14);
         assert_eq!(l.bytecode_lookups, 8);
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! "ERROR_INVALID_OPCODE: opcode's success state is ErrorInvalidOpcode"
-//! RootErrorEnd (rw 0: IsSuccess = 0)       (see common_error.rs)
+//! ErrorEnd (rw 0: IsSuccess = 0)       (see common_error.rs)
 //! ```
 //! The opcode's properties (fixed table) give the state a successful step of it would have;
 //! the table gives `ErrorInvalidOpcode` exactly to the undefined bytes and to 0xFE (which is
@@ -12,7 +12,7 @@
 //! defined in Cancun but not yet active in an older fork (revm's `NotActivated`) is
 //! reported unsupported: the fixed table is Cancun's. No stack item is read. Cost: no cell.
 
-use super::{common_error::RootErrorEnd, ExecutionGadget};
+use super::{common_error::ErrorEnd, ExecutionGadget};
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
     constraint_builder::ConstraintBuilder,
@@ -27,7 +27,7 @@ use halo2_proofs::{
 /// ErrorInvalidOpcode (root call).
 #[derive(Clone, Debug)]
 pub struct ErrorInvalidOpcodeGadget<F: PrimeField> {
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidOpcodeGadget<F> {
@@ -41,7 +41,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidOpcodeGadget<F> {
             cb.props().execution_state,
             Expression::Constant(F::from(invalid)),
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self { end }
     }
 
@@ -58,7 +58,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidOpcodeGadget<F> {
         let invalid = step
             .opcode
             .is_some_and(|op| opcode_info(op).state == ExecutionState::ErrorInvalidOpcode);
-        RootErrorEnd::<F>::unsupported(step, index) || !invalid
+        ErrorEnd::<F>::unsupported(step, index) || !invalid
     }
 }
 

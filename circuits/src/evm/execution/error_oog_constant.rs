@@ -5,7 +5,7 @@
 //! gas: a byte cell
 //! "ERROR_OOG_CONSTANT: gas = gas_left"
 //! LessThan<1>(gas < constant_gas)          gap a byte
-//! RootErrorEnd (rw 0: IsSuccess = 0)       (see common_error.rs)
+//! ErrorEnd (rw 0: IsSuccess = 0)       (see common_error.rs)
 //! ```
 //! Soundness: `gas` is a byte, so `gas_left ≤ 255` (not a field element below 0);
 //! `constant_gas` comes from the opcode's properties (fixed table); a byte `gap` exists only
@@ -14,7 +14,7 @@
 //! stack item is read. Cost: 2 byte cells.
 
 use super::{
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     ExecutionGadget,
 };
 use crate::evm::{
@@ -32,7 +32,7 @@ pub struct ErrorOogConstantGadget<F: PrimeField> {
     pub gas: Cell<F>,
     /// `gas < constant_gas`.
     pub out_of_gas: LessThan<F, 1>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOogConstantGadget<F> {
@@ -44,7 +44,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogConstantGadget<F> {
         cb.require_equal("gas = gas_left", gas.expr(), cb.step().gas_left);
         let constant_gas = cb.props().constant_gas;
         let out_of_gas = LessThan::configure(cb, "gas < constant_gas", gas.expr(), constant_gas);
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             gas,
             out_of_gas,
@@ -69,7 +69,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogConstantGadget<F> {
         let out_of_gas = step
             .opcode
             .is_some_and(|op| step.gas_left < opcode_info(op).constant_gas);
-        RootErrorEnd::<F>::unsupported(step, index) || !out_of_gas
+        ErrorEnd::<F>::unsupported(step, index) || !out_of_gas
     }
 }
 

@@ -17,7 +17,7 @@
 //! MemoryExpansion::configure_with_len(top, size_c): new_size, gas
 //! CopyWords(size_c): words
 //! LessThan<8>(gas_left < constant_gas + 3·words + expansion gas)
-//! RootErrorEnd (rw 3: IsSuccess = 0)                                    (see common_error.rs)
+//! ErrorEnd (rw 3: IsSuccess = 0)                                    (see common_error.rs)
 //! ```
 //!
 //! Soundness. With every value below `2^32`, the clamps are the values themselves and, as in
@@ -38,7 +38,7 @@
 
 use super::{
     common_error::assign_le_bytes,
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     copy_to_memory::CopyWords,
     error_oog_memory::{memory_cost, FAR_OFFSET},
     far_clamp::{far_clamped, FarClamp},
@@ -121,7 +121,7 @@ pub struct ErrorOogCopyGadget<F: PrimeField> {
     pub words: CopyWords<F>,
     /// `gas_left < cost`.
     pub out_of_gas: LessThan<F, 8>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOogCopyGadget<F> {
@@ -181,7 +181,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogCopyGadget<F> {
             cb.step().gas_left,
             cost,
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             select,
             size_is_zero,
@@ -254,7 +254,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogCopyGadget<F> {
             }
             _ => false,
         };
-        RootErrorEnd::<F>::unsupported(step, index) || !provable
+        ErrorEnd::<F>::unsupported(step, index) || !provable
     }
 }
 

@@ -8,7 +8,7 @@
 //! ByteSize(e) = size                                (see byte_size.rs)
 //! gas: 2 byte cells, "gas = gas_left (2 bytes)"
 //! LessThan<2>("gas < 10 + 50·size")                 10 + 50·size - gas - 1 = Σ gap_i·256^i
-//! RootErrorEnd (rw 2: IsSuccess = 0)                (see common_error.rs)
+//! ErrorEnd (rw 2: IsSuccess = 0)                (see common_error.rs)
 //! ```
 //! Soundness. The byte cells are the exponent read from the stack, so `size` is its byte
 //! size (unique, see `byte_size.rs`) and `cost = 10 + 50·size` is what EXP charges, at most
@@ -25,7 +25,7 @@
 
 use super::{
     assign_word_bytes,
-    common_error::{assign_le_bytes, LessThan, RootErrorEnd},
+    common_error::{assign_le_bytes, ErrorEnd, LessThan},
     word_of_bytes, ByteSize, ExecutionGadget,
 };
 use crate::evm::{
@@ -65,7 +65,7 @@ pub struct ErrorOogExpGadget<F: PrimeField> {
     pub gas: [Cell<F>; 2],
     /// `gas < 10 + 50·size`.
     pub out_of_gas: LessThan<F, 2>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExpGadget<F> {
@@ -97,7 +97,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExpGadget<F> {
             expr_from_le_bytes(&gas_exprs),
             c(EXP_GAS) + c(EXP_BYTE_GAS) * size.expr(),
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             exponent,
             size,
@@ -131,7 +131,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExpGadget<F> {
             (Some(EXP), [_base, exponent]) => step.gas_left < exp_cost(*exponent),
             _ => false,
         };
-        RootErrorEnd::<F>::unsupported(step, index) || !out_of_gas
+        ErrorEnd::<F>::unsupported(step, index) || !out_of_gas
     }
 }
 

@@ -11,7 +11,7 @@
 //! MemoryExpansion::configure_with_len(dst_e, size_c): new_size, gas
 //! CopyWords(size_c): words
 //! LessThan<8>(gas_left < constant_gas + 2500·(1 - was_warm) + 3·words + expansion gas)
-//! RootErrorEnd (rw 6: IsSuccess = 0)                                    (see common_error.rs)
+//! ErrorEnd (rw 6: IsSuccess = 0)                                    (see common_error.rs)
 //! ```
 //!
 //! Soundness. The warm flag is read, not set: the step halts before its access counts (revm
@@ -27,7 +27,7 @@
 
 use super::{
     account_access::{AccountAccess, COLD_ACCOUNT_EXTRA},
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     copy_to_memory::CopyWords,
     error_oog_memory::{memory_cost, FAR_OFFSET},
     far_clamp::{far_clamped, FarClamp},
@@ -96,7 +96,7 @@ pub struct ErrorOogExtCodeCopyGadget<F: PrimeField> {
     pub words: CopyWords<F>,
     /// `gas_left < cost`.
     pub out_of_gas: LessThan<F, 8>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExtCodeCopyGadget<F> {
@@ -129,7 +129,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExtCodeCopyGadget<F> {
             cb.step().gas_left,
             cost,
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             account,
             size_is_zero,
@@ -181,7 +181,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExtCodeCopyGadget<F> {
             }
             _ => false,
         };
-        RootErrorEnd::<F>::unsupported(step, index) || !provable
+        ErrorEnd::<F>::unsupported(step, index) || !provable
     }
 }
 

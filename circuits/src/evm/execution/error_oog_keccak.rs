@@ -10,7 +10,7 @@
 //! MemoryExpansion::configure_with_len(offset_e, size_c): new_size, gas
 //! CopyWords(size_c): words
 //! LessThan<8>(gas_left < constant_gas + 6·words + expansion gas)
-//! RootErrorEnd (rw 2: IsSuccess = 0)                                    (see common_error.rs)
+//! ErrorEnd (rw 2: IsSuccess = 0)                                    (see common_error.rs)
 //! ```
 //!
 //! Soundness. The responsible-opcode lookup binds the state to KECCAK256, so the constant
@@ -26,7 +26,7 @@
 //! Cost: 2 stack reads and the `IsSuccess` read.
 
 use super::{
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     copy_to_memory::CopyWords,
     error_oog_memory::{memory_cost, FAR_OFFSET},
     far_clamp::{far_clamped, FarClamp},
@@ -90,7 +90,7 @@ pub struct ErrorOogKeccakGadget<F: PrimeField> {
     pub words: CopyWords<F>,
     /// `gas_left < cost`.
     pub out_of_gas: LessThan<F, 8>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOogKeccakGadget<F> {
@@ -123,7 +123,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogKeccakGadget<F> {
             cb.step().gas_left,
             cost,
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             size_is_zero,
             size,
@@ -173,7 +173,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogKeccakGadget<F> {
             }
             _ => false,
         };
-        RootErrorEnd::<F>::unsupported(step, index) || !provable
+        ErrorEnd::<F>::unsupported(step, index) || !provable
     }
 }
 

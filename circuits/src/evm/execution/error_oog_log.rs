@@ -10,7 +10,7 @@
 //! "offset_e = nz·offset_c"
 //! MemoryExpansion::configure_with_len(offset_e, size_c): new_size, gas
 //! LessThan<8>(gas_left < constant_gas + 375·n + 8·size_c + expansion gas)
-//! RootErrorEnd (rw 2: IsSuccess = 0)                                    (see common_error.rs)
+//! ErrorEnd (rw 2: IsSuccess = 0)                                    (see common_error.rs)
 //! ```
 //!
 //! Soundness. The opcode fixes `n` (one-hot selection) and so the topics' cost; the topics
@@ -28,7 +28,7 @@
 //! Cost: 2 stack reads and the `IsSuccess` read, 8 rows.
 
 use super::{
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     error_oog_memory::{memory_cost, FAR_OFFSET},
     far_clamp::{far_clamped, FarClamp},
     memory_expansion::MemoryExpansion,
@@ -91,7 +91,7 @@ pub struct ErrorOogLogGadget<F: PrimeField> {
     pub expansion: MemoryExpansion<F>,
     /// `gas_left < cost`.
     pub out_of_gas: LessThan<F, 8>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOogLogGadget<F> {
@@ -127,7 +127,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogLogGadget<F> {
             cb.step().gas_left,
             cost,
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             select,
             size_is_zero,
@@ -179,7 +179,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogLogGadget<F> {
             }
             _ => false,
         };
-        RootErrorEnd::<F>::unsupported(step, index) || !provable
+        ErrorEnd::<F>::unsupported(step, index) || !provable
     }
 }
 

@@ -10,7 +10,7 @@
 //! eff = FarClamp(offset, 2^32 - 32)             offset if offset < 2^32 (see far_clamp.rs)
 //! MemoryExpansion(eff, len): new_size, gas      (see memory_expansion.rs)
 //! LessThan<8>(gas_left < constant_gas + gas)    "constant_gas + gas - gas_left - 1 = Σ gap_j·256^j"
-//! RootErrorEnd (rw 1: IsSuccess = 0)            (see common_error.rs)
+//! ErrorEnd (rw 1: IsSuccess = 0)            (see common_error.rs)
 //! ```
 //! Soundness. When `offset < 2^32`, `eff = offset` and the expansion is the opcode's own:
 //! `gas_left < 3 + cost(new_size) - cost(cur)` is the out-of-gas condition itself. When `offset ≥ 2^32` the access ends at word
@@ -31,7 +31,7 @@
 //! Cost: 56 byte cells, 10 plain cells, 2 rw lookups.
 
 use super::{
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     far_clamp::FarClamp,
     memory_expansion::MemoryExpansion,
     ExecutionGadget,
@@ -72,7 +72,7 @@ pub struct ErrorOogMemoryGadget<F: PrimeField> {
     pub expansion: MemoryExpansion<F>,
     /// `gas_left < constant_gas + gas(expansion)`.
     pub out_of_gas: LessThan<F, 8>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
@@ -105,7 +105,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
             cb.step().gas_left,
             cost,
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             is_store,
             is_mstore8,
@@ -155,7 +155,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
         let provable = cur < FAR_WORDS
             && u128::from(step.gas_left) < 3 + memory_cost(FAR_WORDS) - memory_cost(cur);
         let supported_opcode = matches!(step.opcode, Some(0x51..=0x53));
-        RootErrorEnd::<F>::unsupported(step, index) || !supported_opcode || !provable
+        ErrorEnd::<F>::unsupported(step, index) || !supported_opcode || !provable
     }
 }
 

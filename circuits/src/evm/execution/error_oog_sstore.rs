@@ -10,13 +10,13 @@
 //! below_sentry : gas_left − 2301 + below_sentry·2^64 = Σ 8 bytes   ([gas_left ≤ 2300])
 //! below_cost   : gas_left − cost + below_cost·2^64 = Σ 8 bytes     ([gas_left < cost])
 //! "at least one": below_sentry + below_cost − below_sentry·below_cost = 1
-//! then RootErrorEnd: IsSuccess = 0, all gas consumed, next state EndTx
+//! then ErrorEnd: IsSuccess = 0, all gas consumed, next state EndTx
 //! ```
 //! `gas_left` and `cost` are below 2^64, so each flag is the only value that puts its
 //! difference in 8 bytes.
 
 use super::{
-    common_error::RootErrorEnd,
+    common_error::ErrorEnd,
     sload::{storage_context, was_warm},
     sstore_gas::SstoreGas,
     ExecutionGadget,
@@ -79,7 +79,7 @@ pub struct ErrorOutOfGasSstoreGadget<F: PrimeField> {
     gas: SstoreGas<F>,
     below_sentry: Negative<F>,
     below_cost: Negative<F>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorOutOfGasSstoreGadget<F> {
@@ -112,7 +112,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOutOfGasSstoreGadget<F> {
             s.clone() + k.clone() - s * k,
             c(1),
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             gas,
             below_sentry,
@@ -141,7 +141,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOutOfGasSstoreGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        RootErrorEnd::<F>::unsupported(step, index)
+        ErrorEnd::<F>::unsupported(step, index)
     }
 }
 

@@ -8,7 +8,7 @@
 //!   x_small = WordIsZero(x bytes 8..16, x.hi)                  x < 2^64
 //! "both_small = src_small·size_small"
 //! "both_small·(src_m + size_m - rd_len - 1 - Σ_{j<9} over_j·256^j) = 0"
-//! RootErrorEnd (rw 4: IsSuccess = 0)                           (see common_error.rs)
+//! ErrorEnd (rw 4: IsSuccess = 0)                           (see common_error.rs)
 //! ```
 //!
 //! Soundness. `rd_len` is written by the circuit when a callee returns (below `2^64`; 0 in a
@@ -21,7 +21,7 @@
 //! the `IsSuccess` read.
 
 use super::{
-    common_error::{assign_le_bytes, RootErrorEnd},
+    common_error::{assign_le_bytes, ErrorEnd},
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -93,7 +93,7 @@ pub struct ErrorReturnDataOobGadget<F: PrimeField> {
     pub both_small: Cell<F>,
     /// `src + size - rd_len - 1` when both are small, little-endian.
     pub over: [Cell<F>; 9],
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorReturnDataOobGadget<F> {
@@ -121,7 +121,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorReturnDataOobGadget<F> {
             "both_small·(src + size - rd_len - 1 - Σ_{j<9} over_j·256^j) = 0 (past the end)",
             both_small.expr() * (src.low() + size.low() - rd_len.lo - c(1) - over_value),
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             src,
             size,
@@ -157,7 +157,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorReturnDataOobGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        RootErrorEnd::<F>::unsupported(step, index)
+        ErrorEnd::<F>::unsupported(step, index)
     }
 }
 

@@ -4,7 +4,7 @@
 //! sp: a byte cell
 //! "ERROR_STACK_OVERFLOW: sp = stack_pointer"
 //! LessThan<1>(sp < stack_outputs - stack_inputs)     gap a byte
-//! RootErrorEnd (rw 0: IsSuccess = 0)                 (see common_error.rs)
+//! ErrorEnd (rw 0: IsSuccess = 0)                 (see common_error.rs)
 //! ```
 //! The stack after the opcode would hold `1024 - sp - inputs + outputs` items, more than 1024
 //! exactly when `sp < outputs - inputs`. Soundness: `sp` is a byte (so the stack pointer is
@@ -14,7 +14,7 @@
 //! item is read. Cost: 2 byte cells.
 
 use super::{
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     ExecutionGadget,
 };
 use crate::evm::{
@@ -32,7 +32,7 @@ pub struct ErrorStackOverflowGadget<F: PrimeField> {
     pub sp: Cell<F>,
     /// `sp < stack_outputs - stack_inputs`.
     pub overflow: LessThan<F, 1>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 /// `stack_outputs - stack_inputs` of `opcode`, if it grows the stack.
@@ -55,7 +55,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorStackOverflowGadget<F> {
             sp.expr(),
             props.stack_outputs - props.stack_inputs,
         );
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self { sp, overflow, end }
     }
 
@@ -76,7 +76,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorStackOverflowGadget<F> {
             .opcode
             .and_then(growth)
             .is_some_and(|g| step.stack_pointer < g);
-        RootErrorEnd::<F>::unsupported(step, index) || !overflows
+        ErrorEnd::<F>::unsupported(step, index) || !overflows
     }
 }
 

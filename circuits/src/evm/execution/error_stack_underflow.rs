@@ -5,7 +5,7 @@
 //! height: a byte cell
 //! "ERROR_STACK_UNDERFLOW: height = 1024 - stack_pointer"
 //! LessThan<1>(height < stack_inputs)     "stack_inputs - height - 1 = gap", gap a byte
-//! RootErrorEnd (rw 0: IsSuccess = 0)     (see common_error.rs)
+//! ErrorEnd (rw 0: IsSuccess = 0)     (see common_error.rs)
 //! ```
 //! Soundness: `height` is a byte, so the stack pointer is `1024 - height` with
 //! `height ≤ 255`, and `stack_inputs ≤ 17` comes from the opcode's properties (fixed table);
@@ -13,7 +13,7 @@
 //! pointer alone proves the error. Cost: 2 byte cells.
 
 use super::{
-    common_error::{LessThan, RootErrorEnd},
+    common_error::{ErrorEnd, LessThan},
     ExecutionGadget,
 };
 use crate::evm::{
@@ -34,7 +34,7 @@ pub struct ErrorStackUnderflowGadget<F: PrimeField> {
     pub height: Cell<F>,
     /// `height < stack_inputs`.
     pub underflow: LessThan<F, 1>,
-    end: RootErrorEnd<F>,
+    end: ErrorEnd<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ErrorStackUnderflowGadget<F> {
@@ -50,7 +50,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorStackUnderflowGadget<F> {
         );
         let inputs = cb.props().stack_inputs;
         let underflow = LessThan::configure(cb, "height < stack_inputs", height.expr(), inputs);
-        let end = RootErrorEnd::configure(cb);
+        let end = ErrorEnd::configure(cb);
         Self {
             height,
             underflow,
@@ -78,7 +78,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorStackUnderflowGadget<F> {
         let underflows = step.opcode.is_some_and(|op| {
             1024u64.saturating_sub(step.stack_pointer) < u64::from(opcode_info(op).stack_inputs)
         });
-        RootErrorEnd::<F>::unsupported(step, index) || !underflows
+        ErrorEnd::<F>::unsupported(step, index) || !underflows
     }
 }
 
@@ -187,7 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn non_root_underflow_is_unsupported() {
+    fn a_callee_s_underflow_returns_to_the_caller() {
         use equivm_trace::{program::Program, revm::primitives::Address};
         let callee = Address::repeat_byte(0xcc);
         let mut code = vec![0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x73];
@@ -195,11 +195,20 @@ mod tests {
         code.extend_from_slice(&[0x61, 0xff, 0xff, 0xf1, 0x00]); // PUSH2 0xffff CALL STOP
         let traced = Program::new(code).with_account(callee, vec![0x01]).trace();
         let w = equivm_witness::build_witness(&traced.trace).expect("witness");
-        let unsupported = EvmCircuit::unsupported_steps(&w);
-        let errors = unsupported
-            .iter()
-            .filter(|(s, _)| *s == ExecutionState::ErrorStackUnderflow)
-            .count();
-        assert_eq!(errors, 1, "{unsupported:?}");
+        assert_eq!(EvmCircuit::unsupported_steps(&w), vec![]);
+        let err = nth_step(&w, ExecutionState::ErrorStackUnderflow, 0);
+        assert_eq!(w.steps[err].rw_count, 1 + 14);
+        let c = slice(&w, err..w.steps.len());
+        assert_eq!(verify(&c, vec![]), Ok(()));
+        // The caller's saved memory size comes back.
+        let o = Override::StepState {
+            step: 1,
+            field: "memory_word_size",
+            value: Fr::from(1),
+        };
+        assert_rejected(
+            verify(&c, vec![o]),
+            "ERROR_STACK_UNDERFLOW: next.memory_word_size",
+        );
     }
 }

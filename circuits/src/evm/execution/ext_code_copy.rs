@@ -26,7 +26,9 @@
 //! nothing is written and memory does not grow (the account is still warmed and charged).
 
 use super::{
-    account_access::AccountAccess, common_error::assign_le_bytes, copy_to_memory::CopyToMemory,
+    account_access::AccountAccess,
+    common_error::assign_le_bytes,
+    copy_to_memory::{CopySource, CopyToMemory},
     ExecutionGadget, SideEffects, Transition,
 };
 use crate::evm::{
@@ -87,7 +89,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeCopyGadget<F> {
             cb,
             [dst, off, size],
             len_value,
-            (CopyDataType::Bytecode, hash),
+            CopySource::fixed(CopyDataType::Bytecode, hash),
             OWN_RWS,
             (access.dynamic_gas(), effects),
         );
@@ -124,7 +126,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeCopyGadget<F> {
             step,
             [value(1)?, value(2)?, value(3)?],
             len,
-            b256_word(hash_bytes),
+            (b256_word(hash_bytes), false),
         )
     }
 }

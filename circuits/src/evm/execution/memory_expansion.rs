@@ -178,6 +178,7 @@ impl<F: PrimeField> MemoryExpansion<F> {
             (offset.lo, "offset.lo"),
             (c(len), &len.to_string()),
             Length::Constant(len),
+            cb.step().memory_word_size,
         )
     }
 
@@ -201,6 +202,7 @@ impl<F: PrimeField> MemoryExpansion<F> {
             (offset.lo, "offset.lo"),
             (len, "len"),
             Length::Chosen,
+            cb.step().memory_word_size,
         )
     }
 
@@ -210,6 +212,21 @@ impl<F: PrimeField> MemoryExpansion<F> {
         cb: &mut ConstraintBuilder<'_, F>,
         offset: Word<Expression<F>>,
         size: Word<Expression<F>>,
+    ) -> Self {
+        let cur = cb.step().memory_word_size;
+        Self::configure_range_from(cb, offset, size, cur)
+    }
+
+    /// [`Self::configure_range`] from a memory size `cur` other than the step's: the second
+    /// of two ranges one step touches (a CALL's arguments and its return area), from the
+    /// size the first left, which is below `2^32` like every size these gadgets make. Its
+    /// gas then adds up with the first's to the growth from the step's size to the final
+    /// one. Assign with [`Self::assign_range`], giving that size.
+    pub fn configure_range_from(
+        cb: &mut ConstraintBuilder<'_, F>,
+        offset: Word<Expression<F>>,
+        size: Word<Expression<F>>,
+        cur: Expression<F>,
     ) -> Self {
         let size_is_zero = WordIsZero::configure(cb, "size", size.clone());
         let size_bytes = cb.query_bytes::<4>();
@@ -238,6 +255,7 @@ impl<F: PrimeField> MemoryExpansion<F> {
                 size_is_zero,
                 size_bytes,
             })),
+            cur,
         )
     }
 
@@ -249,8 +267,8 @@ impl<F: PrimeField> MemoryExpansion<F> {
         (start, start_name): (Expression<F>, &str),
         (len, len_name): (Expression<F>, &str),
         length: Length<F>,
+        cur: Expression<F>,
     ) -> Self {
-        let cur = cb.step().memory_word_size;
         let end_words = cb.query_bytes::<4>();
         let rem = cb.query_byte();
         let rem_shifted = cb.query_byte();

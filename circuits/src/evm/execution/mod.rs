@@ -17,6 +17,7 @@ mod block_hash;
 mod byte;
 mod byte_size;
 mod call_context_info;
+mod call_op;
 mod calldatacopy;
 mod calldataload;
 mod cmp;
@@ -70,6 +71,7 @@ mod padding;
 mod pc;
 mod pop;
 mod push;
+mod restore_context;
 mod return_revert;
 mod returndatacopy;
 mod sar;
@@ -102,12 +104,13 @@ pub use block_hash::BlockHashGadget;
 pub use byte::ByteGadget;
 pub use byte_size::ByteSize;
 pub use call_context_info::CallContextGadget;
+pub use call_op::{starts_callee_with_code, CallOpGadget};
 pub use calldatacopy::CallDataCopyGadget;
 pub use calldataload::CallDataLoadGadget;
 pub use cmp::CmpGadget;
 pub use code_size::CodeSizeGadget;
 pub use codecopy::CodeCopyGadget;
-pub use common_error::{LessThan, RootErrorEnd};
+pub use common_error::{ErrorEnd, LessThan};
 pub use copy_to_memory::CopyToMemory;
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
@@ -154,6 +157,7 @@ pub use padding::PaddingGadget;
 pub use pc::PcGadget;
 pub use pop::PopGadget;
 pub use push::PushGadget;
+pub use restore_context::{RestoreContext, RESTORE_CONTEXT_RWS};
 pub use return_revert::ReturnRevertGadget;
 pub use returndatacopy::ReturnDataCopyGadget;
 pub use sar::SarGadget;
@@ -335,6 +339,7 @@ gadgets! {
     tload: TloadGadget,
     tstore: TstoreGadget,
     return_revert: ReturnRevertGadget,
+    call_op: CallOpGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the

@@ -1,41 +1,66 @@
-//! RETURN and REVERT in the root call of a message-call transaction: the call ends, with
-//! success for RETURN and failure for REVERT. The returned bytes go nowhere (the witness does
-//! not read them), but the memory they span is paid for.
+//! RETURN and REVERT of a message call: the call ends, with success for RETURN and failure
+//! for REVERT. In the root call the returned bytes go nowhere (the witness does not read
+//! them), but the memory they span is paid for; in a call with a caller they are copied to
+//! the caller's return area and the caller resumes ([`RestoreContext`]).
 //!
 //! ```text
-//! "is_root = 1", "is_create = 0"            other frames are `unsupported` (below)
+//! "is_create = 0"                                       creations are `unsupported` (below)
 //! offset = pop (rw 0), size = pop (rw 1)
 //! is_success = call context IsSuccess read (rw 2)
 //! "10·IsSuccess.lo = 0xfd - opcode", "IsSuccess.hi = 0"   RETURN (0xf3) → 1, REVERT (0xfd) → 0
-//! "(1 - IsSuccess)·is_persistent = 0"                     a REVERT keeps nothing
-//! "(1 - IsSuccess)·(rw_counter_end_of_reversion - (rw_counter + 3 + reversible_write_counter - 1)) = 0"
-//! undos = (1 - IsSuccess)·reversible_write_counter        the undo writes after rw 2
-//! refund_after = IsSuccess·refund                         undone with the rest
-//! MemoryExpansion::configure_range(offset, size): gas   (size 0: no growth, offset free)
+//! MemoryExpansion::configure_range(offset, size): gas   (size 0: no growth, offset_eff = 0)
 //! "gas_left - constant_gas - memory gas = Σ byte_i·256^i" (8 bytes: enough gas)
-//! "next state is EndTx"
-//! transition: rw_counter + 3 + undos; call, code, flags, logs, tx unchanged;
-//!             refund → refund_after;
-//!             pc → 0, stack pointer → 1024, memory → 0, reversible writes → 0 (EndTx's frame),
-//!             gas_left − constant_gas (0) − memory gas
+//! with a caller (is_root = 0; optional rws 3..=18):
+//!   RestoreContext(last callee's return data: offset_eff, size)                (rw 3..=16)
+//!   dst = ReturnDataOffset read, area = ReturnDataLength read                  (rw 17, 18)
+//! "size - area + is_lt·2^32 = Σ_{j<4} diff_j·256^j"     is_lt = [size < area] (both < 2^32)
+//! copied = is_lt·size + (1 - is_lt)·area                 min(size, area); 0 in the root call
+//! copied ≠ 0: copy lookup memory(call_id, offset_eff..offset_eff + copied) →
+//!   memory(caller_id, dst), rw_counter + 19, 2·copied entries
+//! "(1 - IsSuccess)·is_persistent = 0"                     a REVERT keeps nothing
+//! "(1 - IsSuccess)·(rw_counter_end_of_reversion - (rw_counter + own + 2·copied + reversible_write_counter - 1)) = 0"
+//! undos = (1 - IsSuccess)·reversible_write_counter        the undo writes after the copy
+//! kept = IsSuccess·reversible_write_counter               what a caller takes over
+//! "IsSuccess·(refund_after - refund) = 0", "root_reverts·refund_after = 0"
+//!   (root_reverts = is_root·(1 - IsSuccess))
+//! root: "next state is EndTx"; pc → 0, stack pointer → 1024, memory → 0, reversible
+//!   writes → 0 (EndTx's frame), gas_left − cost
+//! with a caller: the next step executes an opcode; the caller's context; gas_left →
+//!   saved + gas_left − cost; reversible writes → saved + kept
+//! transition (both): rw_counter + own + 2·copied + undos; logs, tx unchanged;
+//!   refund → refund_after
 //! ```
 //! The opcode is RETURN or REVERT (the responsible-opcode lookup), so `IsSuccess` is the
-//! boolean the opcode dictates; BeginTx left it free and EndTx writes it to the receipt.
+//! boolean the opcode dictates; BeginTx or CALL left it free.
 //!
 //! A REVERT's undo writes are looked up by the steps that made the writes
 //! ([`ConstraintBuilder::undo_if_reverted`]); this step pins where they end and skips them.
+//! The refund after a REVERT with a caller is the value its undo run restored: free here,
+//! it is tied to the rw table by the next step that reads or writes the refund (an
+//! SSTORE's write has `value_prev = refund`, EndTx reads it), as each step in between keeps
+//! it. In the root call it is 0.
 //!
-//! `unsupported`: RETURN/REVERT of a call with a caller (the return-data copy and the
-//! caller's restored context) and of a creation (the code deposit).
+//! `unsupported`: RETURN/REVERT of a creation (the code deposit).
 
-use super::{memory_expansion::MemoryExpansion, tx_arith::ByteNumber, ExecutionGadget};
+use super::{
+    memory_expansion::MemoryExpansion,
+    restore_context::{RestoreContext, RESTORE_CONTEXT_RWS},
+    tx_arith::{assign_copy_lookup, copy_event_at, ByteNumber},
+    ExecutionGadget, WordIsZero,
+};
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
     cell::Cell,
-    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
+    columns::ContextColumns,
+    constraint_builder::{ConstraintBuilder, Transition},
+};
+use crate::table::{copy::copy_data_type_number, CopyTableRow};
+use equivm_gadgets::{
+    util::{expr_from_le_bytes, pow2},
+    Word,
 };
 use equivm_trace::revm::primitives::U256;
-use equivm_witness::{CallContextField, ExecStep, ExecutionState, Witness};
+use equivm_witness::{CallContextField, CopyDataType, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
@@ -43,18 +68,37 @@ use halo2_proofs::{
 
 /// REVERT (0xfd).
 pub const REVERT: u8 = 0xfd;
+/// Rw accesses of the step in the root call (before its undos).
+pub const ROOT_RWS: u64 = 3;
+/// Rw accesses of the step in a call with a caller (before the copy and the undos).
+pub const CALLEE_RWS: u64 = ROOT_RWS + RESTORE_CONTEXT_RWS as u64 + 2;
 
-/// RETURN and REVERT of the root call.
+/// RETURN and REVERT of a message call.
 #[derive(Clone, Debug)]
 pub struct ReturnRevertGadget<F: PrimeField> {
+    context: ContextColumns,
     /// The memory the returned bytes span, and its gas.
     pub expansion: MemoryExpansion<F>,
     /// `gas_left - memory gas`, 8 bytes.
     pub gas_after: ByteNumber<F, 8>,
     /// Undo writes that follow the step: `reversible_write_counter` for REVERT, else 0.
     pub undos: Cell<F>,
-    /// The refund counter after the step: unchanged for RETURN, 0 for REVERT.
+    /// The refund counter after the step.
     pub refund_after: Cell<F>,
+    /// `is_root·(1 - IsSuccess)`.
+    pub root_reverts: Cell<F>,
+    /// `IsSuccess·reversible_write_counter`.
+    pub kept: Cell<F>,
+    /// `(1 - is_root)·kept`: the writes a caller takes over.
+    pub taken_over: Cell<F>,
+    /// `[size < area]`.
+    pub is_lt: Cell<F>,
+    /// `size - area + is_lt·2^32`, 4 bytes.
+    pub lt_diff: [Cell<F>; 4],
+    /// Bytes copied to the caller.
+    pub copied: Cell<F>,
+    /// `[copied = 0]`.
+    pub copied_is_zero: WordIsZero<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
@@ -64,7 +108,6 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let step = cb.step();
-        cb.require_equal("is_root = 1", step.is_root.clone(), c(1));
         cb.require_zero("is_create = 0", step.is_create.clone());
 
         let offset = cb.stack_pop();
@@ -77,15 +120,72 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
             c(u64::from(REVERT)) - cb.opcode(),
         );
         cb.require_zero("IsSuccess.hi = 0", is_success.hi);
-        // REVERT: the call keeps nothing, and its undo writes follow the step's accesses,
-        // ending at the end of reversion (see `common_error`).
-        let fails = c(1) - is_success.lo.clone();
+        let success = is_success.lo;
+        let fails = c(1) - success.clone();
+
+        let expansion = MemoryExpansion::configure_range(cb, offset, size.clone());
+        let gas = cb.props().constant_gas + expansion.gas(step.memory_word_size.clone());
+        let gas_after = ByteNumber::configure(
+            cb,
+            "gas_left - constant_gas - memory gas (enough gas)",
+            step.gas_left.clone() - gas.clone(),
+        );
+        let offset_eff = expr_from_le_bytes(
+            &expansion
+                .offset_bytes
+                .iter()
+                .map(Cell::expr)
+                .collect::<Vec<_>>(),
+        );
+
+        let is_root = step.is_root.clone();
+        let has_caller = c(1) - is_root.clone();
+        let (back, dst, area) = cb.caller_rw_accesses(|cb| {
+            let back = RestoreContext::configure(cb, offset_eff.clone(), size.lo.clone());
+            let dst = cb.call_context_lookup(CallContextField::ReturnDataOffset);
+            let area = cb.call_context_lookup(CallContextField::ReturnDataLength);
+            (back, dst, area)
+        });
+        // Off, the optional rows are zero: `area = 0`, so nothing is copied at the root.
+        let is_lt = cb.query_bool("is_lt is boolean");
+        let lt_diff = cb.query_bytes::<4>();
+        cb.require_equal(
+            "size - area + is_lt·2^32 = Σ_{j<4} diff_j·256^j",
+            size.lo.clone() - area.lo.clone() + is_lt.expr() * Expression::Constant(pow2::<F>(32)),
+            expr_from_le_bytes(&lt_diff.iter().map(Cell::expr).collect::<Vec<_>>()),
+        );
+        let copied = cb.query_cell();
+        cb.require_equal(
+            "copied = is_lt·size + (1 - is_lt)·area",
+            copied.expr(),
+            is_lt.expr() * size.lo + (c(1) - is_lt.expr()) * area.lo,
+        );
+        let copied_is_zero = WordIsZero::configure(cb, "copied", Word::new(copied.expr(), c(0)));
+        let memory = c(copy_data_type_number(CopyDataType::Memory));
+        let claim = CopyTableRow {
+            src_type: memory.clone(),
+            src_id: Word::new(step.call_id.clone(), c(0)),
+            src_addr: offset_eff.clone(),
+            src_addr_end: offset_eff + copied.expr(),
+            dst_type: memory,
+            dst_id: Word::new(back.caller_id.clone(), c(0)),
+            dst_addr: dst.lo,
+            length: copied.expr(),
+            rw_counter_start: step.rw_counter.clone() + c(CALLEE_RWS),
+            rw_count: c(2) * copied.expr(),
+            log_id: c(0),
+        };
+        cb.copy_lookup(c(1) - copied_is_zero.expr(), claim);
+        cb.add_rw_counter_delta(c(2) * copied.expr());
+
+        // REVERT: the call keeps nothing, and its undo writes follow the copy, ending at
+        // the end of reversion (see `common_error`).
         cb.require_zero(
             "(1 - IsSuccess)·is_persistent = 0 (a REVERT keeps nothing)",
             fails.clone() * step.is_persistent.clone(),
         );
         cb.require_zero(
-            "(1 - IsSuccess)·(rw_counter_end_of_reversion - (rw_counter + 3 + reversible_write_counter - 1)) = 0",
+            "(1 - IsSuccess)·(rw_counter_end_of_reversion - (rw_counter + own + 2·copied + reversible_write_counter - 1)) = 0",
             fails.clone()
                 * (step.rw_counter_end_of_reversion.clone()
                     - step.rw_counter.clone()
@@ -97,48 +197,59 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
         cb.require_equal(
             "undos = (1 - IsSuccess)·reversible_write_counter",
             undos.expr(),
-            fails * step.reversible_write_counter.clone(),
+            fails.clone() * step.reversible_write_counter.clone(),
         );
-        // The refund counter is one of the undone writes: back to 0 in the root call.
-        let refund_after = cb.query_cell();
+        let kept = cb.query_cell();
         cb.require_equal(
-            "refund_after = IsSuccess·refund",
-            refund_after.expr(),
-            is_success.lo * step.refund.clone(),
+            "kept = IsSuccess·reversible_write_counter",
+            kept.expr(),
+            success.clone() * step.reversible_write_counter.clone(),
         );
-
-        let expansion = MemoryExpansion::configure_range(cb, offset, size);
-        let gas = cb.props().constant_gas + expansion.gas(step.memory_word_size.clone());
-        let gas_after = ByteNumber::configure(
-            cb,
-            "gas_left - constant_gas - memory gas (enough gas)",
-            step.gas_left - gas.clone(),
+        let refund_after = cb.query_cell();
+        cb.require_zero(
+            "IsSuccess·(refund_after - refund) = 0",
+            success * (refund_after.expr() - step.refund.clone()),
+        );
+        let root_reverts = cb.query_cell();
+        cb.require_equal(
+            "root_reverts = is_root·(1 - IsSuccess)",
+            root_reverts.expr(),
+            is_root.clone() * fails,
+        );
+        cb.require_zero(
+            "root_reverts·refund_after = 0 (a reverted root call has no refund)",
+            root_reverts.expr() * refund_after.expr(),
         );
 
         cb.add_rw_counter_delta(undos.expr());
-        cb.require_next_state(&[ExecutionState::EndTx]);
-        cb.require_step_state_transition(StepStateTransition {
-            rw_counter: Transition::Delta(cb.rw_counter_delta()),
-            call_id: Transition::Same,
-            is_root: Transition::Same,
-            is_create: Transition::Same,
-            code_hash: Transition::Same,
-            program_counter: Transition::To(c(0)),
-            stack_pointer: Transition::To(c(1024)),
-            gas_left: Transition::Delta(c(0) - gas),
-            memory_word_size: Transition::To(c(0)),
-            reversible_write_counter: Transition::To(c(0)),
-            log_id: Transition::Same,
-            tx_id: Transition::Same,
-            refund: Transition::To(refund_after.expr()),
-            is_persistent: Transition::Same,
-            rw_counter_end_of_reversion: Transition::Same,
-        });
+        cb.require_next_state_if(is_root, ExecutionState::EndTx);
+        cb.require_next_opcode_step_if(has_caller.clone());
+        let taken_over = cb.query_cell();
+        cb.require_equal(
+            "taken_over = (1 - is_root)·kept",
+            taken_over.expr(),
+            has_caller * kept.expr(),
+        );
+        let transition = back.ending_transition(
+            cb,
+            step.gas_left.clone() - gas,
+            taken_over.expr(),
+            Transition::To(refund_after.expr()),
+        );
+        cb.require_step_state_transition(transition);
         Self {
+            context: cb.context_columns(),
             expansion,
             gas_after,
             undos,
             refund_after,
+            root_reverts,
+            kept,
+            taken_over,
+            is_lt,
+            lt_diff,
+            copied,
+            copied_is_zero,
         }
     }
 
@@ -149,11 +260,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
         step: &ExecStep,
     ) -> Result<(), Error> {
         let rws = witness.step_rws(step);
-        let [offset, size] = [0, 1].map(|i| rws.get(i).map(|rw| rw.value));
-        let (offset, size) = (
-            offset.ok_or(Error::Synthesis)?,
-            size.ok_or(Error::Synthesis)?,
-        );
+        let value = |i: usize| rws.get(i).map(|rw| rw.value).ok_or(Error::Synthesis);
+        let (offset, size) = (value(0)?, value(1)?);
         self.expansion
             .assign_range(region, offset, size, step.memory_word_size)?;
         let after = step
@@ -162,20 +270,72 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
             .ok_or(Error::Synthesis)?;
         self.gas_after.assign(region, U256::from(after))?;
         let reverts = step.opcode == Some(REVERT);
-        let undos = if reverts {
-            step.reversible_write_counter
-        } else {
-            0
-        };
-        let refund = if reverts { 0 } else { step.refund };
+        let rwc = step.reversible_write_counter;
+        let (undos, kept) = if reverts { (rwc, 0) } else { (0, rwc) };
         self.undos.assign(region, F::from(undos))?;
-        self.refund_after.assign(region, F::from(refund))
+        self.kept.assign(region, F::from(kept))?;
+        // In the root call the refund after a REVERT is 0; elsewhere the next step's.
+        let root = is_root_step(witness, step);
+        let refund_after = match (reverts, root) {
+            (false, _) => step.refund,
+            (true, true) => 0,
+            (true, false) => next_refund(witness, step).ok_or(Error::Synthesis)?,
+        };
+        self.refund_after.assign(region, F::from(refund_after))?;
+        self.root_reverts
+            .assign(region, F::from(u64::from(root && reverts)))?;
+        let taken_over = if root { 0 } else { kept };
+        self.taken_over.assign(region, F::from(taken_over))?;
+
+        let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
+        let area = if root {
+            0
+        } else {
+            u64::try_from(value(CALLEE_RWS as usize - 1)?).map_err(|_| Error::Synthesis)?
+        };
+        let is_lt = size < area;
+        self.is_lt.assign(region, F::from(u64::from(is_lt)))?;
+        let diff = if is_lt {
+            size + (1u64 << 32) - area
+        } else {
+            size - area
+        };
+        super::common_error::assign_le_bytes(&self.lt_diff, region, diff)?;
+        let copied = size.min(area);
+        self.copied.assign(region, F::from(copied))?;
+        self.copied_is_zero
+            .assign(region, Word::new(F::from(copied), F::ZERO))?;
+        let claim = if copied == 0 {
+            None
+        } else {
+            let event = copy_event_at(witness, step.rw_counter + CALLEE_RWS, CopyDataType::Memory)?;
+            let src_id = Word::new(u128::from(event.src_id), 0);
+            let dst_id = Word::new(u128::from(event.dst_id), 0);
+            Some(CopyTableRow::from_event(event, src_id, dst_id).map_err(|_| Error::Synthesis)?)
+        };
+        assign_copy_lookup(region, &self.context, 0, claim)
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        let call = index.call(step.call_id);
-        !call.is_root || call.is_create
+        index.call(step.call_id).is_create
     }
+}
+
+/// Whether `step` runs in its tx's root call (its context's `IsRoot`).
+fn is_root_step(witness: &Witness, step: &ExecStep) -> bool {
+    witness
+        .txs
+        .get(step.tx_index)
+        .is_some_and(|tx| tx.root_call_id == step.call_id)
+}
+
+/// The refund of the step after `step`.
+fn next_refund(witness: &Witness, step: &ExecStep) -> Option<u64> {
+    let i = witness
+        .steps
+        .iter()
+        .position(|s| s.rw_counter == step.rw_counter && s.call_id == step.call_id)?;
+    witness.steps.get(i + 1).map(|s| s.refund)
 }
 
 #[cfg(test)]

@@ -1,18 +1,29 @@
-//! STOP in the root call: the transaction's execution ends successfully.
+//! STOP: the call ends successfully. In the root call the transaction's execution ends;
+//! in a call with a caller, that caller resumes ([`RestoreContext`]).
 //!
 //! ```text
-//! "STOP: is_root = 1"                       non-root STOPs return to a caller (not here yet)
 //! "STOP: call's IsSuccess = 1"              one call-context read (rw access 0)
-//! "STOP: next state is EndTx"
-//! transition: rw_counter + 1; call, code, flags, gas, logs, refund unchanged;
-//!             pc → 0, stack pointer → 1024, memory → 0, reversible writes → 0 (EndTx's frame)
+//! "STOP: is_create = 0"                     a creation that stops deposits code (not here yet)
+//! root (is_root = 1):
+//!   "next state is EndTx"
+//!   transition: rw_counter + 1; call, code, flags, gas, logs, refund unchanged;
+//!               pc → 0, stack pointer → 1024, memory → 0, reversible writes → 0 (EndTx's frame)
+//! with a caller (is_root = 0; rw 1..=14, optional):
+//!   RestoreContext(return data: offset 0, length 0); the next step executes an opcode
+//!   transition: rw_counter + 15; the caller's context; gas_left → saved + gas_left;
+//!               reversible writes → saved + reversible_write_counter; logs, refund unchanged
 //! ```
-//! `gas_left` is unchanged (STOP costs 0): EndTx applies the refund itself.
+//! `gas_left` is what the call has left (STOP costs 0): EndTx applies the refund itself, a
+//! caller gets it back.
 
-use super::{padding::all_same, ExecutionGadget};
+use super::{
+    restore_context::{RestoreContext, RESTORE_CONTEXT_RWS},
+    ExecutionGadget,
+};
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
-    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
+    cell::Cell,
+    constraint_builder::{ConstraintBuilder, Transition},
 };
 use equivm_gadgets::Word;
 use equivm_witness::{CallContextField, ExecStep, ExecutionState, Witness};
@@ -20,11 +31,13 @@ use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
 };
-use std::marker::PhantomData;
 
-/// STOP in the root call.
+/// STOP.
 #[derive(Clone, Debug)]
-pub struct StopGadget<F>(PhantomData<F>);
+pub struct StopGadget<F: PrimeField> {
+    /// `(1 - is_root)·reversible_write_counter`: the writes a caller takes over.
+    pub kept: Cell<F>,
+}
 
 impl<F: PrimeField> ExecutionGadget<F> for StopGadget<F> {
     const NAME: &'static str = "STOP";
@@ -32,28 +45,46 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget<F> {
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
-        cb.require_equal("is_root = 1", cb.step().is_root, c(1));
+        let step = cb.step();
         let is_success = cb.call_context_lookup(CallContextField::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 1", is_success, Word::new(c(1), c(0)));
-        cb.require_next_state(&[ExecutionState::EndTx]);
-        cb.require_step_state_transition(StepStateTransition {
-            rw_counter: Transition::Delta(cb.rw_counter_delta()),
-            program_counter: Transition::To(c(0)),
-            stack_pointer: Transition::To(c(1024)),
-            memory_word_size: Transition::To(c(0)),
-            reversible_write_counter: Transition::To(c(0)),
-            ..all_same()
-        });
-        Self(PhantomData)
+        cb.require_zero(
+            "is_create = 0 (a stopping creation is not here)",
+            step.is_create.clone(),
+        );
+        let is_root = step.is_root.clone();
+        let has_caller = c(1) - is_root.clone();
+        let back = cb.caller_rw_accesses(|cb| RestoreContext::configure(cb, c(0), c(0)));
+        cb.require_next_state_if(is_root, ExecutionState::EndTx);
+        cb.require_next_opcode_step_if(has_caller.clone());
+        // A caller takes over the call's reversible writes.
+        let kept = cb.query_cell();
+        cb.require_equal(
+            "kept = (1 - is_root)·reversible_write_counter",
+            kept.expr(),
+            has_caller * step.reversible_write_counter.clone(),
+        );
+        let transition = back.ending_transition(cb, step.gas_left, kept.expr(), Transition::Same);
+        cb.require_step_state_transition(transition);
+        Self { kept }
     }
 
     fn assign(
         &self,
-        _: &mut StepRegion<'_, '_, F>,
-        _: &Witness,
-        _: &ExecStep,
+        region: &mut StepRegion<'_, '_, F>,
+        witness: &Witness,
+        step: &ExecStep,
     ) -> Result<(), Error> {
-        Ok(())
+        let root = witness
+            .txs
+            .get(step.tx_index)
+            .is_some_and(|tx| tx.root_call_id == step.call_id);
+        let kept = if root {
+            0
+        } else {
+            step.reversible_write_counter
+        };
+        self.kept.assign(region, F::from(kept))
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
@@ -62,7 +93,13 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget<F> {
         let past_code = index
             .code_len(step)
             .is_none_or(|len| step.pc as usize > len);
-        !index.call(step.call_id).is_root || past_code
+        let call = index.call(step.call_id);
+        let rws = if call.is_root {
+            1
+        } else {
+            1 + RESTORE_CONTEXT_RWS as u64
+        };
+        call.is_create || past_code || step.rw_count != rws
     }
 }
 
@@ -120,7 +157,7 @@ mod tests {
             field: "gas_left",
             value: Fr::from(gas + 5),
         };
-        assert_rejected(verify(&w, vec![o]), "STOP: next.gas_left = gas_left");
+        assert_rejected(verify(&w, vec![o]), "STOP: next.gas_left");
     }
 
     /// PUSH1 1 POP and no STOP: execution stops at the end of the code (pc 3).
@@ -148,7 +185,7 @@ mod tests {
     }
 
     #[test]
-    fn non_root_stop_is_unsupported() {
+    fn non_root_stop_returns_to_the_caller() {
         // A call into an account whose code is STOP: the callee's STOP is not root.
         use equivm_trace::{program::Program, revm::primitives::Address};
         let callee = Address::repeat_byte(0xcc);
@@ -157,11 +194,35 @@ mod tests {
         code.extend_from_slice(&[0x61, 0xff, 0xff, 0xf1, 0x00]); // PUSH2 0xffff CALL STOP
         let traced = Program::new(code).with_account(callee, vec![0x00]).trace();
         let w = equivm_witness::build_witness(&traced.trace).expect("witness");
-        let unsupported = EvmCircuit::unsupported_steps(&w);
-        let stops = unsupported
-            .iter()
-            .filter(|(s, _)| *s == ExecutionState::Stop)
-            .count();
-        assert_eq!(stops, 1, "{unsupported:?}");
+        assert_eq!(EvmCircuit::unsupported_steps(&w), vec![]);
+        let inner = nth_step(&w, ExecutionState::Stop, 0);
+        assert_eq!(w.steps[inner].rw_count, 15);
+        let c = slice(&w, inner..w.steps.len());
+        assert_eq!(verify(&c, vec![]), Ok(()));
+        // The caller's restored stack pointer is what it saved.
+        let o = Override::StepState {
+            step: 1,
+            field: "stack_pointer",
+            value: Fr::from(w.steps[inner + 1].stack_pointer + 1),
+        };
+        assert_rejected(verify(&c, vec![o]), "STOP: next.stack_pointer");
+        // A callee's STOP may not be followed by a synthetic step (EndTx here).
+        let o = Override::ExecutionState {
+            step: 1,
+            state: ExecutionState::EndTx,
+        };
+        let synthetic = Override::Cell {
+            step: 1,
+            column: super::super::test_util::config()
+                .columns
+                .step
+                .is_opcode_step,
+            rotation: 0,
+            value: Fr::zero(),
+        };
+        assert_rejected(
+            verify(&c, vec![o, synthetic]),
+            "next step executes an opcode",
+        );
     }
 }

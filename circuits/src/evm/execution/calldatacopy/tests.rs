@@ -126,3 +126,44 @@ fn a_zero_size_copy_looks_up_nothing() {
         "CALLDATACOPY: copy lookup (row 1, cell 4) = enable·field",
     );
 }
+
+/// The root stores 32 bytes at 0 and calls a callee with them as call data (args 4..12 of
+/// its memory); the callee copies `CALLDATACOPY(0, 2, 10)` (6 bytes inside, 4 past the end)
+/// and stops.
+fn callee_copy() -> Witness {
+    use equivm_trace::revm::primitives::Address;
+    let callee = Address::repeat_byte(0xcc);
+    let mut code = vec![0x7f];
+    code.extend((1..=32).collect::<Vec<u8>>());
+    code.extend([0x5f, 0x52]); // PUSH32 .. PUSH0 MSTORE
+    code.extend([0x5f, 0x5f, 0x60, 8, 0x60, 4, 0x5f, 0x73]);
+    code.extend_from_slice(callee.as_slice());
+    code.extend([0x61, 0xff, 0xff, 0xf1, 0x00]); // PUSH2 0xffff CALL STOP
+    let body = vec![0x60, 10, 0x60, 2, 0x5f, 0x37, 0x00];
+    let traced = Program::new(code).with_account(callee, body).trace();
+    equivm_witness::build_witness(&traced.trace).expect("witness builds")
+}
+
+#[test]
+fn a_callee_copies_its_caller_s_memory() {
+    let w = callee_copy();
+    assert!(EvmCircuit::unsupported_steps(&w).is_empty());
+    let event = w
+        .copy_events
+        .iter()
+        .find(|e| e.dst_id != w.steps[0].call_id && e.bytes.len() == 10)
+        .expect("the callee's copy");
+    assert_eq!(event.bytes, vec![7, 8, 9, 10, 11, 12, 0, 0, 0, 0]);
+    assert_eq!(verify(&slice(&w, 0..w.steps.len()), vec![]), Ok(()));
+    assert_eq!(super_circuit_verdict(w), Ok(()));
+}
+
+#[test]
+fn a_callee_s_copy_reads_its_caller_s_memory() {
+    // Claim another call's memory as the source: the source id is the caller's call.
+    let w = callee_copy();
+    let i = nth_step(&w, ExecutionState::CallDataCopy, 0);
+    assert_eq!(w.steps[0].call_id, 1);
+    let o = cell(i, &gadget().source_id, 5);
+    assert!(verify(&slice(&w, 0..w.steps.len()), vec![o]).is_err());
+}

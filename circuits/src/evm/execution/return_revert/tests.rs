@@ -132,7 +132,7 @@ fn memory_gas_is_charged() {
     let gas = first(&c).gas_left;
     assert_rejected(
         verify(&c, vec![state(1, "gas_left", gas)]),
-        "RETURN_REVERT: next.gas_left = gas_left + delta",
+        "RETURN_REVERT: next.gas_left",
     );
 }
 
@@ -186,22 +186,102 @@ fn the_call_ends_with_an_empty_stack_and_memory() {
     );
 }
 
-#[test]
-fn non_root_return_is_unsupported() {
-    // The root calls an account whose code is RETURN(0, 0), then STOPs.
-    let callee = Address::repeat_byte(0xcc);
-    let mut code = vec![0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x73];
-    code.extend_from_slice(callee.as_slice());
+/// The root calls an account whose code is `callee` with a return area of `area` bytes
+/// at 0 (and 0xffff gas), then STOPs.
+fn nested(callee: &[u8], area: u8) -> Witness {
+    let address = Address::repeat_byte(0xcc);
+    let mut code = vec![0x60, area, 0x5f, 0x5f, 0x5f, 0x5f, 0x73];
+    code.extend_from_slice(address.as_slice());
     code.extend_from_slice(&[0x61, 0xff, 0xff, 0xf1, 0x00]); // PUSH2 0xffff CALL STOP
     let traced = Program::new(code)
-        .with_account(callee, RETURN_EMPTY.to_vec())
+        .with_account(address, callee.to_vec())
         .trace();
-    let w = equivm_witness::build_witness(&traced.trace).expect("witness");
+    equivm_witness::build_witness(&traced.trace).expect("witness")
+}
+
+/// The whole of `w`, every step supported.
+fn whole(w: &Witness) -> EvmCircuit {
+    let unsupported = EvmCircuit::unsupported_steps(w);
+    assert!(unsupported.is_empty(), "{unsupported:?}");
+    slice(w, 0..w.steps.len())
+}
+
+#[test]
+fn a_callee_returning_nothing_passes() {
+    let w = nested(&RETURN_EMPTY, 0);
     let ret = nth_step(&w, ExecutionState::ReturnRevert, 0);
-    assert_eq!(
-        (w.step_rws(&w.steps[ret])[2].tag, unsupported_returns(&w)),
-        (RwTag::CallContext, 1)
+    assert_eq!(w.step_rws(&w.steps[ret])[2].tag, RwTag::CallContext);
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+}
+
+#[test]
+fn a_callee_s_bytes_reach_the_return_area() {
+    // RETURN(0x10, 0x20) into a 32-byte area: all 32 bytes are copied.
+    let w = nested(&RETURN_DATA, 32);
+    let ret = &w.steps[nth_step(&w, ExecutionState::ReturnRevert, 0)];
+    assert_eq!(ret.rw_count, super::CALLEE_RWS + 64);
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+}
+
+#[test]
+fn a_short_return_area_takes_the_first_bytes() {
+    // 32 bytes returned into a 5-byte area: 5 copied.
+    let w = nested(&RETURN_DATA, 5);
+    let ret = &w.steps[nth_step(&w, ExecutionState::ReturnRevert, 0)];
+    assert_eq!(ret.rw_count, super::CALLEE_RWS + 10);
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+}
+
+#[test]
+fn a_callee_reverting_its_writes_passes() {
+    // SSTORE(0, 1) (refund-free, three undos), then REVERT(0, 5) into an 8-byte area.
+    let mut callee = vec![0x60, 1, 0x5f, 0x55];
+    callee.extend_from_slice(&REVERT_DATA);
+    let w = nested(&callee, 8);
+    let ret = nth_step(&w, ExecutionState::ReturnRevert, 0);
+    assert_eq!(w.steps[ret].rw_count, super::CALLEE_RWS + 10 + 3);
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+}
+
+#[test]
+fn the_copied_length_is_the_smaller_one() {
+    let w = nested(&RETURN_DATA, 5);
+    let ret = nth_step(&w, ExecutionState::ReturnRevert, 0);
+    let gadget = &config().gadgets.return_revert;
+    let o = cell(ret, &gadget.copied, 6);
+    assert!(verify(&whole(&w), vec![o]).is_err());
+}
+
+#[test]
+fn the_caller_takes_over_a_returning_callee_s_writes() {
+    // SSTORE(0, 1) then RETURN: the caller's reversible writes grow by the callee's three.
+    let mut callee = vec![0x60, 1, 0x5f, 0x55];
+    callee.extend_from_slice(&RETURN_EMPTY);
+    let w = nested(&callee, 0);
+    let ret = nth_step(&w, ExecutionState::ReturnRevert, 0);
+    let rwc = w.steps[ret + 1].reversible_write_counter;
+    let o = Override::StepState {
+        step: ret + 1,
+        field: "reversible_write_counter",
+        value: Fr::from(rwc - 3),
+    };
+    assert_rejected(
+        verify(&whole(&w), vec![o]),
+        "RETURN_REVERT: next.reversible_write_counter",
     );
+}
+
+#[test]
+fn a_reverting_callee_hands_back_its_gas() {
+    let w = nested(&REVERT_DATA, 8);
+    let ret = nth_step(&w, ExecutionState::ReturnRevert, 0);
+    let gas = w.steps[ret + 1].gas_left;
+    let o = Override::StepState {
+        step: ret + 1,
+        field: "gas_left",
+        value: Fr::from(gas - 1),
+    };
+    assert_rejected(verify(&whole(&w), vec![o]), "RETURN_REVERT: next.gas_left");
 }
 
 #[test]
