@@ -30,6 +30,10 @@ pub struct StatetestArgs {
     /// tamper mode: mutants per passing case.
     #[arg(long, default_value_t = 16)]
     mutants: usize,
+    /// mock, tamper and prove modes: the largest circuit size `k` to run; a bigger block is
+    /// `unsupported` (MockProver needs gigabytes from k = 17 on).
+    #[arg(long, default_value_t = equivm_testvectors::mock::MAX_MOCK_K)]
+    max_k: u32,
     /// prove mode: a trusted-setup KZG params file, or a folder for the cached insecure
     /// test setup (default $EQUIVM_PARAMS_DIR, else .equivm/kzg-params).
     #[arg(long)]
@@ -79,6 +83,7 @@ pub fn run(args: StatetestArgs) -> Result<ExitCode, String> {
         forks,
         filter: args.filter.clone(),
         mutants: args.mutants,
+        max_k: args.max_k,
         proving: (mode == Mode::Prove).then(|| {
             std::sync::Arc::new(equivm_testvectors::proving::ProvingSetup::new(
                 args.params.as_deref(),

@@ -13,7 +13,7 @@ pub const MAX_MOCK_K: u32 = 18;
 /// The verdict of `witness` under MockProver: passed, failed (with the first failing
 /// constraint), or unsupported (steps without a gadget, or too big for mock mode).
 pub fn mock_verdict(witness: Witness) -> (Verdict, Option<String>) {
-    let circuit = match mock_circuit(witness) {
+    let circuit = match mock_circuit(witness, MAX_MOCK_K) {
         Ok(c) => c,
         Err(verdict) => return verdict,
     };
@@ -24,15 +24,18 @@ pub fn mock_verdict(witness: Witness) -> (Verdict, Option<String>) {
 }
 
 /// The super circuit of `witness` at the smallest `k` it fits, or the verdict that stops
-/// it (unsupported steps, too big for mock mode).
-pub fn mock_circuit(witness: Witness) -> Result<SuperCircuit, (Verdict, Option<String>)> {
+/// it (unsupported steps, a `k` above `max_k`).
+pub fn mock_circuit(
+    witness: Witness,
+    max_k: u32,
+) -> Result<SuperCircuit, (Verdict, Option<String>)> {
     let needed = SuperCircuit::rows_needed(&witness);
     match SuperCircuit::new(witness, None) {
-        Ok(c) if c.params.k <= MAX_MOCK_K => Ok(c),
+        Ok(c) if c.params.k <= max_k => Ok(c),
         Ok(c) => Err((
             Verdict::Unsupported,
             Some(format!(
-                "the block needs k = {}, above mock mode's limit k = {MAX_MOCK_K}",
+                "the block needs k = {}, above mock mode's limit k = {max_k}",
                 c.params.k
             )),
         )),

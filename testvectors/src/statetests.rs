@@ -39,6 +39,11 @@ use std::{
 const HEAVY_WITNESS_WEIGHT: u64 = 1 << 21;
 static HEAVY_WITNESS: Mutex<()> = Mutex::new(());
 
+/// Circuits of this `k` or more are checked one at a time: MockProver holds every column's
+/// `2^k` cells, gigabytes from here on.
+const HEAVY_CIRCUIT_K: u32 = 17;
+static HEAVY_CIRCUIT: Mutex<()> = Mutex::new(());
+
 /// A rough upper estimate of a trace's witness size: steps plus bytes moved.
 fn witness_weight(trace: &BlockTrace) -> u64 {
     let mut weight = 0u64;
@@ -103,6 +108,8 @@ pub struct RunOptions {
     pub filter: Option<String>,
     /// `tamper` mode: mutants per passing case.
     pub mutants: usize,
+    /// The largest `k` the circuit modes run (bigger blocks are `unsupported`).
+    pub max_k: u32,
     /// `prove` mode: params and keys (required in that mode).
     pub proving: Option<std::sync::Arc<crate::proving::ProvingSetup>>,
 }
@@ -296,10 +303,12 @@ impl From<(Verdict, Option<String>)> for CaseOutcome {
 /// circuit.
 fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> CaseOutcome {
     let mode = options.mode;
-    let circuit = match crate::mock::mock_circuit(witness) {
+    let circuit = match crate::mock::mock_circuit(witness, options.max_k) {
         Ok(c) => c,
         Err(verdict) => return verdict.into(),
     };
+    let _heavy = (circuit.params.k >= HEAVY_CIRCUIT_K)
+        .then(|| HEAVY_CIRCUIT.lock().unwrap_or_else(|e| e.into_inner()));
     if let Err(why) = crate::mock::mock_check(&circuit) {
         return CaseOutcome::of(Verdict::Failed, Some(why));
     }
