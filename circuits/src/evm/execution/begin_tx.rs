@@ -39,6 +39,7 @@ use super::{
     tx_arith::{
         address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber, WordBytes,
     },
+    value_transfer::ValueTransfer,
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -86,12 +87,10 @@ pub struct BeginTxGadget<F: PrimeField> {
     /// `GasLimit − intrinsic gas`, 8 bytes.
     pub gas_after: ByteNumber<F, 8>,
     value_is_zero: WordIsZero<F>,
-    debit: AddNoOverflow<F>,
-    credit: AddNoOverflow<F>,
+    /// The value transfer (when `Value ≠ 0`).
+    transfer: ValueTransfer<F>,
     /// The sender's balance after the fee, range-checked.
     balance_after_fee: WordBytes<F>,
-    /// The sender's and the callee's balances after the transfer, range-checked.
-    balances_after_transfer: [WordBytes<F>; 2],
 }
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
@@ -241,40 +240,16 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         );
         let value_is_zero = WordIsZero::configure(cb, "tx.Value", value.clone());
         let transfers = c::<F>(1) - value_is_zero.expr();
-        let (debit, credit, balances_after_transfer) =
-            cb.optional_rw_accesses(transfers.clone(), |cb| {
-                let read = cb.account_read(sender.clone(), AccountField::Balance);
-                let from = cb.account_write(sender.clone(), AccountField::Balance);
-                cb.undo_if_reverted(&reversion);
-                let to = cb.account_write(receiver.clone(), AccountField::Balance);
-                cb.undo_if_reverted(&reversion);
-                cb.require_equal_word(
-                    "transfer: sender balance read = value_prev",
-                    read,
-                    from.value_prev.clone(),
-                );
-                let from_bytes =
-                    WordBytes::configure(cb, "transfer: sender balance after", from.value.clone());
-                let to_bytes =
-                    WordBytes::configure(cb, "transfer: callee balance after", to.value.clone());
-                let debit = AddNoOverflow::configure(
-                    cb,
-                    "transfer: sender balance + value = balance_prev",
-                    from.value,
-                    value.clone(),
-                    from.value_prev,
-                );
-                let credit = AddNoOverflow::configure(
-                    cb,
-                    "transfer: callee balance_prev + value = balance",
-                    to.value_prev,
-                    value.clone(),
-                    to.value,
-                );
-                (debit, credit, [from_bytes, to_bytes])
-            });
-        debit.require_boolean_carry(cb, "debit");
-        credit.require_boolean_carry(cb, "credit");
+        let transfer = cb.optional_rw_accesses(transfers.clone(), |cb| {
+            ValueTransfer::configure(
+                cb,
+                sender.clone(),
+                receiver.clone(),
+                value.clone(),
+                &reversion,
+            )
+        });
+        transfer.require_boolean_carries(cb);
 
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
@@ -298,10 +273,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             pay_fee,
             gas_after,
             value_is_zero,
-            debit,
-            credit,
+            transfer,
             balance_after_fee,
-            balances_after_transfer,
         }
     }
 
@@ -333,21 +306,13 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             .ok_or(Error::Synthesis)?;
         self.gas_after.assign(region, U256::from(after))?;
         let transfers = !self.value_is_zero.assign(region, word_of(info.value))?;
-        if transfers {
-            let first = BEGIN_TX_RWS as usize;
-            let from = rws.get(first + 1).ok_or(Error::Synthesis)?;
-            let to = rws.get(first + 2).ok_or(Error::Synthesis)?;
-            self.debit.assign(region, from.value, info.value)?;
-            self.credit.assign(region, to.value_prev, info.value)?;
-            self.balances_after_transfer[0].assign(region, from.value)?;
-            self.balances_after_transfer[1].assign(region, to.value)?;
-        } else {
-            self.debit.carry.assign(region, F::ZERO)?;
-            self.credit.carry.assign(region, F::ZERO)?;
-            for bytes in &self.balances_after_transfer {
-                bytes.assign(region, U256::ZERO)?;
-            }
-        }
+        let first = BEGIN_TX_RWS as usize;
+        let writes = match (transfers, rws.get(first + 1), rws.get(first + 2)) {
+            (true, Some(from), Some(to)) => Some((from, to)),
+            (true, _, _) => return Err(Error::Synthesis),
+            _ => None,
+        };
+        self.transfer.assign(region, writes, info.value)?;
         Ok(())
     }
 

@@ -44,10 +44,8 @@
 //! precompile (its frame ends inside the step); a failed pre-check (depth, balance).
 
 use super::{
-    account_access::AccountAccess,
-    common_error::{assign_le_bytes, LessThan},
-    memory_expansion::MemoryExpansion,
-    tx_arith::{address_expr, AddNoOverflow, ByteNumber, WordBytes},
+    account_access::AccountAccess, callee_gas::CalleeGas, common_error::LessThan,
+    memory_expansion::MemoryExpansion, tx_arith::address_expr, value_transfer::ValueTransfer,
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -88,23 +86,13 @@ pub struct CallOpGadget<F: PrimeField> {
     depth_ok: LessThan<F, 2>,
     in_range: MemoryExpansion<F>,
     out_range: MemoryExpansion<F>,
-    gas_available: ByteNumber<F, 8>,
-    q64: [Cell<F>; 8],
-    r64: [Cell<F>; 2],
-    gas_lo_bytes: [Cell<F>; 16],
-    gas_fits: WordIsZero<F>,
-    requested: Cell<F>,
-    is_lt: Cell<F>,
-    lt_diff: ByteNumber<F, 8>,
-    callee_gas: Cell<F>,
+    callee_gas: CalleeGas<F>,
     code_is_empty: WordIsZero<F>,
     not_precompile: [Cell<F>; 10],
     callee_id: Cell<F>,
     callee_persistent: Cell<F>,
     inherits: Cell<F>,
-    debit: AddNoOverflow<F>,
-    credit: AddNoOverflow<F>,
-    balances_after: [WordBytes<F>; 2],
+    transfer: ValueTransfer<F>,
     rw_rows: RwRowColumns,
 }
 
@@ -164,65 +152,13 @@ impl<F: PrimeField> ExecutionGadget<F> for CallOpGadget<F> {
             + access.dynamic_gas()
             + transfers.clone() * c(CALL_VALUE_GAS)
             + memory_gas;
-        let gas_available = ByteNumber::configure(
-            cb,
-            "gas_available = gas_left - cost (enough gas)",
-            step.gas_left.clone() - cost,
-        );
-        let available = gas_available.word().lo;
-
         // EIP-150: the callee gets at most all but one 64th of what is left.
-        let q64 = cb.query_bytes::<8>();
-        let r64 = [cb.query_byte(), cb.query_byte()];
-        let q = expr_from_le_bytes(&q64.iter().map(Cell::expr).collect::<Vec<_>>());
-        cb.require_equal(
-            "gas_available = 64·q + r",
-            available.clone(),
-            c::<F>(64) * q.clone() + r64[0].expr(),
-        );
-        cb.require_equal(
-            "r + 192 is a byte (r < 64)",
-            r64[1].expr(),
-            r64[0].expr() + c(192),
-        );
-        let all_but_64th = available.clone() - q;
-        let gas_lo_bytes = cb.query_bytes::<16>();
-        let lo_exprs: Vec<_> = gas_lo_bytes.iter().map(Cell::expr).collect();
-        cb.require_equal(
-            "gas.lo = Σ_{j<16} gas_byte_j·256^j",
-            gas.lo.clone(),
-            expr_from_le_bytes(&lo_exprs),
-        );
-        let gas_fits = WordIsZero::configure(
-            cb,
-            "gas ≥ 2^64",
-            Word::new(expr_from_le_bytes(&lo_exprs[8..]), gas.hi),
-        );
-        let requested = cb.query_cell();
-        cb.require_equal(
-            "requested = fits·gas + (1 - fits)·all_but_64th",
-            requested.expr(),
-            gas_fits.expr() * expr_from_le_bytes(&lo_exprs[..8])
-                + (c::<F>(1) - gas_fits.expr()) * all_but_64th.clone(),
-        );
-        let is_lt = cb.query_bool("is_lt is boolean");
-        let lt_diff = ByteNumber::configure(
-            cb,
-            "requested - all_but_64th + is_lt·2^64",
-            requested.expr() - all_but_64th.clone()
-                + is_lt.expr() * Expression::Constant(pow2::<F>(64)),
-        );
-        let callee_gas = cb.query_cell();
-        cb.require_equal(
-            "callee_gas = min(requested, all_but_64th)",
-            callee_gas.expr(),
-            is_lt.expr() * requested.expr() + (c::<F>(1) - is_lt.expr()) * all_but_64th,
-        );
+        let callee_gas = CalleeGas::configure(cb, gas, cost);
 
         for (field, saved) in [
             (C::ProgramCounter, step.program_counter.clone() + c(1)),
             (C::StackPointer, step.stack_pointer.clone() + c(6)),
-            (C::GasLeft, available - callee_gas.expr()),
+            (C::GasLeft, callee_gas.available() - callee_gas.expr()),
             (C::MemorySize, out_range.new_size()),
             (
                 C::ReversibleWriteCounter,
@@ -340,39 +276,16 @@ impl<F: PrimeField> ExecutionGadget<F> for CallOpGadget<F> {
             end: end.lo.clone(),
             writes_before: c(0),
         };
-        let (debit, credit, balances_after) = cb.optional_rw_accesses(transfers.clone(), |cb| {
-            let read = cb.account_read(caller_address.clone(), AccountField::Balance);
-            let from = cb.account_write(caller_address.clone(), AccountField::Balance);
-            cb.undo_if_reverted_nth(&callee_reversion, 0);
-            let to_write = cb.account_write(a.clone(), AccountField::Balance);
-            cb.undo_if_reverted_nth(&callee_reversion, 1);
-            cb.require_equal_word(
-                "transfer: caller balance read = value_prev",
-                read,
-                from.value_prev.clone(),
-            );
-            let balances_after = [
-                WordBytes::configure(cb, "transfer: caller balance after", from.value.clone()),
-                WordBytes::configure(cb, "transfer: callee balance after", to_write.value.clone()),
-            ];
-            let debit = AddNoOverflow::configure(
+        let transfer = cb.optional_rw_accesses(transfers.clone(), |cb| {
+            ValueTransfer::configure(
                 cb,
-                "transfer: caller balance + value = balance_prev",
-                from.value,
+                caller_address.clone(),
+                a.clone(),
                 value.clone(),
-                from.value_prev,
-            );
-            let credit = AddNoOverflow::configure(
-                cb,
-                "transfer: callee balance_prev + value = balance",
-                to_write.value_prev,
-                value.clone(),
-                to_write.value,
-            );
-            (debit, credit, balances_after)
+                &callee_reversion,
+            )
         });
-        debit.require_boolean_carry(cb, "debit");
-        credit.require_boolean_carry(cb, "credit");
+        transfer.require_boolean_carries(cb);
 
         cb.require_next_opcode_step_if(c(1));
         cb.require_step_state_transition(StepStateTransition {
@@ -398,23 +311,13 @@ impl<F: PrimeField> ExecutionGadget<F> for CallOpGadget<F> {
             depth_ok,
             in_range,
             out_range,
-            gas_available,
-            q64,
-            r64,
-            gas_lo_bytes,
-            gas_fits,
-            requested,
-            is_lt,
-            lt_diff,
             callee_gas,
             code_is_empty,
             not_precompile,
             callee_id,
             callee_persistent,
             inherits,
-            debit,
-            credit,
-            balances_after,
+            transfer,
             rw_rows: cb.rw_row_columns(),
         }
     }
@@ -451,29 +354,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CallOpGadget<F> {
             + if transfers { CALL_VALUE_GAS } else { 0 }
             + memory_gas;
         let available = step.gas_left.checked_sub(cost).ok_or(Error::Synthesis)?;
-        self.gas_available.assign(region, U256::from(available))?;
-        assign_le_bytes(&self.q64, region, available / 64)?;
-        self.r64[0].assign(region, F::from(available % 64))?;
-        self.r64[1].assign(region, F::from(available % 64 + 192))?;
-        let all_but_64th = available - available / 64;
-        let le = gas.to_le_bytes::<32>();
-        for (cell, byte) in self.gas_lo_bytes.iter().zip(&le[..16]) {
-            cell.assign(region, F::from(u64::from(*byte)))?;
-        }
-        let upper = U256::from_le_slice(&le[8..]);
-        self.gas_fits.assign(region, word_of(upper))?;
-        let requested = u64::try_from(gas).unwrap_or(all_but_64th);
-        self.requested.assign(region, F::from(requested))?;
-        let is_lt = requested < all_but_64th;
-        self.is_lt.assign(region, F::from(u64::from(is_lt)))?;
-        let diff = if is_lt {
-            (u128::from(requested) + (1u128 << 64)) - u128::from(all_but_64th)
-        } else {
-            u128::from(requested - all_but_64th)
-        };
-        self.lt_diff.assign(region, U256::from(diff))?;
-        self.callee_gas
-            .assign(region, F::from(requested.min(all_but_64th)))?;
+        self.callee_gas.assign(region, gas, available)?;
 
         let hash = v(19)?;
         let (empty_lo, empty_hi) = empty_hash::<F>();
@@ -516,20 +397,12 @@ impl<F: PrimeField> ExecutionGadget<F> for CallOpGadget<F> {
             self.rw_rows
                 .assign(region, CALL_RWS + 3 + 1 + k, undo.as_ref())?;
         }
-        if transfers {
-            let from = rws.get(CALL_RWS + 1).ok_or(Error::Synthesis)?;
-            let to_write = rws.get(CALL_RWS + 2).ok_or(Error::Synthesis)?;
-            self.debit.assign(region, from.value, value)?;
-            self.credit.assign(region, to_write.value_prev, value)?;
-            self.balances_after[0].assign(region, from.value)?;
-            self.balances_after[1].assign(region, to_write.value)?;
-        } else {
-            self.debit.carry.assign(region, F::ZERO)?;
-            self.credit.carry.assign(region, F::ZERO)?;
-            for bytes in &self.balances_after {
-                bytes.assign(region, U256::ZERO)?;
-            }
-        }
+        let writes = match (transfers, rws.get(CALL_RWS + 1), rws.get(CALL_RWS + 2)) {
+            (true, Some(from), Some(to)) => Some((from, to)),
+            (true, _, _) => return Err(Error::Synthesis),
+            _ => None,
+        };
+        self.transfer.assign(region, writes, value)?;
         Ok(())
     }
 
