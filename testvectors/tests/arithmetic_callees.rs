@@ -2,10 +2,10 @@
 //! transaction of its own and checked by the super circuit under MockProver.
 //!
 //! Most cases of that folder reach their arithmetic through a dispatcher that CALLs one of
-//! several contracts; until calls have gadgets those cases are `unsupported`. This check
-//! runs every called contract's code directly, with the same operands, so the arithmetic
-//! gadgets meet every program of the folder now. It takes minutes, so it is ignored by
-//! default:
+//! several contracts (the CI mock run proves them so, CALL included). This check runs every
+//! called contract's code directly as a root call, with the same operands, so that a failure
+//! points at the arithmetic gadget and not at the call around it. It takes minutes, so it
+//! is ignored by default:
 //!
 //! ```sh
 //! cargo test -p equivm-testvectors --test arithmetic_callees -- --ignored --nocapture
