@@ -34,7 +34,7 @@
 //! `gas_left → 0` is what the witness's `EndTx` step carries after an exceptional halt
 //! (`gas_limit - gas_used - refund` with all gas used and no refund).
 
-use super::restore_context::RestoreContext;
+use super::restore_context::{is_root_step, next_refund, RestoreContext};
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
     cell::Cell,
@@ -96,19 +96,10 @@ impl<F: PrimeField> ErrorEnd<F> {
         witness: &Witness,
         step: &ExecStep,
     ) -> Result<(), Error> {
-        let root = witness
-            .txs
-            .get(step.tx_index)
-            .is_some_and(|tx| tx.root_call_id == step.call_id);
-        let refund = if root {
+        let refund = if is_root_step(witness, step) {
             0
         } else {
-            let i = witness
-                .steps
-                .iter()
-                .position(|s| s.rw_counter == step.rw_counter && s.call_id == step.call_id)
-                .ok_or(Error::Synthesis)?;
-            witness.steps.get(i + 1).ok_or(Error::Synthesis)?.refund
+            next_refund(witness, step).ok_or(Error::Synthesis)?
         };
         self.refund_after.assign(region, F::from(refund))
     }

@@ -23,7 +23,7 @@
 
 use crate::evm::constraint_builder::{ConstraintBuilder, StepStateTransition, Transition};
 use equivm_gadgets::Word;
-use equivm_witness::CallContextField as C;
+use equivm_witness::{CallContextField as C, ExecStep, Witness};
 use halo2_proofs::{halo2curves::ff::PrimeField, plonk::Expression};
 
 /// Rw accesses a [`RestoreContext`] makes.
@@ -183,4 +183,21 @@ impl<F: PrimeField> RestoreContext<F> {
             rw_counter_end_of_reversion: Transition::Free,
         }
     }
+}
+
+/// Whether `step` runs in its tx's root call (its context's `IsRoot`).
+pub(crate) fn is_root_step(witness: &Witness, step: &ExecStep) -> bool {
+    witness
+        .txs
+        .get(step.tx_index)
+        .is_some_and(|tx| tx.root_call_id == step.call_id)
+}
+
+/// The refund of the step after `step`.
+pub(crate) fn next_refund(witness: &Witness, step: &ExecStep) -> Option<u64> {
+    let i = witness
+        .steps
+        .iter()
+        .position(|s| s.rw_counter == step.rw_counter && s.call_id == step.call_id)?;
+    witness.steps.get(i + 1).map(|s| s.refund)
 }

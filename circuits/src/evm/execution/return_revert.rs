@@ -44,7 +44,7 @@
 
 use super::{
     memory_expansion::MemoryExpansion,
-    restore_context::{RestoreContext, RESTORE_CONTEXT_RWS},
+    restore_context::{is_root_step, next_refund, RestoreContext, RESTORE_CONTEXT_RWS},
     tx_arith::{assign_copy_lookup, copy_event_at, ByteNumber},
     ExecutionGadget, WordIsZero,
 };
@@ -319,23 +319,6 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         index.call(step.call_id).is_create
     }
-}
-
-/// Whether `step` runs in its tx's root call (its context's `IsRoot`).
-fn is_root_step(witness: &Witness, step: &ExecStep) -> bool {
-    witness
-        .txs
-        .get(step.tx_index)
-        .is_some_and(|tx| tx.root_call_id == step.call_id)
-}
-
-/// The refund of the step after `step`.
-fn next_refund(witness: &Witness, step: &ExecStep) -> Option<u64> {
-    let i = witness
-        .steps
-        .iter()
-        .position(|s| s.rw_counter == step.rw_counter && s.call_id == step.call_id)?;
-    witness.steps.get(i + 1).map(|s| s.refund)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 //! caller gets it back.
 
 use super::{
-    restore_context::{RestoreContext, RESTORE_CONTEXT_RWS},
+    restore_context::{is_root_step, RestoreContext, RESTORE_CONTEXT_RWS},
     ExecutionGadget,
 };
 use crate::evm::{
@@ -75,10 +75,7 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget<F> {
         witness: &Witness,
         step: &ExecStep,
     ) -> Result<(), Error> {
-        let root = witness
-            .txs
-            .get(step.tx_index)
-            .is_some_and(|tx| tx.root_call_id == step.call_id);
+        let root = is_root_step(witness, step);
         let kept = if root {
             0
         } else {
