@@ -41,7 +41,7 @@ pub fn mock_circuit(
         )),
         Err(SuperCircuitError::Unsupported(what)) => Err((
             Verdict::Unsupported,
-            Some(format!("no EVM circuit gadget yet for: {what}")),
+            Some(format!("no EVM circuit gadget covers yet: {what}")),
         )),
         Err(SuperCircuitError::BadK(_)) => Err((
             Verdict::Unsupported,

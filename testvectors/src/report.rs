@@ -46,6 +46,10 @@ pub struct CaseReport {
     /// `prove` mode: the proof's figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<ProofStats>,
+    /// Wall-clock time spent on the case, in milliseconds (0 for a file that did not load).
+    /// Cases run in parallel, so the sum exceeds the run's wall time.
+    #[serde(default)]
+    pub millis: u64,
 }
 
 /// Figures of one real proof, as measured.
@@ -179,6 +183,7 @@ mod tests {
             mutants_survived: None,
             mutants_invalid: None,
             proof: None,
+            millis: 0,
         }
     }
 
@@ -193,7 +198,7 @@ mod tests {
                             "mutants_killed": 0, "mutants_survived": 0, "mutants_invalid": 0},
                 "cases": [{"file": "a/x.json", "name": "t", "fork": "Cancun",
                            "index": {"data": 0, "gas": 0, "value": 0},
-                           "verdict": "passed", "reason": null}]
+                           "verdict": "passed", "reason": null, "millis": 0}]
             })
         );
     }

@@ -176,6 +176,7 @@ fn error_case(file: &Path, reason: String) -> CaseReport {
         mutants_survived: None,
         mutants_invalid: None,
         proof: None,
+        millis: 0,
     }
 }
 
@@ -243,6 +244,7 @@ fn run_case_guarded(
     options: &RunOptions,
     timings: &RunTimings,
 ) -> CaseReport {
+    let started = std::time::Instant::now();
     let outcome = catch_unwind(AssertUnwindSafe(|| run_case(case, options, timings)))
         .unwrap_or_else(|panic| {
             let msg = panic
@@ -266,6 +268,7 @@ fn run_case_guarded(
         mutants_survived: outcome.mutants.as_ref().map(|m| m.survived),
         mutants_invalid: outcome.mutants.as_ref().map(|m| m.invalid),
         proof: outcome.proof,
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
 }
 

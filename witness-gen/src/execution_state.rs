@@ -129,8 +129,36 @@ pub enum ExecutionState {
     // ---- logs and calls ----
     /// `LOG0` to `LOG4`.
     Log,
-    /// `CALL`, `CALLCODE`, `DELEGATECALL`, `STATICCALL`.
+    /// `CALL`, `CALLCODE`: the calls that pop a value.
     Call,
+    /// `DELEGATECALL`, `STATICCALL`: the calls without a value operand.
+    DelegateOrStaticCall,
+    /// `CALL`, `CALLCODE` into an account without code (no precompile): the callee runs no
+    /// step, so the call ends inside the caller's.
+    CallWithoutCode,
+    /// `DELEGATECALL`, `STATICCALL` into an account without code (no precompile).
+    DelegateOrStaticCallWithoutCode,
+    // ---- precompiles (a step of the callee's, after the call step) ----
+    /// The ecrecover precompile (0x01).
+    PrecompileEcrecover,
+    /// The SHA-256 precompile (0x02).
+    PrecompileSha256,
+    /// The RIPEMD-160 precompile (0x03).
+    PrecompileRipemd160,
+    /// The identity precompile (0x04).
+    PrecompileIdentity,
+    /// The modular exponentiation precompile (0x05).
+    PrecompileModexp,
+    /// The alt_bn128 addition precompile (0x06).
+    PrecompileEcAdd,
+    /// The alt_bn128 scalar multiplication precompile (0x07).
+    PrecompileEcMul,
+    /// The alt_bn128 pairing precompile (0x08).
+    PrecompileEcPairing,
+    /// The BLAKE2 compression precompile (0x09).
+    PrecompileBlake2f,
+    /// The KZG point evaluation precompile (0x0a).
+    PrecompilePointEvaluation,
     /// `CREATE`, `CREATE2`.
     Create,
     /// `RETURN`, `REVERT`.
@@ -210,7 +238,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 78] = {
+    pub const ALL: [ExecutionState; 91] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -269,6 +297,19 @@ impl ExecutionState {
             Tstore,
             Log,
             Call,
+            DelegateOrStaticCall,
+            CallWithoutCode,
+            DelegateOrStaticCallWithoutCode,
+            PrecompileEcrecover,
+            PrecompileSha256,
+            PrecompileRipemd160,
+            PrecompileIdentity,
+            PrecompileModexp,
+            PrecompileEcAdd,
+            PrecompileEcMul,
+            PrecompileEcPairing,
+            PrecompileBlake2f,
+            PrecompilePointEvaluation,
             Create,
             ReturnRevert,
             SelfDestruct,
@@ -293,6 +334,29 @@ impl ExecutionState {
             ExpRound,
         ]
     };
+
+    /// The precompiles' states, by address (0x01 first).
+    pub const PRECOMPILES: [ExecutionState; 10] = {
+        use ExecutionState::*;
+        [
+            PrecompileEcrecover,
+            PrecompileSha256,
+            PrecompileRipemd160,
+            PrecompileIdentity,
+            PrecompileModexp,
+            PrecompileEcAdd,
+            PrecompileEcMul,
+            PrecompileEcPairing,
+            PrecompileBlake2f,
+            PrecompilePointEvaluation,
+        ]
+    };
+
+    /// The state of the precompile at `address` (0x01..=0x0a).
+    pub fn precompile(address: u64) -> Option<ExecutionState> {
+        let i = usize::try_from(address.checked_sub(1)?).ok()?;
+        Self::PRECOMPILES.get(i).copied()
+    }
 
     /// Whether the state is an exceptional halt.
     pub fn is_error(self) -> bool {

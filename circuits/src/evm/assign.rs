@@ -87,7 +87,7 @@ pub struct WitnessIndex {
     code_len: HashMap<U256, usize>,
     txs: Vec<TxShape>,
     error_stack_reads: HashMap<u64, Vec<U256>>,
-    calls_with_code: std::collections::HashSet<u64>,
+    calls_in_layout: std::collections::HashSet<u64>,
     has_prevrandao: bool,
     has_blob_base_fee: bool,
     block_number_fits_u64: bool,
@@ -156,10 +156,13 @@ impl WitnessIndex {
                 (step.rw_counter, reads)
             })
             .collect();
-        let calls_with_code = witness
+        let calls_in_layout = witness
             .steps
             .iter()
-            .filter(|step| crate::evm::execution::starts_callee_with_code(witness, step))
+            .filter(|step| {
+                crate::evm::execution::starts_callee_with_code(witness, step)
+                    || crate::evm::execution::skips_callee_without_code(witness, step)
+            })
             .map(|step| step.rw_counter)
             .collect();
         Self {
@@ -167,7 +170,7 @@ impl WitnessIndex {
             code_len,
             txs,
             error_stack_reads,
-            calls_with_code,
+            calls_in_layout,
             has_prevrandao: witness.block.prevrandao.is_some(),
             has_blob_base_fee: witness.block.blob_base_fee.is_some(),
             block_number_fits_u64: witness.block.number <= U256::from(u64::MAX),
@@ -201,11 +204,17 @@ impl WitnessIndex {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Whether `step` is a CALL that starts a callee with code inside the step (the layout
-    /// of [`CallOpGadget`](crate::evm::execution::CallOpGadget)).
-    pub fn starts_callee_with_code(&self, step: &ExecStep) -> bool {
-        step.execution_state == ExecutionState::Call
-            && self.calls_with_code.contains(&step.rw_counter)
+    /// Whether `step` is a call whose accesses follow its gadget's layout: one that starts a
+    /// callee with code ([`CallOpGadget`](crate::evm::execution::CallOpGadget)) or skips one
+    /// without ([`NoCodeCallGadget`](crate::evm::execution::NoCodeCallGadget)).
+    pub fn call_fits_layout(&self, step: &ExecStep) -> bool {
+        matches!(
+            step.execution_state,
+            ExecutionState::Call
+                | ExecutionState::DelegateOrStaticCall
+                | ExecutionState::CallWithoutCode
+                | ExecutionState::DelegateOrStaticCallWithoutCode
+        ) && self.calls_in_layout.contains(&step.rw_counter)
     }
 
     /// The shape of the transaction at `tx_index` (all-default if there is none).

@@ -489,6 +489,32 @@ impl EvmCircuit {
             .collect()
     }
 
+    /// Why `witness` has unsupported steps, one text per kind, sorted: the state and opcode of
+    /// each, and for a call into a precompile, the precompile (`... into precompile 0x04
+    /// (identity)`). Empty when every step is supported.
+    pub fn unsupported_reasons(witness: &Witness) -> Vec<String> {
+        let index = WitnessIndex::new(witness);
+        let mut reasons: Vec<String> = witness
+            .steps
+            .iter()
+            .filter(|s| !execution::is_supported(s, &index))
+            .map(|s| {
+                let state = s.execution_state;
+                let base = match s.opcode {
+                    Some(op) => format!("{state:?} (opcode 0x{op:02x})"),
+                    None => format!("{state:?}"),
+                };
+                match execution::called_precompile(witness, s) {
+                    Some(precompile) => format!("{base} into precompile {precompile}"),
+                    None => base,
+                }
+            })
+            .collect();
+        reasons.sort();
+        reasons.dedup();
+        reasons
+    }
+
     /// The public input: the first assigned step's state fields, then its state index.
     pub fn instance(&self) -> Vec<Vec<Fr>> {
         let index = WitnessIndex::new(&self.witness);

@@ -41,16 +41,21 @@ fn a_full_block_passes() {
     assert_eq!(verify(&all, vec![]), Ok(()));
 }
 
-/// CALL(gas, 0, 0, 0, 0, 0, 0), then STOP: a call to an account without code.
-pub(crate) const CALL_TO_NOTHING: [u8; 9] = [0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5a, 0xf1, 0x00];
+/// CALL(gas, 2, 0, 0, 0, 0, 0), then STOP: a call to the SHA-256 precompile.
+pub(crate) const CALL_TO_SHA256: [u8; 10] =
+    [0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x60, 0x02, 0x5a, 0xf1, 0x00];
 
 #[test]
 fn a_block_with_an_unsupported_step_is_refused() {
-    // CALL has no gadget yet: it is reported, and the circuit will not assign it.
-    let w = witness_of(CALL_TO_NOTHING.to_vec());
+    // SHA-256 has no gadget yet: the call and the precompile's step are reported, and the
+    // circuit will not assign them.
+    let w = witness_of(CALL_TO_SHA256.to_vec());
     assert_eq!(
         EvmCircuit::unsupported_steps(&w),
-        vec![(ExecutionState::Call, Some(0xf1))]
+        vec![
+            (ExecutionState::Call, Some(0xf1)),
+            (ExecutionState::PrecompileSha256, None)
+        ]
     );
     let circuit = EvmCircuit::new(w, 1 << 10);
     assert!(MockProver::run(K, &circuit, circuit.instance()).is_err());
@@ -125,7 +130,7 @@ fn stats_report_every_gadget() {
     assert_eq!(bitwise.fixed_lookups, 64);
     assert_eq!(bitwise.height, 64 / s.fixed_lanes);
     assert!(s.advice_columns > s.evm_advice_columns);
-    assert_eq!(s.num_states, 78);
+    assert_eq!(s.num_states, 91);
     assert!(
         s.degree <= 5,
         "degree {} above halo2-axiom's default MAX_DEGREE",

@@ -65,7 +65,7 @@ pub struct SuperCircuitParams {
 #[derive(Debug, thiserror::Error)]
 pub enum SuperCircuitError {
     /// Steps without a gadget: the block cannot be proved yet.
-    #[error("unsupported: no EVM circuit gadget yet for {0}")]
+    #[error("unsupported: no EVM circuit gadget covers yet {0}")]
     Unsupported(String),
     /// The witness does not fit `k`.
     #[error("the block needs {needed} rows but k = {k} gives {usable}")]
@@ -155,18 +155,9 @@ fn reserved_rows() -> usize {
 impl SuperCircuit {
     /// The super circuit of `witness`, at `k` if given, else at the smallest `k` it fits.
     pub fn new(witness: Witness, k: Option<u32>) -> Result<Self, SuperCircuitError> {
-        let unsupported = EvmCircuit::unsupported_steps(&witness);
+        let unsupported = EvmCircuit::unsupported_reasons(&witness);
         if !unsupported.is_empty() {
-            let mut names: Vec<String> = unsupported
-                .iter()
-                .map(|(state, opcode)| match opcode {
-                    Some(op) => format!("{state:?} (opcode 0x{op:02x})"),
-                    None => format!("{state:?}"),
-                })
-                .collect();
-            names.sort();
-            names.dedup();
-            return Err(SuperCircuitError::Unsupported(names.join(", ")));
+            return Err(SuperCircuitError::Unsupported(unsupported.join(", ")));
         }
         let needed = Self::rows_needed(&witness)?;
         let k = match k {

@@ -177,10 +177,15 @@ fn the_public_inputs_are_bound() {
 
 #[test]
 fn unsupported_and_oversized_blocks_are_errors() {
-    // CALL has no gadget yet.
-    let w = witness_of(crate::evm::tests::CALL_TO_NOTHING.to_vec());
+    // SHA-256 has no gadget yet.
+    let w = witness_of(crate::evm::tests::CALL_TO_SHA256.to_vec());
     match SuperCircuit::new(w, None) {
-        Err(SuperCircuitError::Unsupported(what)) => assert!(what.contains("Call"), "{what}"),
+        Err(SuperCircuitError::Unsupported(what)) => {
+            assert_eq!(
+                what,
+                "Call (opcode 0xf1) into precompile 0x02 (sha256), PrecompileSha256"
+            )
+        }
         other => panic!("expected unsupported, got {other:?}"),
     }
     assert!(matches!(

@@ -149,8 +149,19 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 16] = [
     ExecutionState::ErrorCodeStore,
 ];
 
+/// The states, not errors, that an opcode's step may take instead of its `OPCODES` state:
+/// the calls into an account without code.
+pub const OTHER_STATE_OPCODES: [(ExecutionState, [u8; 2]); 2] = [
+    (ExecutionState::CallWithoutCode, [0xf1, 0xf2]),
+    (
+        ExecutionState::DelegateOrStaticCallWithoutCode,
+        [0xf4, 0xfa],
+    ),
+];
+
 /// All (execution-state index, opcode) pairs a step may have: one per opcode byte for its
-/// `OPCODES` state, then the error states' opcodes. No pair repeats.
+/// `OPCODES` state, then the error states' opcodes and [`OTHER_STATE_OPCODES`]. No pair
+/// repeats.
 pub fn responsible_opcodes() -> Vec<(u64, u64)> {
     let mut rows: Vec<(u64, u64)> = opcode_properties()
         .iter()
@@ -163,6 +174,10 @@ pub fn responsible_opcodes() -> Vec<(u64, u64)> {
                 .into_iter()
                 .map(|b| (index, u64::from(b))),
         );
+    }
+    for (state, opcodes) in OTHER_STATE_OPCODES {
+        let index = execution_state_index(state);
+        rows.extend(opcodes.into_iter().map(|b| (index, u64::from(b))));
     }
     rows
 }

@@ -2,7 +2,8 @@
 //!
 //! The caller's step pops the arguments and pushes the callee's success flag, reads its
 //! `TxId`, marks the target warm (caller's scope), reads the rest of its context (`Depth`,
-//! `CalleeAddress`, `IsStatic`) and its own balance, saves its state, and starts the callee
+//! `CalleeAddress`, `IsStatic`, and for DELEGATECALL and STATICCALL `CallerAddress` and
+//! `Value`) and its own balance, saves its state, and starts the callee
 //! (`frame::begin_frame`: context, value transfer in the callee's scope). A callee that
 //! failed its pre-checks (depth, balance) never starts: the caller just records an empty
 //! last callee. A precompile, or a callee without code, has no steps, so its output is
@@ -12,9 +13,10 @@ use super::account::warm_account;
 use super::frame::{self, FrameArgs};
 use super::{Builder, StepCtx};
 use crate::error::WitnessError;
+use crate::execution_state::ExecutionState;
 use crate::rw::{AccountField, CallContextField as F, Rw};
 use crate::state::u256_to_address;
-use equivm_trace::revm::primitives::U256;
+use equivm_trace::revm::primitives::{KECCAK_EMPTY, U256};
 
 /// Builds the step.
 pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
@@ -40,7 +42,19 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     b.read(Rw::call_context(s.call_id, F::Depth));
     b.read(Rw::call_context(s.call_id, F::CalleeAddress));
     b.read(Rw::call_context(s.call_id, F::IsStatic));
+    let without_code = matches!(
+        s.state,
+        ExecutionState::CallWithoutCode | ExecutionState::DelegateOrStaticCallWithoutCode
+    );
+    if !has_value && !without_code {
+        // DELEGATECALL passes its own caller and value on.
+        b.read(Rw::call_context(s.call_id, F::CallerAddress));
+        b.read(Rw::call_context(s.call_id, F::Value));
+    }
     b.read(Rw::account(s.frame.address, AccountField::Balance));
+    if without_code {
+        return call_without_code(b, s, callee, has_value);
+    }
     frame::save_caller(b, s, callee);
     if precheck_failed {
         frame::set_last_callee(b, s.frame_id, callee_id, 0, 0);
@@ -64,8 +78,9 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     };
     frame::begin_frame(b, s.tx, child, args)?;
     if callee.is_precompile {
-        // The precompile's output lives in its own memory, like a RETURN from offset 0.
-        b.memory_write(callee_id, 0, &callee.return_data);
+        // The precompile runs in a step of its own, after this one (`precompile_step`).
+        b.tx.pending_precompile = Some(child);
+        return Ok(());
     }
     if b.tx
         .frames
@@ -74,5 +89,78 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     {
         frame::end_frame(b, s.tx, child)?;
     }
+    Ok(())
+}
+
+/// A callee without code runs no step and opens no context: the step reads the callee's
+/// code hash (the empty code's), and for CALL and CALLCODE its nonce and balance (whether a
+/// value makes a new account), records no last callee (id 0, no return data), and last
+/// moves the value in the caller's reversion scope. The callee hands back all its gas.
+fn call_without_code(
+    b: &mut Builder,
+    s: &StepCtx,
+    callee: &equivm_trace::CallFrame,
+    has_value: bool,
+) -> Result<(), WitnessError> {
+    let hash = b.read(Rw::account(callee.code_address, AccountField::CodeHash));
+    if hash != U256::from_be_bytes(KECCAK_EMPTY.0) {
+        return Err(b.inconsistent(s, "a callee with code ran no step"));
+    }
+    if has_value {
+        b.read(Rw::account(callee.code_address, AccountField::Nonce));
+        b.read(Rw::account(callee.code_address, AccountField::Balance));
+    }
+    frame::set_last_callee(b, s.frame_id, 0, 0, 0);
+    if callee.transfers_value && !callee.value.is_zero() {
+        frame::transfer(b, callee.caller, callee.address, callee.value, s.frame_id)
+            .map_err(|reason| b.inconsistent(s, reason))?;
+    }
+    Ok(())
+}
+
+/// The step of precompile frame `f`, right after the call step that began it: in the
+/// callee's context, it reads its call data's `CallDataOffset` and `CallDataLength`, then
+/// ends the frame (`frame::end_frame`: its `IsSuccess`, the hand-back, the return area, the
+/// output in its own memory — the identity's copied from the caller's —, the copy to the
+/// caller, and the undos of a failure). Its gas is the callee's.
+pub(crate) fn precompile_step(
+    b: &mut Builder,
+    tx: &equivm_trace::TxTrace,
+    f: usize,
+) -> Result<(), WitnessError> {
+    let frame = tx.calls.get(f).ok_or_else(|| WitnessError::Inconsistent {
+        tx: b.tx.index,
+        step: None,
+        pc: 0,
+        opcode: 0,
+        reason: format!("precompile frame {f} missing"),
+    })?;
+    let address = u64::from(frame.code_address.0[19]);
+    let state = ExecutionState::precompile(address)
+        .filter(|_| frame.code_address.0[..19].iter().all(|b| *b == 0))
+        .ok_or_else(|| WitnessError::Inconsistent {
+            tx: b.tx.index,
+            step: None,
+            pc: 0,
+            opcode: 0,
+            reason: format!("precompile frame {f} at {}", frame.code_address),
+        })?;
+    let call_id = b.tx.frames.get(f).map_or(0, |fi| fi.call_id);
+    let idx = b.open_step(
+        state,
+        call_id,
+        Some(f),
+        None,
+        0,
+        None,
+        frame.gas_limit,
+        frame.gas_used,
+        1024,
+        0,
+    );
+    b.read(Rw::call_context(call_id, F::CallDataOffset));
+    b.read(Rw::call_context(call_id, F::CallDataLength));
+    frame::end_frame(b, tx, f)?;
+    b.close_step(idx);
     Ok(())
 }

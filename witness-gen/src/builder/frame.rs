@@ -61,6 +61,7 @@ pub(crate) fn begin_frame(
         fi.code = code;
         fi.refund_at_start = refund;
         fi.begun = true;
+        fi.calldata = (args.calldata_offset, args.calldata_len);
     }
     let fields: [(F, U256); 16] = [
         (F::TxId, U256::from(b.tx.id)),
@@ -214,11 +215,14 @@ fn return_to_caller(
     // step's own accesses come first.
     let ran_steps = b.tx.frames.get(f).is_some_and(|fi| fi.last_step.is_some());
     if !frame.kind.is_create()
-        && ran_steps
-        && matches!(frame.end_reason.as_str(), "Return" | "Revert")
+        && (frame.is_precompile
+            || (ran_steps && matches!(frame.end_reason.as_str(), "Return" | "Revert")))
     {
         b.read(Rw::call_context(call_id, F::ReturnDataOffset));
         b.read(Rw::call_context(call_id, F::ReturnDataLength));
+    }
+    if frame.is_precompile {
+        precompile_output(b, frame, f, call_id, caller_id);
     }
     if !frame.kind.is_create() && ret_len > 0 {
         let n = ret_len.min(frame.return_memory.1);
@@ -243,6 +247,43 @@ fn return_to_caller(
         }
     }
     Ok(())
+}
+
+/// A precompile's output in its own memory from offset 0, where its caller's copy and
+/// RETURNDATACOPY read it: the identity's is a copy of its input from the caller's memory
+/// (a copy event); the others' is written as is.
+fn precompile_output(
+    b: &mut Builder,
+    frame: &equivm_trace::CallFrame,
+    f: usize,
+    call_id: u64,
+    caller_id: u64,
+) {
+    let identity = frame.code_address == Address::with_last_byte(4);
+    if !identity {
+        b.memory_write(call_id, 0, &frame.return_data);
+        return;
+    }
+    let (offset, len) = b.tx.frames.get(f).map_or((0, 0), |fi| fi.calldata);
+    if !frame.success || len == 0 {
+        return;
+    }
+    let start = b.rw_counter();
+    let bytes = b.memory_read(caller_id, offset, len);
+    b.memory_write(call_id, 0, &bytes);
+    b.copy_events.push(crate::witness::CopyEvent {
+        src_type: crate::witness::CopyDataType::Memory,
+        src_id: caller_id,
+        src_addr: offset,
+        src_addr_end: offset + len,
+        dst_type: crate::witness::CopyDataType::Memory,
+        dst_id: call_id,
+        dst_addr: 0,
+        bytes,
+        log_id: 0,
+        rw_counter_start: start,
+        rw_count: b.rw_counter() - start,
+    });
 }
 
 /// Records the caller's last callee (for `RETURNDATASIZE`/`RETURNDATACOPY`).

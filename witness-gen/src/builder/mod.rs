@@ -108,6 +108,8 @@ pub(crate) struct FrameInfo {
     /// For a frame that failed: the counter of its last undo write (one less than the
     /// first when it had nothing to undo).
     pub undo_end: Option<u64>,
+    /// Call data offset (in the caller's memory) and length.
+    pub calldata: (u64, u64),
 }
 
 /// Per-transaction state.
@@ -122,6 +124,8 @@ pub(crate) struct TxState {
     pub log_id: u64,
     /// Index in the rw log of the transaction's first entry.
     pub first_rw: usize,
+    /// A precompile frame begun by the last call step, whose own step comes next.
+    pub pending_precompile: Option<usize>,
 }
 
 /// The step being built, with everything handlers need from the trace.
@@ -456,6 +460,7 @@ impl<'t> Builder<'t> {
         let info = opcode_info(step.opcode);
         let is_last = self.tx.frames.get(frame_id).and_then(|f| f.last_step) == Some(si);
         let state = self.select_state(step, si, frame, info, is_last)?;
+        let state = self.call_without_code(tx, frame_id, state);
         let call_id = self.tx.frames.get(frame_id).map_or(0, |f| f.call_id);
         let s = StepCtx {
             tx,
@@ -506,6 +511,9 @@ impl<'t> Builder<'t> {
             return Err(self.inconsistent(&s, "frame continues after a halting step"));
         }
         self.close_step(idx);
+        if let Some(child) = self.tx.pending_precompile.take() {
+            callop::precompile_step(self, tx, child)?;
+        }
         Ok(())
     }
 
@@ -546,6 +554,41 @@ impl<'t> Builder<'t> {
         Ok(info.state)
     }
 
+    /// `CallWithoutCode` or `DelegateOrStaticCallWithoutCode` for a call whose callee (the
+    /// caller's next child frame) passed its pre-checks, is no precompile and ran no step:
+    /// an account without code. Any other state is kept.
+    fn call_without_code(
+        &self,
+        tx: &TxTrace,
+        frame_id: usize,
+        state: ExecutionState,
+    ) -> ExecutionState {
+        let without_code = match state {
+            ExecutionState::Call => ExecutionState::CallWithoutCode,
+            ExecutionState::DelegateOrStaticCall => ExecutionState::DelegateOrStaticCallWithoutCode,
+            other => return other,
+        };
+        let child = self
+            .tx
+            .frames
+            .get(frame_id)
+            .and_then(|f| f.children.front().copied());
+        let runs_nothing = child.is_some_and(|c| {
+            let ran_steps = self.tx.frames.get(c).is_some_and(|f| f.last_step.is_some());
+            tx.calls.get(c).is_some_and(|callee| {
+                !callee.is_precompile
+                    && !callee.kind.is_create()
+                    && !frame::failed_precheck(&callee.end_reason)
+                    && !ran_steps
+            })
+        });
+        if runs_nothing {
+            without_code
+        } else {
+            state
+        }
+    }
+
     fn dispatch(&mut self, s: &StepCtx) -> Result<(), WitnessError> {
         use ExecutionState::*;
         match s.state {
@@ -565,7 +608,9 @@ impl<'t> Builder<'t> {
             Mload | Mstore | Mstore8 | Mcopy => memory::build(self, s),
             Sload | Sstore | Tload | Tstore => storage::build(self, s),
             Log => log::build(self, s),
-            Call => callop::build(self, s),
+            Call | DelegateOrStaticCall | CallWithoutCode | DelegateOrStaticCallWithoutCode => {
+                callop::build(self, s)
+            }
             Create => create::build(self, s),
             ReturnRevert => return_revert::build(self, s),
             SelfDestruct => selfdestruct::build(self, s),

@@ -16,8 +16,10 @@ mod block_ctx;
 mod block_hash;
 mod byte;
 mod byte_size;
+mod call_args;
 mod call_context_info;
 mod call_op;
+mod call_without_code;
 mod calldatacopy;
 mod calldataload;
 mod callee_gas;
@@ -67,6 +69,8 @@ mod mul_div_mod;
 mod mul_mod;
 mod neg_if;
 mod not;
+mod not_precompile;
+pub use not_precompile::{called_precompile, PRECOMPILE_NAMES};
 mod opcode_select;
 mod padding;
 mod pc;
@@ -105,8 +109,15 @@ pub use block_ctx::BlockCtxGadget;
 pub use block_hash::BlockHashGadget;
 pub use byte::ByteGadget;
 pub use byte_size::ByteSize;
+pub use call_args::{CallArgs, CallFacts, CallOperands, PassedOn};
 pub use call_context_info::CallContextGadget;
-pub use call_op::{starts_callee_with_code, CallOpGadget};
+pub use call_op::{
+    starts_callee_with_code, CallGadget, CallOpGadget, CallRws, DelegateOrStaticCallGadget,
+};
+pub use call_without_code::{
+    skips_callee_without_code, CallWithoutCodeGadget, DelegateOrStaticCallWithoutCodeGadget,
+    NoCodeCallGadget, WithoutCodeRws,
+};
 pub use calldatacopy::CallDataCopyGadget;
 pub use calldataload::CallDataLoadGadget;
 pub use callee_gas::CalleeGas;
@@ -230,7 +241,7 @@ fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
             | ExecutionState::EndBlock
             | ExecutionState::Padding
             | ExecutionState::ExpRound
-    );
+    ) || ExecutionState::PRECOMPILES.contains(&G::STATE);
     let mut cb = ConstraintBuilder::new(meta, cols, G::NAME, G::STATE, !synthetic);
     let gadget = G::configure(&mut cb);
     layouts.push((G::STATE, G::NAME, cb.build()));
@@ -343,7 +354,10 @@ gadgets! {
     tload: TloadGadget,
     tstore: TstoreGadget,
     return_revert: ReturnRevertGadget,
-    call_op: CallOpGadget,
+    call_op: CallGadget,
+    delegate_or_static_call: DelegateOrStaticCallGadget,
+    call_without_code: CallWithoutCodeGadget,
+    delegate_or_static_call_without_code: DelegateOrStaticCallWithoutCodeGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the

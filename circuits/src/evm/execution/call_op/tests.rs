@@ -1,24 +1,51 @@
+use super::super::call_args::{CALLCODE, DELEGATECALL, STATICCALL};
 use super::super::test_util::*;
+use super::CallRws;
 use crate::evm::{assign::Override, EvmCircuit};
-use equivm_trace::{program::Program, revm::primitives::Address};
+use equivm_trace::{
+    program::Program,
+    revm::primitives::{Address, U256},
+};
 use equivm_witness::{ExecutionState, Witness};
 use halo2curves::bn256::Fr;
+
+/// An address as a field element.
+fn address_field(a: Address) -> Fr {
+    super::super::not_precompile::address_field(a)
+}
 
 /// The callee's address.
 const CALLEE: Address = Address::repeat_byte(0xcc);
 /// The callee adds and stops.
 const ADDER: [u8; 6] = [0x60, 1, 0x60, 2, 0x01, 0x00];
 
+/// Where CALL's accesses sit.
+const RWS: CallRws = CallRws::of(true);
+
 /// Calls the callee with `value`, `gas` and the given argument and return areas, then
 /// ends with `end` (STOP, or REVERT of nothing).
 fn caller(value: u8, gas: &[u8], args: (u8, u8), ret: (u8, u8), end: &[u8]) -> Vec<u8> {
-    let mut code = vec![
-        0x60, ret.1, 0x60, ret.0, 0x60, args.1, 0x60, args.0, 0x60, value, 0x73,
-    ];
+    caller_with(0xf1, Some(value), gas, args, ret, end)
+}
+
+/// [`caller`] with call opcode `op`, which pops `value` if it is given.
+fn caller_with(
+    op: u8,
+    value: Option<u8>,
+    gas: &[u8],
+    args: (u8, u8),
+    ret: (u8, u8),
+    end: &[u8],
+) -> Vec<u8> {
+    let mut code = vec![0x60, ret.1, 0x60, ret.0, 0x60, args.1, 0x60, args.0];
+    if let Some(value) = value {
+        code.extend_from_slice(&[0x60, value]);
+    }
+    code.push(0x73);
     code.extend_from_slice(CALLEE.as_slice());
     code.push(0x60 + gas.len() as u8 - 1);
     code.extend_from_slice(gas);
-    code.push(0xf1);
+    code.push(op);
     code.extend_from_slice(end);
     code
 }
@@ -57,7 +84,7 @@ fn a_value_carrying_call_with_memory_passes() {
     // 32 bytes of arguments at 0 and a return area at 64.
     let w = witness(caller(7, &[0x30, 0x00], (0, 32), (64, 32), &[0x00]), &ADDER);
     let call = &w.steps[call_step(&w)];
-    assert_eq!(w.step_rws(call).len(), super::CALL_RWS + 3);
+    assert_eq!(w.step_rws(call).len(), RWS.total + 3);
     assert_eq!(verify(&whole(&w), vec![]), Ok(()));
 }
 
@@ -126,8 +153,9 @@ fn the_callee_gas_is_the_rule() {
 fn the_saved_gas_is_checked() {
     let w = plain();
     let call = call_step(&w);
-    let saved = w.step_rws(&w.steps[call])[16].value.to::<u64>();
-    let texts = tampered_rw("value_lo", 16, saved + 1).expect_err("accepted");
+    let gas_left = RWS.saves + 2;
+    let saved = w.step_rws(&w.steps[call])[gas_left].value.to::<u64>();
+    let texts = tampered_rw("value_lo", gas_left, saved + 1).expect_err("accepted");
     assert!(
         texts.iter().any(|t| t.contains("saved GasLeft")),
         "{texts:#?}"
@@ -137,7 +165,7 @@ fn the_saved_gas_is_checked() {
 #[test]
 fn the_pushed_success_is_the_callee_s() {
     // Claim the call failed: the callee's IsSuccess (written 1, read 1 by its STOP) differs.
-    let texts = tampered_rw("value_lo", 7, 0).expect_err("accepted");
+    let texts = tampered_rw("value_lo", RWS.success, 0).expect_err("accepted");
     assert!(
         texts.iter().any(|t| t.contains("callee IsSuccess")),
         "{texts:#?}"
@@ -149,7 +177,7 @@ fn the_saved_pc_is_where_the_caller_resumes() {
     let w = plain();
     let call = call_step(&w);
     let pc = w.steps[call].pc;
-    let texts = tampered_rw("value_lo", 14, u64::from(pc) + 2).expect_err("accepted");
+    let texts = tampered_rw("value_lo", RWS.saves, u64::from(pc) + 2).expect_err("accepted");
     assert!(
         texts.iter().any(|t| t.contains("saved ProgramCounter")),
         "{texts:#?}"
@@ -158,7 +186,7 @@ fn the_saved_pc_is_where_the_caller_resumes() {
 
 #[test]
 fn the_callee_depth_is_one_more() {
-    let texts = tampered_rw("value_lo", 22, 2).expect_err("accepted");
+    let texts = tampered_rw("value_lo", RWS.callee_context + 2, 2).expect_err("accepted");
     assert!(
         texts.iter().any(|t| t.contains("callee Depth")),
         "{texts:#?}"
@@ -214,25 +242,16 @@ fn the_inherited_end_of_reversion_is_pinned() {
         &ADDER,
     );
     let call = call_step(&w);
-    let end = w.step_rws(&w.steps[call])[36].value.to::<u64>();
+    let end = w.step_rws(&w.steps[call])[RWS.end_of_reversion]
+        .value
+        .to::<u64>();
     let o = Override::Rw {
         step: call,
-        access: 36,
+        access: RWS.end_of_reversion,
         field: "value_lo",
         value: Fr::from(end + 1),
     };
     assert!(verify(&whole(&w), vec![o]).is_err());
-}
-
-#[test]
-fn a_call_to_an_empty_account_is_unsupported() {
-    let traced = Program::new(caller(0, &[0xff, 0xff], (0, 0), (0, 0), &[0x00])).trace();
-    let w = equivm_witness::build_witness(&traced.trace).expect("witness builds");
-    let unsupported = EvmCircuit::unsupported_steps(&w);
-    assert!(
-        unsupported.iter().any(|(s, _)| *s == ExecutionState::Call),
-        "{unsupported:?}"
-    );
 }
 
 #[test]
@@ -261,5 +280,176 @@ fn a_callee_s_error_undoes_the_value_transfer() {
     let w = witness(caller(3, &[0xff, 0xff], (0, 0), (0, 0), &[0x00]), &[0xfe]);
     let err = nth_step(&w, ExecutionState::ErrorInvalidOpcode, 0);
     assert_eq!(w.steps[err].rw_count, 1 + 14 + 2);
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+}
+
+/// The callee stores CALLER at slot 0, CALLVALUE at slot 1 and ADDRESS at slot 2, then stops.
+const WHO_AM_I: [u8; 11] = [0x33, 0x5f, 0x55, 0x34, 0x60, 1, 0x55, 0x30, 0x60, 2, 0x55];
+
+/// The call step of state `state` in `w`, and its callee's context writes.
+fn callee_context(w: &Witness, state: ExecutionState, layout: CallRws) -> (usize, Vec<U256>) {
+    let call = nth_step(w, state, 0);
+    let rws = w.step_rws(&w.steps[call]);
+    let fields = rws[layout.callee_context..=layout.end_of_reversion]
+        .iter()
+        .map(|rw| rw.value)
+        .collect();
+    (call, fields)
+}
+
+/// Tampers with the callee's context write `field` (0: TxId, 3: CallerAddress, 4:
+/// CalleeAddress, 9: Value, 12: IsStatic) of the call at `call`.
+fn tampered_context(
+    w: &Witness,
+    call: usize,
+    layout: CallRws,
+    field: usize,
+    value: u64,
+) -> Vec<String> {
+    let o = Override::Rw {
+        step: call,
+        access: layout.callee_context + field,
+        field: "value_lo",
+        value: Fr::from(value),
+    };
+    failure_texts(verify(&whole(w), vec![o]))
+}
+
+fn address_word(a: Address) -> U256 {
+    U256::from_be_slice(a.as_slice())
+}
+
+#[test]
+fn callcode_runs_the_callee_s_code_as_the_caller() {
+    // CALLCODE with value 7: the callee's SSTOREs land in the caller's storage, its ADDRESS
+    // is the caller's, and the value moves from the caller to itself.
+    let w = witness(
+        caller_with(CALLCODE, Some(7), &[0xff, 0xff], (0, 0), (0, 0), &[0x00]),
+        &WHO_AM_I,
+    );
+    let (call, fields) = callee_context(&w, ExecutionState::Call, RWS);
+    let own = w.step_rws(&w.steps[call])[RWS.own_address].value;
+    assert_eq!(fields[4], own, "CALLCODE keeps the caller's address");
+    assert_eq!(fields[9], U256::from(7));
+    assert_eq!(w.step_rws(&w.steps[call]).len(), RWS.total + 3);
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+    let texts = tampered_context(&w, call, RWS, 4, 0xcc);
+    assert!(
+        texts.iter().any(|t| t.contains("callee CalleeAddress")),
+        "{texts:#?}"
+    );
+}
+
+#[test]
+fn callcode_pays_itself() {
+    // Moving the transfer's second write (and the receiver cell) to the callee's account
+    // breaks only the receiver rule: CALLCODE credits the caller itself.
+    let w = witness(
+        caller_with(CALLCODE, Some(7), &[0xff, 0xff], (0, 0), (0, 0), &[0x00]),
+        &ADDER,
+    );
+    let call = call_step(&w);
+    let g = config().gadgets.call_op;
+    let receiver = g.receiver.as_ref().expect("CALL has a receiver");
+    let overrides = vec![
+        Override::Rw {
+            step: call,
+            access: RWS.total + 2,
+            field: "address",
+            value: address_field(CALLEE),
+        },
+        Override::Cell {
+            step: call,
+            column: receiver.column,
+            rotation: receiver.rotation,
+            value: address_field(CALLEE),
+        },
+    ];
+    let texts = failure_texts(verify(&whole(&w), overrides));
+    assert_only(&texts, "receiver = to + is_second");
+}
+
+#[test]
+fn delegatecall_passes_on_the_caller_and_value() {
+    let layout = CallRws::of(false);
+    let w = witness(
+        caller_with(DELEGATECALL, None, &[0xff, 0xff], (0, 0), (0, 0), &[0x00]),
+        &WHO_AM_I,
+    );
+    let (call, fields) = callee_context(&w, ExecutionState::DelegateOrStaticCall, layout);
+    let rws = w.step_rws(&w.steps[call]);
+    assert_eq!(rws.len(), layout.total);
+    // CallerAddress and Value are the caller's own (read after IsStatic).
+    assert_eq!(fields[3], rws[layout.own_address + 2].value);
+    assert_eq!(fields[4], rws[layout.own_address].value);
+    assert_eq!(fields[9], rws[layout.own_address + 3].value);
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+    let texts = tampered_context(&w, call, layout, 3, 0xcc);
+    assert!(
+        texts.iter().any(|t| t.contains("callee CallerAddress")),
+        "{texts:#?}"
+    );
+    let texts = tampered_context(&w, call, layout, 4, 0xcc);
+    assert!(
+        texts.iter().any(|t| t.contains("callee CalleeAddress")),
+        "{texts:#?}"
+    );
+}
+
+#[test]
+fn staticcall_makes_a_static_callee() {
+    let layout = CallRws::of(false);
+    let w = witness(
+        caller_with(STATICCALL, None, &[0xff, 0xff], (0, 32), (32, 32), &[0x00]),
+        &ADDER,
+    );
+    let (call, fields) = callee_context(&w, ExecutionState::DelegateOrStaticCall, layout);
+    assert_eq!(fields[4], address_word(CALLEE));
+    assert_eq!(fields[9], U256::ZERO);
+    assert_eq!(fields[12], U256::from(1));
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+    let texts = tampered_context(&w, call, layout, 12, 0);
+    assert!(
+        texts.iter().any(|t| t.contains("callee IsStatic")),
+        "{texts:#?}"
+    );
+    // The caller's stack pointer after 6 pops and a push.
+    let sp = w.step_rws(&w.steps[call])[layout.saves + 1]
+        .value
+        .to::<u64>();
+    assert_eq!(sp, w.steps[call].stack_pointer + 5);
+    let o = Override::Rw {
+        step: call,
+        access: layout.saves + 1,
+        field: "value_lo",
+        value: Fr::from(sp + 1),
+    };
+    assert_rejected(verify(&whole(&w), vec![o]), "saved StackPointer");
+}
+
+#[test]
+fn a_static_callee_s_call_keeps_it_static() {
+    // STATICCALL into a callee that DELEGATECALLs a third account: the inner callee
+    // inherits IsStatic = 1.
+    let other = Address::repeat_byte(0xdd);
+    let mut inner = vec![0x5f, 0x5f, 0x5f, 0x5f, 0x73];
+    inner.extend_from_slice(other.as_slice());
+    inner.extend_from_slice(&[0x61, 0xff, 0xff, DELEGATECALL, 0x00]);
+    let traced = Program::new(caller_with(
+        STATICCALL,
+        None,
+        &[0xff, 0xff],
+        (0, 0),
+        (0, 0),
+        &[0x00],
+    ))
+    .with_account(CALLEE, inner)
+    .with_account(other, ADDER.to_vec())
+    .trace();
+    let w = equivm_witness::build_witness(&traced.trace).expect("witness builds");
+    let layout = CallRws::of(false);
+    let inner_call = nth_step(&w, ExecutionState::DelegateOrStaticCall, 1);
+    let rws = w.step_rws(&w.steps[inner_call]);
+    assert_eq!(rws[layout.callee_context + 12].value, U256::from(1));
     assert_eq!(verify(&whole(&w), vec![]), Ok(()));
 }
