@@ -12,8 +12,9 @@
 //! saves (rw b+1..=b+5, writes of the caller's context): ProgramCounter = pc + 1,
 //!   StackPointer = stack_pointer + pops - 1, GasLeft = gas_available - callee_gas,
 //!   MemorySize = the new memory size, ReversibleWriteCounter = reversible_write_counter + 1
-//! code_hash = account read (to, CodeHash) (rw b+6): "≠ keccak256(())" (a callee with code)
-//! "to ∉ {1..=10}"                         (a precompile runs no code: another state)
+//! code_hash = account read (to, CodeHash) (rw b+6)
+//! is_identity boolean: "is_identity·(to - 4) = 0"; "to ∉ {1..=10}" unless is_identity
+//! "(1 - is_identity)·[code_hash = keccak256(())] = 0"   (a callee with code, or the identity)
 //! callee context writes (rw b+7..=b+22, id callee_id): TxId = tx_id with value_prev = 0 (a
 //!   fresh call id), CallerId = call_id, Depth = depth + 1, CallDataOffset = in_offset (0 when
 //!   in_size = 0), CallDataLength = in_size, ReturnDataOffset = out_offset (0 when out_size =
@@ -30,6 +31,7 @@
 //!   balance read, own balance write (value + value = value_prev), the receiver's balance
 //!   write (value_prev + value = value; the receiver is `to` for CALL, the caller itself for
 //!   CALLCODE), their undos at the callee's end − 0 and − 1
+//! next step: an opcode of the callee, or for the identity its `PrecompileIdentity` step
 //! transition: the callee's first step: call_id → callee_id, is_root → 0, is_create → 0,
 //!   code_hash → code_hash, pc → 0, stack pointer → 1024, gas → callee_gas + 2300·[value ≠ 0],
 //!   memory → 0, reversible writes → 2·[value ≠ 0], is_persistent → the callee's,
@@ -41,8 +43,8 @@
 //! writes so far (the warm mark included). An account with code is not empty, so a CALL
 //! with value owes no new-account gas here.
 //!
-//! A callee without code is another state (`call_without_code.rs`). `unsupported`: a
-//! precompile (its frame ends inside the step); a failed pre-check (depth, balance).
+//! A callee without code is another state (`call_without_code.rs`). `unsupported`: the
+//! other precompiles (their steps have no gadget yet); a failed pre-check (depth, balance).
 
 use super::{
     call_args::CallArgs,
@@ -60,7 +62,7 @@ use crate::evm::{
     },
 };
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
-use equivm_trace::revm::primitives::{KECCAK_EMPTY, U256};
+use equivm_trace::revm::primitives::{Address, KECCAK_EMPTY, U256};
 use equivm_witness::{AccountField, CallContextField as C, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -71,6 +73,8 @@ use halo2_proofs::{
 pub const CALL_VALUE_GAS: u64 = 9_000;
 /// Gas given to a callee on top of its share when value moves.
 pub const CALL_STIPEND: u64 = 2_300;
+/// The identity precompile's address.
+pub const IDENTITY: u64 = 4;
 /// The highest precompile address (Cancun: 0x0a, the point evaluation).
 pub const LAST_PRECOMPILE: u64 = 10;
 
@@ -81,12 +85,15 @@ pub struct CallOpGadget<F: PrimeField, const HAS_VALUE: bool> {
     args: CallArgs<F>,
     callee_gas: CalleeGas<F>,
     code_is_empty: WordIsZero<F>,
+    is_identity: Cell<F>,
     not_precompile: NotPrecompile<F>,
     callee_id: Cell<F>,
     callee_persistent: Cell<F>,
     inherits: Cell<F>,
     receiver: Option<Cell<F>>,
     transfer: Option<ValueTransfer<F>>,
+    identity_value: Option<Cell<F>>,
+    identity_was_empty: Option<WordIsZero<F>>,
     rw_rows: RwRowColumns,
 }
 
@@ -170,8 +177,19 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
                 code_hash.hi.clone() - Expression::Constant(empty_hi),
             ),
         );
-        cb.require_zero("the callee has code", code_is_empty.expr());
-        let not_precompile = NotPrecompile::configure(cb, access.address.clone());
+        // The identity precompile (0x04) runs in a step of its own; other precompiles are
+        // unsupported, and any other callee has code.
+        let is_identity = cb.query_bool("is_identity is boolean");
+        cb.require_zero(
+            "is_identity·(to - 4) = 0",
+            is_identity.expr() * (access.address.clone() - c(IDENTITY)),
+        );
+        cb.require_zero(
+            "the callee has code: (1 - is_identity)·[code is empty] = 0",
+            (c::<F>(1) - is_identity.expr()) * code_is_empty.expr(),
+        );
+        let not_precompile =
+            NotPrecompile::configure_unless(cb, access.address.clone(), is_identity.expr());
 
         let callee_id = cb.query_cell();
         let id = callee_id.expr();
@@ -282,8 +300,32 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             }
             _ => None,
         };
+        // A CALL with a value into an empty identity account owes 25,000 for a new account,
+        // which this gadget does not charge: the identity must hold a balance already.
+        let (identity_value, identity_was_empty) = match (&args.moves_value, &transfer) {
+            (Some(moves), Some(transfer)) => {
+                let identity_value = cb.query_cell();
+                cb.require_equal(
+                    "identity_value = is_identity·moves_value",
+                    identity_value.expr(),
+                    is_identity.expr() * moves.expr(),
+                );
+                let was_empty = WordIsZero::configure(
+                    cb,
+                    "identity balance before",
+                    transfer.receiver_before.clone(),
+                );
+                cb.require_zero(
+                    "identity_value·[identity balance before = 0] = 0",
+                    identity_value.expr() * was_empty.expr(),
+                );
+                (Some(identity_value), Some(was_empty))
+            }
+            _ => (None, None),
+        };
 
-        cb.require_next_opcode_step_if(c(1));
+        cb.require_next_opcode_step_if(c::<F>(1) - is_identity.expr());
+        cb.require_next_state_if(is_identity.expr(), ExecutionState::PrecompileIdentity);
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             call_id: Transition::To(id),
@@ -305,12 +347,15 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             args,
             callee_gas,
             code_is_empty,
+            is_identity,
             not_precompile,
             callee_id,
             callee_persistent,
             inherits,
             receiver,
             transfer,
+            identity_value,
+            identity_was_empty,
             rw_rows: cb.rw_row_columns(),
         }
     }
@@ -338,6 +383,9 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             region,
             equivm_gadgets::Word::new(h.lo - empty_lo, h.hi - empty_hi),
         )?;
+        let identity = facts.to == Address::with_last_byte(IDENTITY as u8);
+        self.is_identity
+            .assign(region, F::from(u64::from(identity)))?;
         self.not_precompile.assign(region, facts.to)?;
 
         let callee = rws.get(layout.callee_context).ok_or(Error::Synthesis)?;
@@ -352,6 +400,17 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
         let (Some(receiver), Some(transfer)) = (&self.receiver, &self.transfer) else {
             return Ok(());
         };
+        if let (Some(identity_value), Some(was_empty)) =
+            (&self.identity_value, &self.identity_was_empty)
+        {
+            let moves = facts.transfers && !facts.is_second;
+            identity_value.assign(region, F::from(u64::from(identity && moves)))?;
+            let before = rws
+                .get(layout.total + 2)
+                .filter(|_| facts.transfers)
+                .map_or(U256::ZERO, |rw| rw.value_prev);
+            was_empty.assign(region, word_of(before))?;
+        }
         let paid = if facts.is_second { facts.own } else { facts.to };
         receiver.assign(region, address_field(paid))?;
         // The transfer's undos (rows 1 and 2 after the accesses) are in the callee's scope,

@@ -70,7 +70,9 @@ mod mul_mod;
 mod neg_if;
 mod not;
 mod not_precompile;
+mod precompile_identity;
 pub use not_precompile::{called_precompile, PRECOMPILE_NAMES};
+pub use precompile_identity::PrecompileIdentityGadget;
 mod opcode_select;
 mod padding;
 mod pc;
@@ -358,6 +360,7 @@ gadgets! {
     delegate_or_static_call: DelegateOrStaticCallGadget,
     call_without_code: CallWithoutCodeGadget,
     delegate_or_static_call_without_code: DelegateOrStaticCallWithoutCodeGadget,
+    precompile_identity: PrecompileIdentityGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! t_1 = (a - 1)·(a - 2),  t_k = t_{k-1}·(a - (k + 1))  for k = 2..=9
-//! "t_9·inverse = 1"                                    (no factor is zero)
+//! "t_9·inverse = 1 - exempt"             (no factor is zero, unless the caller exempts it)
 //! ```
 
 use super::call_args::{CALL, CALLCODE, DELEGATECALL, STATICCALL};
@@ -33,6 +33,16 @@ fn c<F: PrimeField>(v: u64) -> Expression<F> {
 impl<F: PrimeField> NotPrecompile<F> {
     /// Proves that `address` (the 160-bit address as one field element) is no precompile.
     pub fn configure(cb: &mut ConstraintBuilder<'_, F>, address: Expression<F>) -> Self {
+        Self::configure_unless(cb, address, c(0))
+    }
+
+    /// [`Self::configure`], unless `exempt` (boolean, of degree 1, proved by the caller) is
+    /// 1: then `address` may be a precompile, which the caller pins otherwise.
+    pub fn configure_unless(
+        cb: &mut ConstraintBuilder<'_, F>,
+        address: Expression<F>,
+        exempt: Expression<F>,
+    ) -> Self {
         let chain = [(); CELLS].map(|()| cb.query_cell());
         let a = address;
         cb.require_equal(
@@ -48,9 +58,9 @@ impl<F: PrimeField> NotPrecompile<F> {
             );
         }
         cb.require_equal(
-            "to is no precompile: t_9·inverse = 1",
+            "to is no precompile: t_9·inverse = 1 - exempt",
             chain[CELLS - 2].expr() * chain[CELLS - 1].expr(),
-            c(1),
+            c::<F>(1) - exempt,
         );
         Self { chain }
     }

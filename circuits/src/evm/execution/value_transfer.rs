@@ -37,6 +37,8 @@ pub struct ValueTransfer<F: PrimeField> {
     pub credit: AddNoOverflow<F>,
     /// The sender's and the receiver's balances after, range-checked.
     pub balances_after: [WordBytes<F>; 2],
+    /// The receiver's balance before (its write's `value_prev`; 0 when the group is off).
+    pub receiver_before: Word<Expression<F>>,
 }
 
 impl<F: PrimeField> ValueTransfer<F> {
@@ -70,6 +72,7 @@ impl<F: PrimeField> ValueTransfer<F> {
             value.clone(),
             from.value_prev,
         );
+        let receiver_before = to.value_prev.clone();
         let credit = AddNoOverflow::configure(
             cb,
             "transfer: callee balance_prev + value = balance",
@@ -81,6 +84,7 @@ impl<F: PrimeField> ValueTransfer<F> {
             debit,
             credit,
             balances_after,
+            receiver_before,
         }
     }
 

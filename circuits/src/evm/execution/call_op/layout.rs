@@ -5,7 +5,8 @@ use super::super::{
     call_args::{call_pops, CALL, CALLCODE, DELEGATECALL, STATICCALL},
     not_precompile::is_precompile,
 };
-use equivm_trace::revm::primitives::{KECCAK_EMPTY, U256};
+use super::IDENTITY;
+use equivm_trace::revm::primitives::{Address, KECCAK_EMPTY, U256};
 use equivm_witness::{
     AccountField, CallContextField as C, ExecStep, ExecutionState, RwField, RwTag, Witness,
 };
@@ -61,8 +62,8 @@ impl CallRws {
     }
 }
 
-/// Whether `step` is a call whose gadget's layout its rw entries follow: a callee with code,
-/// at no precompile address, that begins inside the step (its pre-checks passed), with the
+/// Whether `step` is a call whose gadget's layout its rw entries follow: a callee with code
+/// at no precompile address, or the identity precompile, that begins inside the step (its pre-checks passed), with the
 /// value transfer exactly when CALL or CALLCODE moves a value.
 pub fn starts_callee_with_code(witness: &Witness, step: &ExecStep) -> bool {
     let has_value = match (step.execution_state, step.opcode) {
@@ -78,8 +79,8 @@ pub fn starts_callee_with_code(witness: &Witness, step: &ExecStep) -> bool {
         rw.tag == RwTag::Account
             && !rw.is_write
             && rw.field == RwField::Account(AccountField::CodeHash)
-            && rw.value != U256::from_be_bytes(KECCAK_EMPTY.0)
-            && !is_precompile(rw.address)
+            && (rw.address == Address::with_last_byte(IDENTITY as u8)
+                || (rw.value != U256::from_be_bytes(KECCAK_EMPTY.0) && !is_precompile(rw.address)))
     });
     let writes = |i: usize, field: C| {
         rws.get(i).is_some_and(|rw| {
@@ -88,5 +89,16 @@ pub fn starts_callee_with_code(witness: &Witness, step: &ExecStep) -> bool {
     };
     let begins = writes(layout.callee_context, C::TxId)
         && writes(layout.callee_is_persistent, C::IsPersistent);
-    rws.len() == expected && code && begins
+    // A CALL with a value into the identity needs its account to hold a balance (an empty
+    // one owes the new-account charge, which the gadget does not make).
+    let pays_identity = step.opcode == Some(CALL)
+        && transfers
+        && rws
+            .get(layout.code_hash)
+            .is_some_and(|rw| rw.address == Address::with_last_byte(IDENTITY as u8));
+    let identity_empty = pays_identity
+        && rws
+            .get(layout.total + 2)
+            .is_some_and(|rw| rw.value_prev.is_zero());
+    rws.len() == expected && code && begins && !identity_empty
 }
