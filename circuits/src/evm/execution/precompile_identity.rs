@@ -26,9 +26,11 @@
 //! persistence); this step reads it back, so none of its inputs is free.
 
 use super::{
+    call_failure::CallFailure,
     copy_to_memory::CopyWords,
     restore_context::{RestoreContext, RESTORE_CONTEXT_RWS},
-    tx_arith::{assign_copy_lookup, copy_event_at},
+    return_copy::{memory_copy_claim, ReturnCopy, ReturnCopyEnds},
+    tx_arith::assign_copy_lookup,
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -38,10 +40,7 @@ use crate::evm::{
     constraint_builder::{ConstraintBuilder, Transition},
 };
 use crate::table::{copy::copy_data_type_number, CopyTableRow};
-use equivm_gadgets::{
-    util::{expr_from_le_bytes, pow2},
-    Word,
-};
+use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_witness::{CallContextField as C, CopyDataType, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -63,13 +62,9 @@ pub struct PrecompileIdentityGadget<F: PrimeField> {
     gas_bytes: [Cell<F>; 8],
     output: Cell<F>,
     output_is_zero: WordIsZero<F>,
-    is_lt: Cell<F>,
-    lt_diff: [Cell<F>; 4],
-    copied: Cell<F>,
-    copied_is_zero: WordIsZero<F>,
+    copy_back: ReturnCopy<F>,
     gas_after: Cell<F>,
-    kept: Cell<F>,
-    undos: Cell<F>,
+    failure: CallFailure<F>,
 }
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
@@ -130,67 +125,22 @@ impl<F: PrimeField> ExecutionGadget<F> for PrecompileIdentityGadget<F> {
         );
         cb.add_rw_counter_delta(c::<F>(2) * output.expr());
 
-        let is_lt = cb.query_bool("is_lt is boolean");
-        let lt_diff = cb.query_bytes::<4>();
-        cb.require_equal(
-            "output - area + is_lt·2^32 = Σ_{j<4} diff_j·256^j",
-            output.expr() - area.lo.clone() + is_lt.expr() * Expression::Constant(pow2::<F>(32)),
-            expr_from_le_bytes(&lt_diff.iter().map(Cell::expr).collect::<Vec<_>>()),
-        );
-        let copied = cb.query_cell();
-        cb.require_equal(
-            "copied = is_lt·output + (1 - is_lt)·area",
-            copied.expr(),
-            is_lt.expr() * output.expr() + (c::<F>(1) - is_lt.expr()) * area.lo,
-        );
-        let copied_is_zero = WordIsZero::configure(cb, "copied", Word::new(copied.expr(), c(0)));
-        cb.copy_lookup(
-            c::<F>(1) - copied_is_zero.expr(),
-            CopyTableRow {
-                src_type: memory(),
-                src_id: Word::new(step.call_id.clone(), c(0)),
-                src_addr: c(0),
-                src_addr_end: copied.expr(),
-                dst_type: memory(),
-                dst_id: Word::new(back.caller_id.clone(), c(0)),
-                dst_addr: dst.lo,
-                length: copied.expr(),
+        let copy_back = ReturnCopy::configure(
+            cb,
+            output.expr(),
+            area.lo,
+            ReturnCopyEnds {
+                call_id: step.call_id.clone(),
+                src: c(0),
+                caller_id: back.caller_id.clone(),
+                dst: dst.lo,
                 rw_counter_start: step.rw_counter.clone()
                     + c(IDENTITY_RWS)
                     + c::<F>(2) * output.expr(),
-                rw_count: c::<F>(2) * copied.expr(),
-                log_id: c(0),
             },
         );
-        cb.add_rw_counter_delta(c::<F>(2) * copied.expr());
-
         // A failure keeps nothing: the value the call moved is undone after the copies.
-        cb.require_zero(
-            "(1 - s)·is_persistent = 0",
-            fails.clone() * step.is_persistent.clone(),
-        );
-        cb.require_zero(
-            "(1 - s)·(rw_counter_end_of_reversion - (rw_counter + own + copies + reversible_write_counter - 1)) = 0",
-            fails.clone()
-                * (step.rw_counter_end_of_reversion.clone()
-                    - step.rw_counter.clone()
-                    - cb.rw_counter_delta()
-                    - step.reversible_write_counter.clone()
-                    + c(1)),
-        );
-        let undos = cb.query_cell();
-        cb.require_equal(
-            "undos = (1 - s)·reversible_write_counter",
-            undos.expr(),
-            fails * step.reversible_write_counter.clone(),
-        );
-        cb.add_rw_counter_delta(undos.expr());
-        let kept = cb.query_cell();
-        cb.require_equal(
-            "kept = s·reversible_write_counter",
-            kept.expr(),
-            s.clone() * step.reversible_write_counter.clone(),
-        );
+        let failure = CallFailure::configure(cb, s.clone());
         let gas_after = cb.query_cell();
         cb.require_equal(
             "gas_after = s·(gas_left - cost)",
@@ -199,7 +149,7 @@ impl<F: PrimeField> ExecutionGadget<F> for PrecompileIdentityGadget<F> {
         );
         cb.require_next_opcode_step_if(c(1));
         let transition =
-            back.ending_transition(cb, gas_after.expr(), kept.expr(), Transition::Same);
+            back.ending_transition(cb, gas_after.expr(), failure.kept.expr(), Transition::Same);
         cb.require_step_state_transition(transition);
         Self {
             context: cb.context_columns(),
@@ -207,13 +157,9 @@ impl<F: PrimeField> ExecutionGadget<F> for PrecompileIdentityGadget<F> {
             gas_bytes,
             output,
             output_is_zero,
-            is_lt,
-            lt_diff,
-            copied,
-            copied_is_zero,
+            copy_back,
             gas_after,
-            kept,
-            undos,
+            failure,
         }
     }
 
@@ -246,40 +192,22 @@ impl<F: PrimeField> ExecutionGadget<F> for PrecompileIdentityGadget<F> {
         self.output_is_zero
             .assign(region, Word::new(F::from(output), F::ZERO))?;
         let area = value(IDENTITY_RWS as usize - 1)?;
-        let is_lt = output < area;
-        self.is_lt.assign(region, F::from(u64::from(is_lt)))?;
-        let diff = if is_lt {
-            output + (1u64 << 32) - area
-        } else {
-            output - area
-        };
-        super::common_error::assign_le_bytes(&self.lt_diff, region, diff)?;
-        let copied = output.min(area);
-        self.copied.assign(region, F::from(copied))?;
-        self.copied_is_zero
-            .assign(region, Word::new(F::from(copied), F::ZERO))?;
-        let rwc = step.reversible_write_counter;
-        self.undos
-            .assign(region, F::from(if success { 0 } else { rwc }))?;
-        self.kept
-            .assign(region, F::from(if success { rwc } else { 0 }))?;
+        self.failure
+            .assign(region, success, step.reversible_write_counter)?;
         let gas_after = if success { step.gas_left - cost } else { 0 };
         self.gas_after.assign(region, F::from(gas_after))?;
-
-        let claim = |at: u64, bytes: u64| -> Result<Option<CopyTableRow<F>>, Error> {
-            if bytes == 0 {
-                return Ok(None);
-            }
-            let event = copy_event_at(witness, at, CopyDataType::Memory)?;
-            let src_id = Word::new(u128::from(event.src_id), 0);
-            let dst_id = Word::new(u128::from(event.dst_id), 0);
-            CopyTableRow::from_event(event, src_id, dst_id)
-                .map(Some)
-                .map_err(|_| Error::Synthesis)
-        };
         let first = step.rw_counter + IDENTITY_RWS;
-        assign_copy_lookup(region, &self.context, 0, claim(first, output)?)?;
-        assign_copy_lookup(region, &self.context, 3, claim(first + 2 * output, copied)?)
+        let claim = memory_copy_claim(witness, first, output)?;
+        assign_copy_lookup(region, &self.context, 0, claim)?;
+        self.copy_back.assign(
+            region,
+            witness,
+            &self.context,
+            3,
+            output,
+            area,
+            first + 2 * output,
+        )
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {

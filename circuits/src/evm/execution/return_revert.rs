@@ -43,10 +43,12 @@
 //! `unsupported`: RETURN/REVERT of a creation (the code deposit).
 
 use super::{
+    call_failure::CallFailure,
     memory_expansion::MemoryExpansion,
     restore_context::{is_root_step, next_refund, RestoreContext, RESTORE_CONTEXT_RWS},
-    tx_arith::{assign_copy_lookup, copy_event_at, ByteNumber},
-    ExecutionGadget, WordIsZero,
+    return_copy::{ReturnCopy, ReturnCopyEnds},
+    tx_arith::ByteNumber,
+    ExecutionGadget,
 };
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
@@ -54,13 +56,9 @@ use crate::evm::{
     columns::ContextColumns,
     constraint_builder::{ConstraintBuilder, Transition},
 };
-use crate::table::{copy::copy_data_type_number, CopyTableRow};
-use equivm_gadgets::{
-    util::{expr_from_le_bytes, pow2},
-    Word,
-};
+use equivm_gadgets::util::expr_from_le_bytes;
 use equivm_trace::revm::primitives::U256;
-use equivm_witness::{CallContextField, CopyDataType, ExecStep, ExecutionState, Witness};
+use equivm_witness::{CallContextField, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
@@ -81,24 +79,16 @@ pub struct ReturnRevertGadget<F: PrimeField> {
     pub expansion: MemoryExpansion<F>,
     /// `gas_left - memory gas`, 8 bytes.
     pub gas_after: ByteNumber<F, 8>,
-    /// Undo writes that follow the step: `reversible_write_counter` for REVERT, else 0.
-    pub undos: Cell<F>,
+    /// REVERT's undo run; RETURN's kept writes.
+    pub failure: CallFailure<F>,
     /// The refund counter after the step.
     pub refund_after: Cell<F>,
     /// `is_root·(1 - IsSuccess)`.
     pub root_reverts: Cell<F>,
-    /// `IsSuccess·reversible_write_counter`.
-    pub kept: Cell<F>,
     /// `(1 - is_root)·kept`: the writes a caller takes over.
     pub taken_over: Cell<F>,
-    /// `[size < area]`.
-    pub is_lt: Cell<F>,
-    /// `size - area + is_lt·2^32`, 4 bytes.
-    pub lt_diff: [Cell<F>; 4],
-    /// Bytes copied to the caller.
-    pub copied: Cell<F>,
-    /// `[copied = 0]`.
-    pub copied_is_zero: WordIsZero<F>,
+    /// `min(size, area)` bytes to the caller's return area.
+    pub copy: ReturnCopy<F>,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
@@ -147,64 +137,21 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
             (back, dst, area)
         });
         // Off, the optional rows are zero: `area = 0`, so nothing is copied at the root.
-        let is_lt = cb.query_bool("is_lt is boolean");
-        let lt_diff = cb.query_bytes::<4>();
-        cb.require_equal(
-            "size - area + is_lt·2^32 = Σ_{j<4} diff_j·256^j",
-            size.lo.clone() - area.lo.clone() + is_lt.expr() * Expression::Constant(pow2::<F>(32)),
-            expr_from_le_bytes(&lt_diff.iter().map(Cell::expr).collect::<Vec<_>>()),
+        let copy = ReturnCopy::configure(
+            cb,
+            size.lo.clone(),
+            area.lo,
+            ReturnCopyEnds {
+                call_id: step.call_id.clone(),
+                src: offset_eff,
+                caller_id: back.caller_id.clone(),
+                dst: dst.lo,
+                rw_counter_start: step.rw_counter.clone() + c(CALLEE_RWS),
+            },
         );
-        let copied = cb.query_cell();
-        cb.require_equal(
-            "copied = is_lt·size + (1 - is_lt)·area",
-            copied.expr(),
-            is_lt.expr() * size.lo + (c(1) - is_lt.expr()) * area.lo,
-        );
-        let copied_is_zero = WordIsZero::configure(cb, "copied", Word::new(copied.expr(), c(0)));
-        let memory = c(copy_data_type_number(CopyDataType::Memory));
-        let claim = CopyTableRow {
-            src_type: memory.clone(),
-            src_id: Word::new(step.call_id.clone(), c(0)),
-            src_addr: offset_eff.clone(),
-            src_addr_end: offset_eff + copied.expr(),
-            dst_type: memory,
-            dst_id: Word::new(back.caller_id.clone(), c(0)),
-            dst_addr: dst.lo,
-            length: copied.expr(),
-            rw_counter_start: step.rw_counter.clone() + c(CALLEE_RWS),
-            rw_count: c(2) * copied.expr(),
-            log_id: c(0),
-        };
-        cb.copy_lookup(c(1) - copied_is_zero.expr(), claim);
-        cb.add_rw_counter_delta(c(2) * copied.expr());
-
         // REVERT: the call keeps nothing, and its undo writes follow the copy, ending at
         // the end of reversion (see `common_error`).
-        cb.require_zero(
-            "(1 - IsSuccess)·is_persistent = 0 (a REVERT keeps nothing)",
-            fails.clone() * step.is_persistent.clone(),
-        );
-        cb.require_zero(
-            "(1 - IsSuccess)·(rw_counter_end_of_reversion - (rw_counter + own + 2·copied + reversible_write_counter - 1)) = 0",
-            fails.clone()
-                * (step.rw_counter_end_of_reversion.clone()
-                    - step.rw_counter.clone()
-                    - cb.rw_counter_delta()
-                    - step.reversible_write_counter.clone()
-                    + c(1)),
-        );
-        let undos = cb.query_cell();
-        cb.require_equal(
-            "undos = (1 - IsSuccess)·reversible_write_counter",
-            undos.expr(),
-            fails.clone() * step.reversible_write_counter.clone(),
-        );
-        let kept = cb.query_cell();
-        cb.require_equal(
-            "kept = IsSuccess·reversible_write_counter",
-            kept.expr(),
-            success.clone() * step.reversible_write_counter.clone(),
-        );
+        let failure = CallFailure::configure(cb, success.clone());
         let refund_after = cb.query_cell();
         cb.require_zero(
             "IsSuccess·(refund_after - refund) = 0",
@@ -221,14 +168,13 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
             root_reverts.expr() * refund_after.expr(),
         );
 
-        cb.add_rw_counter_delta(undos.expr());
         cb.require_next_state_if(is_root, ExecutionState::EndTx);
         cb.require_next_opcode_step_if(has_caller.clone());
         let taken_over = cb.query_cell();
         cb.require_equal(
             "taken_over = (1 - is_root)·kept",
             taken_over.expr(),
-            has_caller * kept.expr(),
+            has_caller * failure.kept.expr(),
         );
         let transition = back.ending_transition(
             cb,
@@ -241,15 +187,11 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
             context: cb.context_columns(),
             expansion,
             gas_after,
-            undos,
+            failure,
             refund_after,
             root_reverts,
-            kept,
             taken_over,
-            is_lt,
-            lt_diff,
-            copied,
-            copied_is_zero,
+            copy,
         }
     }
 
@@ -271,9 +213,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
         self.gas_after.assign(region, U256::from(after))?;
         let reverts = step.opcode == Some(REVERT);
         let rwc = step.reversible_write_counter;
-        let (undos, kept) = if reverts { (rwc, 0) } else { (0, rwc) };
-        self.undos.assign(region, F::from(undos))?;
-        self.kept.assign(region, F::from(kept))?;
+        self.failure.assign(region, !reverts, rwc)?;
+        let kept = if reverts { 0 } else { rwc };
         // In the root call the refund after a REVERT is 0; elsewhere the next step's.
         let root = is_root_step(witness, step);
         let refund_after = match (reverts, root) {
@@ -293,27 +234,15 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
         } else {
             u64::try_from(value(CALLEE_RWS as usize - 1)?).map_err(|_| Error::Synthesis)?
         };
-        let is_lt = size < area;
-        self.is_lt.assign(region, F::from(u64::from(is_lt)))?;
-        let diff = if is_lt {
-            size + (1u64 << 32) - area
-        } else {
-            size - area
-        };
-        super::common_error::assign_le_bytes(&self.lt_diff, region, diff)?;
-        let copied = size.min(area);
-        self.copied.assign(region, F::from(copied))?;
-        self.copied_is_zero
-            .assign(region, Word::new(F::from(copied), F::ZERO))?;
-        let claim = if copied == 0 {
-            None
-        } else {
-            let event = copy_event_at(witness, step.rw_counter + CALLEE_RWS, CopyDataType::Memory)?;
-            let src_id = Word::new(u128::from(event.src_id), 0);
-            let dst_id = Word::new(u128::from(event.dst_id), 0);
-            Some(CopyTableRow::from_event(event, src_id, dst_id).map_err(|_| Error::Synthesis)?)
-        };
-        assign_copy_lookup(region, &self.context, 0, claim)
+        self.copy.assign(
+            region,
+            witness,
+            &self.context,
+            0,
+            size,
+            area,
+            step.rw_counter + CALLEE_RWS,
+        )
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {

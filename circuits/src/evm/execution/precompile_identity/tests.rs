@@ -152,7 +152,7 @@ fn the_copy_back_is_bounded_by_the_return_area() {
     let w = witness(caller(0xf1, Some(0), 0xffff, (0, 40), (64, 32)));
     let g = config().gadgets.precompile_identity;
     let id = identity_step(&w);
-    let o = cell(id, &g.copied, 33);
+    let o = cell(id, &g.copy_back.copied, 33);
     assert!(verify(&whole(&w), vec![o]).is_err());
 }
 

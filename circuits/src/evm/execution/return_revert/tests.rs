@@ -248,7 +248,7 @@ fn the_copied_length_is_the_smaller_one() {
     let w = nested(&RETURN_DATA, 5);
     let ret = nth_step(&w, ExecutionState::ReturnRevert, 0);
     let gadget = &config().gadgets.return_revert;
-    let o = cell(ret, &gadget.copied, 6);
+    let o = cell(ret, &gadget.copy.copied, 6);
     assert!(verify(&whole(&w), vec![o]).is_err());
 }
 
