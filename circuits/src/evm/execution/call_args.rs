@@ -18,12 +18,13 @@
 
 use super::{
     account_access::AccountAccess, common_error::LessThan, memory_expansion::MemoryExpansion,
-    tx_arith::address_expr, WordIsZero,
+    not_precompile::address_field, tx_arith::address_expr, value_transfer::ValueTransfer,
+    WordIsZero,
 };
 use crate::evm::{
     assign::{word_of, StepRegion},
     cell::Cell,
-    constraint_builder::ConstraintBuilder,
+    constraint_builder::{ConstraintBuilder, Reversion},
 };
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
 use equivm_trace::revm::primitives::{Address, U256};
@@ -304,5 +305,63 @@ impl<F: PrimeField> CallArgs<F> {
             memory_word_size: new,
             memory_gas: cost_of(new) - cost_of(cur),
         })
+    }
+}
+
+/// The value CALL or CALLCODE moves: to `to` for CALL, to the caller itself for CALLCODE.
+///
+/// ```text
+/// "receiver = to + is_second·(own - to)"
+/// value ≠ 0 (optional rws, the step's last): ValueTransfer own → receiver in `scope`
+/// ```
+#[derive(Clone, Debug)]
+pub struct CallTransfer<F: PrimeField> {
+    /// The receiver's address.
+    pub receiver: Cell<F>,
+    /// The transfer's accesses and arithmetic.
+    pub transfer: ValueTransfer<F>,
+}
+
+impl<F: PrimeField> CallTransfer<F> {
+    /// The transfer of a call with a value operand (`None` without one), its writes undone
+    /// in `scope`.
+    pub fn configure(
+        cb: &mut ConstraintBuilder<'_, F>,
+        args: &CallArgs<F>,
+        ops: &CallOperands<F>,
+        scope: &Reversion<F>,
+    ) -> Option<Self> {
+        let value = ops.value.clone()?;
+        let receiver = cb.query_cell();
+        let to = args.access.address.clone();
+        cb.require_equal(
+            "receiver = to + is_second·(own - to)",
+            receiver.expr(),
+            to.clone() + args.is_second.expr() * (ops.own_address.clone() - to),
+        );
+        let transfer = cb.optional_rw_accesses(ops.transfers.clone(), |cb| {
+            ValueTransfer::configure(cb, ops.own_address.clone(), receiver.expr(), value, scope)
+        });
+        transfer.require_boolean_carries(cb);
+        Some(Self { receiver, transfer })
+    }
+
+    /// Assigns the transfer of a call whose accesses are `rws`, the transfer's writes at
+    /// `total + 1` and `total + 2` when it moves a value.
+    pub fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        facts: &CallFacts,
+        rws: &[Rw],
+        total: usize,
+    ) -> Result<(), Error> {
+        let paid = if facts.is_second { facts.own } else { facts.to };
+        self.receiver.assign(region, address_field(paid))?;
+        let writes = match (facts.transfers, rws.get(total + 1), rws.get(total + 2)) {
+            (true, Some(from), Some(to)) => Some((from, to)),
+            (true, _, _) => return Err(Error::Synthesis),
+            _ => None,
+        };
+        self.transfer.assign(region, writes, facts.value)
     }
 }

@@ -47,11 +47,10 @@
 //! other precompiles (their steps have no gadget yet); a failed pre-check (depth, balance).
 
 use super::{
-    call_args::CallArgs,
+    call_args::{CallArgs, CallTransfer},
     callee_gas::CalleeGas,
     memory_expansion::MemoryExpansion,
-    not_precompile::{address_field, NotPrecompile},
-    value_transfer::ValueTransfer,
+    not_precompile::NotPrecompile,
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -90,8 +89,7 @@ pub struct CallOpGadget<F: PrimeField, const HAS_VALUE: bool> {
     callee_id: Cell<F>,
     callee_persistent: Cell<F>,
     inherits: Cell<F>,
-    receiver: Option<Cell<F>>,
-    transfer: Option<ValueTransfer<F>>,
+    transfer: Option<CallTransfer<F>>,
     identity_value: Option<Cell<F>>,
     identity_was_empty: Option<WordIsZero<F>>,
     rw_rows: RwRowColumns,
@@ -216,9 +214,13 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             ))
         };
         let s = args.is_second.expr();
-        let (own, to_word, is_static) = (ops.own.clone(), ops.to_address.clone(), ops.is_static);
+        let (own, to_word, is_static) = (
+            ops.own.clone(),
+            ops.to_address.clone(),
+            ops.is_static.clone(),
+        );
         let (callee_caller, callee_address, callee_value, callee_static) =
-            match (ops.value.clone(), ops.passed_on) {
+            match (ops.value.clone(), ops.passed_on.clone()) {
                 // CALL: (own, to, value, is_static); CALLCODE: (own, own, value, is_static).
                 (Some(value), _) => (own.clone(), pick(s.clone(), to_word, own), value, is_static),
                 // DELEGATECALL: (own caller, own, own value, is_static); STATICCALL:
@@ -233,13 +235,13 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             };
         let fields: [(C, Word<Expression<F>>); 15] = [
             (C::CallerId, small(step.call_id.clone())),
-            (C::Depth, small(ops.depth.lo + c(1))),
+            (C::Depth, small(ops.depth.lo.clone() + c(1))),
             (C::CallerAddress, callee_caller),
             (C::CalleeAddress, callee_address),
             (C::CallDataOffset, offset_of(&args.in_range)),
-            (C::CallDataLength, ops.in_size),
+            (C::CallDataLength, ops.in_size.clone()),
             (C::ReturnDataOffset, offset_of(&args.out_range)),
-            (C::ReturnDataLength, ops.out_size),
+            (C::ReturnDataLength, ops.out_size.clone()),
             (C::Value, callee_value),
             (C::IsSuccess, ops.success.clone()),
             (C::IsPersistent, small(callee_persistent.expr())),
@@ -258,7 +260,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
         cb.require_equal(
             "inherits = success·(1 - is_persistent)",
             inherits.expr(),
-            ops.success.lo * (c::<F>(1) - step.is_persistent.clone()),
+            ops.success.lo.clone() * (c::<F>(1) - step.is_persistent.clone()),
         );
         cb.require_zero(
             "a callee that succeeds in a reverted caller ends its undos below the caller's",
@@ -274,32 +276,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             writes_before: c(0),
         };
         // CALL pays `to`, CALLCODE itself.
-        let receiver = HAS_VALUE.then(|| {
-            let receiver = cb.query_cell();
-            let a = access.address.clone();
-            cb.require_equal(
-                "receiver = to + is_second·(own - to)",
-                receiver.expr(),
-                a.clone() + s.clone() * (ops.own_address.clone() - a),
-            );
-            receiver
-        });
-        let transfer = match (&receiver, ops.value) {
-            (Some(receiver), Some(value)) => {
-                let transfer = cb.optional_rw_accesses(transfers.clone(), |cb| {
-                    ValueTransfer::configure(
-                        cb,
-                        ops.own_address.clone(),
-                        receiver.expr(),
-                        value,
-                        &callee_reversion,
-                    )
-                });
-                transfer.require_boolean_carries(cb);
-                Some(transfer)
-            }
-            _ => None,
-        };
+        let transfer = CallTransfer::configure(cb, &args, &ops, &callee_reversion);
         // A CALL with a value into an empty identity account owes 25,000 for a new account,
         // which this gadget does not charge: the identity must hold a balance already.
         let (identity_value, identity_was_empty) = match (&args.moves_value, &transfer) {
@@ -313,7 +290,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
                 let was_empty = WordIsZero::configure(
                     cb,
                     "identity balance before",
-                    transfer.receiver_before.clone(),
+                    transfer.transfer.receiver_before.clone(),
                 );
                 cb.require_zero(
                     "identity_value·[identity balance before = 0] = 0",
@@ -352,7 +329,6 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             callee_id,
             callee_persistent,
             inherits,
-            receiver,
             transfer,
             identity_value,
             identity_was_empty,
@@ -397,7 +373,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
         let inherits = !v(layout.success)?.is_zero() && !persistent;
         self.inherits.assign(region, F::from(u64::from(inherits)))?;
 
-        let (Some(receiver), Some(transfer)) = (&self.receiver, &self.transfer) else {
+        let Some(transfer) = &self.transfer else {
             return Ok(());
         };
         if let (Some(identity_value), Some(was_empty)) =
@@ -411,8 +387,6 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
                 .map_or(U256::ZERO, |rw| rw.value_prev);
             was_empty.assign(region, word_of(before))?;
         }
-        let paid = if facts.is_second { facts.own } else { facts.to };
-        receiver.assign(region, address_field(paid))?;
         // The transfer's undos (rows 1 and 2 after the accesses) are in the callee's scope,
         // which the layout's step-scope undo rows do not know: laid out here.
         let end = u64::try_from(v(layout.end_of_reversion)?).map_err(|_| Error::Synthesis)?;
@@ -430,13 +404,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
             self.rw_rows
                 .assign(region, total + 3 + 1 + k, undo.as_ref())?;
         }
-        let writes = match (facts.transfers, rws.get(total + 1), rws.get(total + 2)) {
-            (true, Some(from), Some(to)) => Some((from, to)),
-            (true, _, _) => return Err(Error::Synthesis),
-            _ => None,
-        };
-        transfer.assign(region, writes, facts.value)?;
-        Ok(())
+        transfer.assign(region, &facts, rws, total)
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {

@@ -23,10 +23,9 @@
 //! that is empty (EIP-161: no nonce, no balance, no code) pays for a new account.
 
 use super::{
-    call_args::{call_pops, CallArgs, CALL, CALLCODE, DELEGATECALL, STATICCALL},
+    call_args::{call_pops, CallArgs, CallTransfer, CALL, CALLCODE, DELEGATECALL, STATICCALL},
     call_op::{CALL_STIPEND, CALL_VALUE_GAS},
-    not_precompile::{address_field, is_precompile, NotPrecompile},
-    value_transfer::ValueTransfer,
+    not_precompile::{is_precompile, NotPrecompile},
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -86,8 +85,7 @@ pub struct NoCodeCallGadget<F: PrimeField, const HAS_VALUE: bool> {
     empty: Option<Cell<F>>,
     new_account: Option<Cell<F>>,
     gas_after: [Cell<F>; 8],
-    receiver: Option<Cell<F>>,
-    transfer: Option<ValueTransfer<F>>,
+    transfer: Option<CallTransfer<F>>,
 }
 
 /// CALL and CALLCODE into an account without code.
@@ -182,37 +180,12 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for NoCodeCallGadg
         );
 
         // CALL pays `to`, CALLCODE itself; the writes are the caller's, after its warm mark.
-        let receiver = HAS_VALUE.then(|| {
-            let receiver = cb.query_cell();
-            cb.require_equal(
-                "receiver = to + is_second·(own - to)",
-                receiver.expr(),
-                address.clone()
-                    + args.is_second.expr() * (ops.own_address.clone() - address.clone()),
-            );
-            receiver
-        });
         let scope = Reversion {
             is_persistent: step.is_persistent.clone(),
             end: step.rw_counter_end_of_reversion.clone(),
             writes_before: step.reversible_write_counter.clone() + c(1),
         };
-        let transfer = match (&receiver, ops.value.clone()) {
-            (Some(receiver), Some(value)) => {
-                let transfer = cb.optional_rw_accesses(transfers.clone(), |cb| {
-                    ValueTransfer::configure(
-                        cb,
-                        ops.own_address.clone(),
-                        receiver.expr(),
-                        value,
-                        &scope,
-                    )
-                });
-                transfer.require_boolean_carries(cb);
-                Some(transfer)
-            }
-            _ => None,
-        };
+        let transfer = CallTransfer::configure(cb, &args, &ops, &scope);
 
         let pops = call_pops(HAS_VALUE) as u64;
         cb.require_step_state_transition(StepStateTransition {
@@ -240,7 +213,6 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for NoCodeCallGadg
             empty,
             new_account,
             gas_after,
-            receiver,
             transfer,
         }
     }
@@ -279,18 +251,8 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for NoCodeCallGadg
         for (cell, byte) in self.gas_after.iter().zip(after.to_le_bytes()) {
             cell.assign(region, F::from(u64::from(byte)))?;
         }
-        if let Some(receiver) = &self.receiver {
-            let paid = if facts.is_second { facts.own } else { facts.to };
-            receiver.assign(region, address_field(paid))?;
-        }
         if let Some(transfer) = &self.transfer {
-            let total = layout.total;
-            let writes = match (facts.transfers, rws.get(total + 1), rws.get(total + 2)) {
-                (true, Some(from), Some(to)) => Some((from, to)),
-                (true, _, _) => return Err(Error::Synthesis),
-                _ => None,
-            };
-            transfer.assign(region, writes, facts.value)?;
+            transfer.assign(region, &facts, rws, layout.total)?;
         }
         Ok(())
     }

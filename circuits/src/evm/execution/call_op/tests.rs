@@ -350,7 +350,7 @@ fn callcode_pays_itself() {
     );
     let call = call_step(&w);
     let g = config().gadgets.call_op;
-    let receiver = g.receiver.as_ref().expect("CALL has a receiver");
+    let receiver = &g.transfer.as_ref().expect("CALL has a receiver").receiver;
     let overrides = vec![
         Override::Rw {
             step: call,
