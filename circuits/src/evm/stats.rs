@@ -14,6 +14,7 @@ use equivm_witness::ExecutionState;
 use halo2_proofs::plonk::{Circuit, ConstraintSystem};
 use halo2curves::bn256::Fr;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Costs of one execution state's gadget.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,11 +124,15 @@ fn super_circuit_stats() -> SuperCircuitStats {
     }
 }
 
-/// Each supported state's gadget name and layout.
-pub fn layouts() -> Vec<(ExecutionState, &'static str, StepLayout)> {
-    let mut meta = ConstraintSystem::<Fr>::default();
-    let tables = Tables::configure(&mut meta);
-    EvmCircuitConfig::configure(&mut meta, &tables).layouts
+/// Each supported state's gadget name and layout (the circuit is configured once per
+/// process: the layouts depend on its shape only).
+pub fn layouts() -> &'static [(ExecutionState, &'static str, StepLayout)] {
+    static LAYOUTS: OnceLock<Vec<(ExecutionState, &'static str, StepLayout)>> = OnceLock::new();
+    LAYOUTS.get_or_init(|| {
+        let mut meta = ConstraintSystem::<Fr>::default();
+        let tables = Tables::configure(&mut meta);
+        EvmCircuitConfig::configure(&mut meta, &tables).layouts
+    })
 }
 
 /// The EVM circuit's costs.

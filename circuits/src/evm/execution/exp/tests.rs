@@ -8,7 +8,7 @@ const EXP: u8 = 0x0a;
 
 fn height(state: ExecutionState) -> usize {
     layouts()
-        .into_iter()
+        .iter()
         .find(|(s, _, _)| *s == state)
         .map(|(_, _, l)| l.height)
         .expect("layout")
