@@ -155,8 +155,11 @@ impl<F: PrimeField> CalleeGas<F> {
         for (cell, byte) in self.gas_lo_bytes.iter().zip(&le[..16]) {
             cell.assign(region, F::from(u64::from(*byte)))?;
         }
+        // The word the constraint tests: bytes 8..16 of `gas.lo`, and `gas.hi` as it is.
+        let middle = u64::from_le_bytes(le[8..16].try_into().map_err(|_| Error::Synthesis)?);
+        let high = word_of::<F>(gas >> 128usize).lo;
         self.gas_fits
-            .assign(region, word_of(U256::from_le_slice(&le[8..])))?;
+            .assign(region, Word::new(F::from(middle), high))?;
         let requested = u64::try_from(gas).unwrap_or(all_but_64th);
         self.requested.assign(region, F::from(requested))?;
         let is_lt = requested < all_but_64th;

@@ -104,6 +104,29 @@ fn asking_for_all_gas_gets_all_but_one_64th() {
 }
 
 #[test]
+fn a_gas_operand_above_2_pow_128_gets_all_but_one_64th() {
+    // 2^128 + 5 (bytes 8..16 zero, the high limb not), and 2^64 + 5; both above any cap.
+    let mut high = vec![1];
+    high.extend([0; 15]);
+    high.push(5);
+    let mut middle = vec![1];
+    middle.extend([0; 7]);
+    middle.push(5);
+    for gas in [high, middle] {
+        let w = witness(caller(0, &gas, (0, 0), (0, 0), &[0x00]), &ADDER);
+        let call = call_step(&w);
+        let available = w.steps[call].gas_left - (100 + 2500);
+        assert_eq!(w.steps[call + 1].gas_left, available - available / 64);
+        assert_eq!(
+            verify(&whole(&w), vec![]),
+            Ok(()),
+            "{} gas bytes",
+            gas.len()
+        );
+    }
+}
+
+#[test]
 fn a_callee_that_succeeds_in_a_reverting_caller_passes() {
     // The caller REVERTs after the call: the callee's transfer is undone below the caller's
     // warm mark.
