@@ -13,7 +13,10 @@ use crate::{
     types::AccountState,
 };
 use revm::{
-    context::{BlockEnv, CfgEnv, TxEnv},
+    context::{
+        transaction::{AccessList, AccessListItem},
+        BlockEnv, CfgEnv, TxEnv,
+    },
     primitives::{address, hardfork::SpecId, Address, Bytes, TxKind, B256, U256},
 };
 
@@ -43,6 +46,9 @@ pub struct Program {
     pub storage: std::collections::BTreeMap<U256, U256>,
     /// Number of the block the transaction runs in.
     pub block_number: u64,
+    /// The access list (EIP-2930): addresses with their storage keys. A non-empty list makes
+    /// the transaction of type 1.
+    pub access_list: Vec<(Address, Vec<U256>)>,
 }
 
 impl Program {
@@ -57,7 +63,15 @@ impl Program {
             accounts: PreState::new(),
             storage: std::collections::BTreeMap::new(),
             block_number: 1,
+            access_list: Vec::new(),
         }
+    }
+
+    /// Sends the transaction with `access_list` (type 1, EIP-2930): each address with its
+    /// storage keys.
+    pub fn access_list(mut self, access_list: Vec<(Address, Vec<U256>)>) -> Self {
+        self.access_list = access_list;
+        self
     }
 
     /// Sets the number of the block the transaction runs in (1 by default).
@@ -151,8 +165,20 @@ impl Program {
         } else {
             (TxKind::Call(CONTRACT), self.calldata.clone())
         };
+        let access_list = AccessList(
+            self.access_list
+                .iter()
+                .map(|(address, keys)| AccessListItem {
+                    address: *address,
+                    storage_keys: keys.iter().map(|k| B256::from(*k)).collect(),
+                })
+                .collect(),
+        );
+        let tx_type = u8::from(!self.access_list.is_empty());
         let txs: Vec<TxEnv> = (0..times)
             .map(|nonce| TxEnv {
+                tx_type,
+                access_list: access_list.clone(),
                 caller: SENDER,
                 gas_limit: self.gas_limit,
                 gas_price: 10,

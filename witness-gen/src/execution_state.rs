@@ -3,8 +3,8 @@
 //! Every witness step has exactly one [`ExecutionState`]. Successful opcodes map to the
 //! state of their family (see [`crate::opcodes::OPCODES`]); a step that halted its frame
 //! exceptionally maps to an error state chosen from revm's instruction-result name
-//! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `EndTx`, `EndBlock`,
-//! `Padding`) have no opcode.
+//! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `AccessListWarm`, `EndTx`,
+//! `EndBlock`, `Padding`) have no opcode.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,9 @@ pub enum ExecutionState {
     // ---- synthetic ----
     /// Start of a transaction: nonce bump, gas purchase, value transfer, warm-up, root context.
     BeginTx,
+    /// One access-list item of a transaction (EIP-2930) marked warm: an address, or a
+    /// storage key of an address; one step per item, in list order, right after `BeginTx`.
+    AccessListWarm,
     /// End of a transaction: refund, coinbase reward, receipt.
     EndTx,
     /// End of the block.
@@ -238,10 +241,11 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 91] = {
+    pub const ALL: [ExecutionState; 92] = {
         use ExecutionState::*;
         [
             BeginTx,
+            AccessListWarm,
             EndTx,
             EndBlock,
             Padding,

@@ -69,7 +69,7 @@ const MEMORY_OPCODES: [u8; 22] = [
 
 /// Opcodes that fail with `ErrorWriteProtection` in a static context: SSTORE, TSTORE,
 /// LOG0..LOG4, CREATE, CREATE2, CALL (with value) and SELFDESTRUCT.
-const STATE_CHANGING_OPCODES: [u8; 11] = [
+pub const STATE_CHANGING_OPCODES: [u8; 11] = [
     0x55, 0x5d, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xf0, 0xf1, 0xf5, 0xff,
 ];
 

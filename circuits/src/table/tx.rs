@@ -5,10 +5,12 @@
 //! of their 160-bit number, flags and counts as small words). Per transaction, in this order:
 //! one row for each scalar [`TxFieldTag`] (`Nonce` ..= `BlobHashesLen`), then `BlobHash` rows
 //! (`index` = position, `value` = versioned hash), then `CallData` rows (`index` = position,
-//! `value` = the byte). `CallData` rows hold the tx's data, which is the init code for a
-//! creation.
+//! `value` = the byte), then three rows per access-list item (`AccessListItemAddress`,
+//! `AccessListItemIsKey`, `AccessListItemKey`; `index` = the item's position in the list
+//! flattened as each address followed by its storage keys). `CallData` rows hold the tx's
+//! data, which is the init code for a creation.
 //!
-//! The EVM circuit looks rows up (BeginTx, ORIGIN, GASPRICE, CALLDATALOAD/COPY of the root
+//! The EVM circuit looks rows up (BeginTx, AccessListWarm, ORIGIN, GASPRICE, CALLDATALOAD/COPY of the root
 //! call, BLOBHASH); the tx circuit ties them to the signed transactions and the public
 //! inputs. Row 0 and the rows after the last transaction are all zero (tag 0 is no
 //! [`TxFieldTag`]; tx ids start at 1).
@@ -16,7 +18,8 @@
 use super::{address_to_word, assign_advice_rows, b256_word, check_capacity, u256_word};
 use super::{LookupTable, TableError};
 use equivm_gadgets::Word;
-use equivm_trace::TxType as Envelope;
+use equivm_trace::revm::primitives::{Address, U256};
+use equivm_trace::{TxInfo, TxType as Envelope};
 use equivm_witness::TxWitness;
 use halo2_proofs::{
     circuit::Layouter,
@@ -64,6 +67,13 @@ pub enum TxFieldTag {
     BlobHash,
     /// Data byte number `index`.
     CallData,
+    /// The address of access-list item `index` (EIP-2930). The items are the list flattened:
+    /// each address, then its storage keys (a key item carries its address).
+    AccessListItemAddress,
+    /// 1 if access-list item `index` is a storage key, 0 if it is an address.
+    AccessListItemIsKey,
+    /// The storage key of access-list item `index` (0 for an address item).
+    AccessListItemKey,
 }
 
 /// The type byte of `tx_type`.
@@ -165,16 +175,44 @@ impl<F: PrimeField> TxTableRow<F> {
         let data = (0u64..)
             .zip(info.data.iter())
             .map(|(i, b)| Self::new(id, CallData, i, small((*b).into())));
-        scalars.chain(blobs).chain(data).collect()
+        let items = (0u64..)
+            .zip(access_list_items(info))
+            .flat_map(|(i, (address, key))| {
+                [
+                    Self::new(id, AccessListItemAddress, i, address_to_word(address)),
+                    Self::new(id, AccessListItemIsKey, i, small(key.is_some().into())),
+                    Self::new(id, AccessListItemKey, i, key.map_or(Word::ZERO, u256_word)),
+                ]
+            });
+        scalars.chain(blobs).chain(data).chain(items).collect()
     }
 }
 
 /// Number of scalar fields per transaction (`Nonce` ..= `BlobHashesLen`).
 pub const TX_SCALAR_FIELDS: usize = 16;
 
+/// Rows per access-list item: its address, whether it is a key, the key.
+pub const ROWS_PER_ACCESS_LIST_ITEM: usize = 3;
+
+/// The access list of `tx` flattened into items, in the order `BeginTx` warms them: each
+/// address (no key), then its storage keys (with their address).
+pub fn access_list_items(tx: &TxInfo) -> impl Iterator<Item = (Address, Option<U256>)> + '_ {
+    tx.access_list.iter().flat_map(|entry| {
+        std::iter::once((entry.address, None)).chain(
+            entry
+                .storage_keys
+                .iter()
+                .map(move |k| (entry.address, Some(*k))),
+        )
+    })
+}
+
 /// Number of rows of `tx` (its [`TxTableRow::rows_of`]).
 pub fn tx_row_count(tx: &TxWitness) -> usize {
-    TX_SCALAR_FIELDS + tx.tx.blob_hashes.len() + tx.tx.data.len()
+    TX_SCALAR_FIELDS
+        + tx.tx.blob_hashes.len()
+        + tx.tx.data.len()
+        + ROWS_PER_ACCESS_LIST_ITEM * access_list_items(&tx.tx).count()
 }
 
 /// The tx table's advice columns.

@@ -1,9 +1,9 @@
 //! `BeginTx`, `EndTx` and `EndBlock`: the synthetic steps around a transaction's opcodes.
 //!
 //! BeginTx: sender nonce + 1, sender pays `gas_limit × effective_gas_price` (+ blob fee),
-//! warm marks for sender, callee, coinbase (EIP-3651), precompiles 0x01..=0x0a and the access
-//! list, the root call's context, and (in the root call's reversion scope) the created
-//! account's nonce and the value transfer. EndTx: refund read (cross-checked against revm's
+//! warm marks for sender, callee, coinbase (EIP-3651) and precompiles 0x01..=0x0a, the root
+//! call's context, and (in the root call's reversion scope) the created account's nonce and
+//! the value transfer. Then one `AccessListWarm` step per access-list item marks it warm. EndTx: refund read (cross-checked against revm's
 //! capped refund), unused gas back to the sender, priority fee to the coinbase, deletion of
 //! accounts self-destructed in the tx they were created in (EIP-6780), receipt fields.
 
@@ -72,29 +72,11 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
         .ok_or_else(|| tx_err(b, format!("sender balance {balance} cannot buy gas")))?;
     b.write(Rw::account(sender, AccountField::Balance), paid, None);
 
-    let mut warm: Vec<(Address, Option<U256>)> = vec![
-        (sender, None),
-        (root.address, None),
-        (b.trace.block.coinbase, None),
-    ];
-    for i in 1..=10u8 {
-        let mut a = [0u8; 20];
-        a[19] = i;
-        warm.push((Address::from(a), None));
-    }
-    for entry in &tx.tx.access_list {
-        warm.push((entry.address, None));
-        for k in &entry.storage_keys {
-            warm.push((entry.address, Some(*k)));
-        }
-    }
+    let mut warm = vec![sender, root.address, b.trace.block.coinbase];
+    warm.extend((1..=10u8).map(Address::with_last_byte));
     let tx_id = b.tx.id;
-    for (address, key) in warm {
-        let rw = match key {
-            None => Rw::access_account(tx_id, address),
-            Some(k) => Rw::access_storage(tx_id, address, k),
-        };
-        b.write(rw, U256::from(1), None);
+    for address in warm {
+        b.write(Rw::access_account(tx_id, address), U256::from(1), None);
     }
 
     let calldata_len = if root.kind.is_create() {
@@ -113,6 +95,43 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
         frame::end_frame(b, tx, 0)?;
     }
     b.close_step(idx);
+    access_list(b, tx, root_call_id, intrinsic)
+}
+
+/// One `AccessListWarm` step per access-list item (EIP-2930), in list order (an address,
+/// then its storage keys): each writes the item's warm mark. The steps carry the state the
+/// root call starts with (gas after the intrinsic gas, pc 0, an empty stack).
+fn access_list(
+    b: &mut Builder,
+    tx: &TxTrace,
+    root_call_id: u64,
+    intrinsic: u64,
+) -> Result<(), WitnessError> {
+    let tx_id = b.tx.id;
+    let gas_left = tx.tx.gas_limit.saturating_sub(intrinsic);
+    for entry in &tx.tx.access_list {
+        let items = std::iter::once(None).chain(entry.storage_keys.iter().map(Some));
+        for key in items {
+            let idx = b.open_step(
+                ExecutionState::AccessListWarm,
+                root_call_id,
+                Some(0),
+                None,
+                0,
+                None,
+                gas_left,
+                0,
+                1024,
+                0,
+            );
+            let rw = match key {
+                None => Rw::access_account(tx_id, entry.address),
+                Some(k) => Rw::access_storage(tx_id, entry.address, *k),
+            };
+            b.write(rw, U256::from(1), None);
+            b.close_step(idx);
+        }
+    }
     Ok(())
 }
 

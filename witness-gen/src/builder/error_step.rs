@@ -14,6 +14,8 @@
 //!   flag (read: the failing step warms nothing);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
 //!   current and committed values) and its warm flag, from which the cost follows;
+//! - a state change in a static call: for CALL its gas, to and value (revm pops them
+//!   before it refuses a value), for the other opcodes nothing; then the call's `IsStatic`;
 //! - every other error state (and memory out-of-gas of the other opcodes): the stack items
 //!   the failing opcode would have consumed (for stack underflow, the items that were
 //!   there), for the offsets, sizes and addresses their proofs need.
@@ -66,6 +68,17 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             let tx_id = b.tx.id;
             b.read(Rw::call_context(s.call_id, CallContextField::TxId));
             b.read(Rw::access_account(tx_id, address));
+        }
+        ErrorWriteProtection => {
+            // CALL fails only with a value, after popping gas, to and value; the others
+            // fail before popping anything.
+            if s.step.opcode == 0xf1 {
+                if available < 3 {
+                    return Err(b.inconsistent(s, "static CALL without gas, to and value"));
+                }
+                b.stack_pops(s, 3);
+            }
+            b.read(Rw::call_context(s.call_id, CallContextField::IsStatic));
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

@@ -614,7 +614,7 @@ impl<'t> Builder<'t> {
             Create => create::build(self, s),
             ReturnRevert => return_revert::build(self, s),
             SelfDestruct => selfdestruct::build(self, s),
-            BeginTx | EndTx | EndBlock | Padding => {
+            BeginTx | AccessListWarm | EndTx | EndBlock | Padding => {
                 Err(self.inconsistent(s, "synthetic state for an executed opcode"))
             }
             other => Err(WitnessError::Unsupported {

@@ -1,11 +1,13 @@
 //! BeginTx: the synthetic step that starts a transaction's root call.
 //!
-//! For a message call without access list or blobs (other transactions are `unsupported`
+//! For a message call without blobs (creations and blob transactions are `unsupported`
 //! until their issue), with tx-table lookups of the step's tx (`tx_id`) and the coinbase
 //! from the block table:
 //!
 //! ```text
-//! gas_left = tx.GasLimit;  tx.IsCreate = tx.AccessListAddressesLen = tx.AccessListStorageKeysLen = tx.BlobHashesLen = 0
+//! items (first cell) = tx.AccessListAddressesLen + tx.AccessListStorageKeysLen
+//! if items ≠ 0: next state is AccessListWarm with next.items = items (access_list_warm.rs)
+//! gas_left = tx.GasLimit;  tx.IsCreate = tx.BlobHashesLen = 0
 //! rw 0     sender nonce read      = tx.Nonce
 //! rw 1     sender nonce write     value = tx.Nonce + 1
 //! rw 2     sender balance write   value + GasLimit·EffectiveGasPrice = value_prev   (can pay)
@@ -22,7 +24,8 @@
 //!          sender balance read, sender balance write (value + Value = value_prev),
 //!          callee balance write (value_prev + Value = value); each write has its undo
 //!          lookup at RwCounterEndOfReversion − 0 and − 1, on when IsPersistent = 0
-//! intrinsic gas: 21000 + tx.CallDataGasCost ≤ GasLimit (8-byte check)
+//! intrinsic gas: 21000 + tx.CallDataGasCost + 2400·addresses + 1900·keys ≤ GasLimit
+//!   (8-byte check)
 //! transition: rw_counter + 34 (+3), call_id same, is_root → 1, is_create → 0, code_hash →
 //!   callee's, pc → 0, stack pointer → 1024, gas → GasLimit − intrinsic, memory → 0,
 //!   reversible writes → 2·[Value ≠ 0], log id → 0, tx id same, refund → 0,
@@ -35,6 +38,7 @@
 //! last value, and a call that began before wrote its (non-zero) tx id there.
 
 use super::{
+    access_list_warm::AccessListChain,
     padding::all_same,
     tx_arith::{
         address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber, WordBytes,
@@ -60,6 +64,10 @@ use halo2_proofs::{
 pub const TX_BASE_GAS: u64 = 21_000;
 /// Rw accesses of a BeginTx without value transfer.
 pub const BEGIN_TX_RWS: u64 = 34;
+/// Intrinsic gas per access-list address (EIP-2930).
+pub const ACCESS_LIST_ADDRESS_GAS: u64 = 2_400;
+/// Intrinsic gas per access-list storage key (EIP-2930).
+pub const ACCESS_LIST_KEY_GAS: u64 = 1_900;
 
 /// The tx-table fields BeginTx looks up, in slot order.
 const TX_FIELDS: [TxFieldTag; 12] = [
@@ -80,6 +88,9 @@ const TX_FIELDS: [TxFieldTag; 12] = [
 /// The BeginTx step.
 #[derive(Clone, Debug)]
 pub struct BeginTxGadget<F: PrimeField> {
+    /// The access-list items the AccessListWarm steps after this one warm.
+    pub chain: AccessListChain<F>,
+    items_is_zero: WordIsZero<F>,
     context: ContextColumns,
     /// `GasLimit · EffectiveGasPrice`, 24 bytes.
     pub fee: ByteNumber<F, 24>,
@@ -106,6 +117,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
     const STATE: ExecutionState = ExecutionState::BeginTx;
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
+        // First: at the position of the AccessListWarm steps' chain cell.
+        let chain = AccessListChain::query(cb);
         let step = cb.step();
         let (tx_id, call_id) = (step.tx_id.clone(), step.call_id.clone());
         let field = |cb: &mut ConstraintBuilder<'_, F>, tag| cb.tx_lookup(tx_id.clone(), tag, c(0));
@@ -114,8 +127,6 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         let coinbase = cb.block_lookup(BlockFieldTag::Coinbase, c(0));
         for (what, w) in [
             ("tx is a message call (IsCreate = 0)", is_create),
-            ("tx has no access list addresses", al_addresses),
-            ("tx has no access list keys", al_keys),
             ("tx has no blobs", blobs),
         ] {
             cb.require_equal_word(what, w, small(c(0)));
@@ -124,9 +135,20 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             ("GasLimit.hi = 0", &gas_limit),
             ("EffectiveGasPrice.hi = 0", &price),
             ("CallDataGasCost.hi = 0", &data_gas),
+            ("AccessListAddressesLen.hi = 0", &al_addresses),
+            ("AccessListStorageKeysLen.hi = 0", &al_keys),
         ] {
             cb.require_zero(what, w.hi.clone());
         }
+        // The access list: its items are warmed by the AccessListWarm steps that follow.
+        let items = chain.items.expr();
+        cb.require_equal(
+            "items = AccessListAddressesLen + AccessListStorageKeysLen",
+            items.clone(),
+            al_addresses.lo.clone() + al_keys.lo.clone(),
+        );
+        let items_is_zero = WordIsZero::configure(cb, "items", small(items.clone()));
+        chain.require_next(cb, c(1) - items_is_zero.expr(), items);
         cb.require_equal(
             "gas_left = tx.GasLimit",
             step.gas_left,
@@ -232,10 +254,13 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             writes_before: c(0),
         };
 
-        let intrinsic = c::<F>(TX_BASE_GAS) + data_gas.lo;
+        let intrinsic = c::<F>(TX_BASE_GAS)
+            + data_gas.lo
+            + al_addresses.lo * c(ACCESS_LIST_ADDRESS_GAS)
+            + al_keys.lo * c(ACCESS_LIST_KEY_GAS);
         let gas_after = ByteNumber::configure(
             cb,
-            "gas after intrinsic: GasLimit - 21000 - CallDataGasCost",
+            "gas after intrinsic: GasLimit - 21000 - CallDataGasCost - 2400·addresses - 1900·keys",
             gas_limit.lo - intrinsic,
         );
         let value_is_zero = WordIsZero::configure(cb, "tx.Value", value.clone());
@@ -268,6 +293,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             ..all_same()
         });
         Self {
+            chain,
+            items_is_zero,
             context: cb.context_columns(),
             fee,
             pay_fee,
@@ -300,9 +327,16 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         self.pay_fee.assign(region, balance_after_fee, fee)?;
         self.balance_after_fee.assign(region, balance_after_fee)?;
         let data_gas: u64 = info.data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum();
+        let addresses = info.access_list.len() as u64;
+        let items = crate::table::tx::access_list_items(info).count() as u64;
+        self.chain.items.assign(region, F::from(items))?;
+        self.items_is_zero
+            .assign(region, Word::new(F::from(items), F::ZERO))?;
+        let access_list_gas =
+            addresses * ACCESS_LIST_ADDRESS_GAS + (items - addresses) * ACCESS_LIST_KEY_GAS;
         let after = info
             .gas_limit
-            .checked_sub(TX_BASE_GAS + data_gas)
+            .checked_sub(TX_BASE_GAS + data_gas + access_list_gas)
             .ok_or(Error::Synthesis)?;
         self.gas_after.assign(region, U256::from(after))?;
         let transfers = !self.value_is_zero.assign(region, word_of(info.value))?;
@@ -318,7 +352,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         let shape = index.tx_shape(step.tx_index);
-        let plain = !shape.is_create && shape.access_list_items == 0 && shape.blob_hashes == 0;
+        let plain = !shape.is_create && shape.blob_hashes == 0;
         let expected = BEGIN_TX_RWS + if shape.has_value { 3 } else { 0 };
         !plain || step.rw_count != expected
     }

@@ -5,6 +5,7 @@
 //! and reported by [`EvmCircuit::unsupported_steps`](super::EvmCircuit::unsupported_steps).
 //! [`SameContext`] is the transition shared by opcodes that stay in their call.
 
+mod access_list_warm;
 mod account_access;
 mod add_mod;
 mod add_sub;
@@ -45,6 +46,7 @@ mod error_oog_sstore;
 mod error_return_data_oob;
 mod error_stack_overflow;
 mod error_stack_underflow;
+mod error_write_protection;
 mod exp;
 mod exp_chain;
 mod exp_round;
@@ -102,6 +104,7 @@ mod value_transfer;
 mod word_is_zero;
 mod word_lt;
 
+pub use access_list_warm::{AccessListChain, AccessListWarmGadget};
 pub use account_access::AccountAccess;
 pub use add_mod::AddModGadget;
 pub use add_sub::AddSubGadget;
@@ -146,6 +149,7 @@ pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
 pub use error_return_data_oob::ErrorReturnDataOobGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
 pub use error_stack_underflow::ErrorStackUnderflowGadget;
+pub use error_write_protection::ErrorWriteProtectionGadget;
 pub use exp::ExpGadget;
 pub use exp_chain::{exp_rounds, ExpChainCells};
 pub use exp_round::{ExpRoundGadget, ExpRoundState};
@@ -241,6 +245,7 @@ fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
     let synthetic = matches!(
         G::STATE,
         ExecutionState::BeginTx
+            | ExecutionState::AccessListWarm
             | ExecutionState::EndTx
             | ExecutionState::EndBlock
             | ExecutionState::Padding
@@ -289,6 +294,7 @@ macro_rules! gadgets {
 
 gadgets! {
     begin_tx: BeginTxGadget,
+    access_list_warm: AccessListWarmGadget,
     end_tx: EndTxGadget,
     end_block: EndBlockGadget,
     padding: PaddingGadget,
@@ -355,6 +361,7 @@ gadgets! {
     error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
+    error_write_protection: ErrorWriteProtectionGadget,
     tload: TloadGadget,
     tstore: TstoreGadget,
     return_revert: ReturnRevertGadget,

@@ -138,7 +138,7 @@ fn transfer_cannot_be_skipped() {
 }
 
 #[test]
-fn creation_and_access_lists_are_unsupported() {
+fn a_creation_is_unsupported() {
     let w = witness(Program::new(vec![0x00]).create());
     let unsupported = EvmCircuit::unsupported_steps(&w);
     assert!(
