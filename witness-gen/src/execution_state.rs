@@ -189,6 +189,9 @@ pub enum ExecutionState {
     /// Not enough gas for EXTCODECOPY's account access, copy words or memory expansion, or
     /// an offset or size too large to address.
     ErrorOutOfGasExtCodeCopy,
+    /// Not enough gas for the account access of BALANCE, EXTCODESIZE or EXTCODEHASH
+    /// (EIP-2929: 100 warm, 2600 cold).
+    ErrorOutOfGasAccountAccess,
     /// Fewer stack items than the opcode reads.
     ErrorStackUnderflow,
     /// The opcode would push beyond 1024 items.
@@ -227,6 +230,10 @@ pub const KECCAK256: u8 = 0x20;
 /// EXTCODECOPY, whose out-of-gas is [`ExecutionState::ErrorOutOfGasExtCodeCopy`].
 pub const EXTCODECOPY: u8 = 0x3c;
 
+/// BALANCE, EXTCODESIZE and EXTCODEHASH, whose out-of-gas is
+/// [`ExecutionState::ErrorOutOfGasAccountAccess`].
+pub const ACCOUNT_ACCESS_OPCODES: [u8; 3] = [0x31, 0x3b, 0x3f];
+
 /// LOG0..LOG4, whose out-of-gas is [`ExecutionState::ErrorOutOfGasLog`].
 pub const LOG_OPCODES: [u8; 5] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4];
 
@@ -241,7 +248,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 92] = {
+    pub const ALL: [ExecutionState; 93] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -325,6 +332,7 @@ impl ExecutionState {
             ErrorOutOfGasLog,
             ErrorOutOfGasKeccak,
             ErrorOutOfGasExtCodeCopy,
+            ErrorOutOfGasAccountAccess,
             ErrorStackUnderflow,
             ErrorStackOverflow,
             ErrorInvalidJump,
@@ -375,6 +383,7 @@ impl ExecutionState {
                 | ErrorOutOfGasLog
                 | ErrorOutOfGasKeccak
                 | ErrorOutOfGasExtCodeCopy
+                | ErrorOutOfGasAccountAccess
                 | ErrorStackUnderflow
                 | ErrorStackOverflow
                 | ErrorInvalidJump
@@ -418,6 +427,7 @@ impl ExecutionState {
             {
                 ErrorOutOfGasExtCodeCopy
             }
+            "OutOfGas" if ACCOUNT_ACCESS_OPCODES.contains(&opcode) => ErrorOutOfGasAccountAccess,
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
             "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG" => ErrorOutOfGasMemoryExpansion,
@@ -509,6 +519,12 @@ mod tests {
             ExecutionState::for_halt("MemoryOOG", EXTCODECOPY, false),
             Some(HaltKind::Error(ErrorOutOfGasExtCodeCopy))
         );
+        for op in ACCOUNT_ACCESS_OPCODES {
+            assert_eq!(
+                ExecutionState::for_halt("OutOfGas", op, false),
+                Some(HaltKind::Error(ErrorOutOfGasAccountAccess))
+            );
+        }
         assert!(ErrorOutOfGasDynamic.is_error());
         assert!(ErrorOutOfGasCopy.is_error());
         assert!(ErrorOutOfGasLog.is_error());

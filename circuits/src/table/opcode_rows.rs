@@ -13,7 +13,7 @@
 //! the EVM circuit must use the same function.
 
 use equivm_witness::{
-    execution_state::{COPY_OPCODES, EXTCODECOPY, KECCAK256, LOG_OPCODES},
+    execution_state::{ACCOUNT_ACCESS_OPCODES, COPY_OPCODES, EXTCODECOPY, KECCAK256, LOG_OPCODES},
     opcodes::OPCODES,
     ExecutionState,
 };
@@ -101,6 +101,7 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
                 && !LOG_OPCODES.contains(&b)
                 && b != KECCAK256
                 && b != EXTCODECOPY
+                && !ACCOUNT_ACCESS_OPCODES.contains(&b)
         }),
         ErrorOutOfGasSstore => vec![0x55],
         ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES
@@ -115,6 +116,7 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
         ErrorOutOfGasLog => LOG_OPCODES.to_vec(),
         ErrorOutOfGasKeccak => vec![KECCAK256],
         ErrorOutOfGasExtCodeCopy => vec![EXTCODECOPY],
+        ErrorOutOfGasAccountAccess => ACCOUNT_ACCESS_OPCODES.to_vec(),
         ErrorStackUnderflow => defined(&|b| OPCODES[b as usize].stack_inputs > 0),
         ErrorStackOverflow => defined(&|b| {
             let info = &OPCODES[b as usize];
@@ -130,13 +132,14 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
 }
 
 /// Every error state that has [`error_state_opcodes`].
-pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 16] = [
+pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 17] = [
     ExecutionState::ErrorOutOfGasConstant,
     ExecutionState::ErrorOutOfGasDynamic,
     ExecutionState::ErrorOutOfGasCopy,
     ExecutionState::ErrorOutOfGasLog,
     ExecutionState::ErrorOutOfGasKeccak,
     ExecutionState::ErrorOutOfGasExtCodeCopy,
+    ExecutionState::ErrorOutOfGasAccountAccess,
     ExecutionState::ErrorOutOfGasSstore,
     ExecutionState::ErrorOutOfGasMemoryExpansion,
     ExecutionState::ErrorStackUnderflow,

@@ -12,6 +12,8 @@
 //!   call's `LastCalleeReturnDataLength`;
 //! - EXTCODECOPY out of gas: its four operands, the call's `TxId` and the account's warm
 //!   flag (read: the failing step warms nothing);
+//! - BALANCE, EXTCODESIZE and EXTCODEHASH out of gas: the address, the call's `TxId` and
+//!   the account's warm flag (read);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
 //!   current and committed values) and its warm flag, from which the cost follows;
 //! - a state change in a static call: for CALL its gas, to and value (revm pops them
@@ -79,6 +81,13 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
                 b.stack_pops(s, 3);
             }
             b.read(Rw::call_context(s.call_id, CallContextField::IsStatic));
+        }
+        ErrorOutOfGasAccountAccess if available >= 1 => {
+            let v = b.stack_pops(s, 1);
+            let address = crate::state::u256_to_address(v[0]);
+            let tx_id = b.tx.id;
+            b.read(Rw::call_context(s.call_id, CallContextField::TxId));
+            b.read(Rw::access_account(tx_id, address));
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

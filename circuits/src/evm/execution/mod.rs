@@ -35,6 +35,7 @@ mod end_block;
 mod end_tx;
 mod error_invalid_jump;
 mod error_invalid_opcode;
+mod error_oog_account_access;
 mod error_oog_constant;
 mod error_oog_copy;
 mod error_oog_exp;
@@ -138,6 +139,7 @@ pub use end_block::EndBlockGadget;
 pub use end_tx::EndTxGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
+pub use error_oog_account_access::ErrorOogAccountAccessGadget;
 pub use error_oog_constant::ErrorOogConstantGadget;
 pub use error_oog_copy::ErrorOogCopyGadget;
 pub use error_oog_exp::ErrorOogExpGadget;
@@ -358,6 +360,7 @@ gadgets! {
     error_oog_log: ErrorOogLogGadget,
     error_oog_keccak: ErrorOogKeccakGadget,
     error_oog_ext_code_copy: ErrorOogExtCodeCopyGadget,
+    error_oog_account_access: ErrorOogAccountAccessGadget,
     error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
