@@ -230,15 +230,15 @@ fn exp_that_could_pay_is_unsupported() {
 
 #[test]
 fn other_dynamic_gas_opcodes_are_unsupported() {
-    // PUSH1 0xaa EXTCODESIZE with 2000 gas at the EXTCODESIZE (a cold account needs 2600).
-    let code = vec![0x60, 0xaa, 0x3b, 0x00];
+    // PUSH1 0xaa SLOAD with 2000 gas at the SLOAD (a cold slot needs 2100).
+    let code = vec![0x60, 0xaa, 0x54, 0x00];
     let traced = Program::new(code).gas_limit(21_000 + 3 + 2000).trace();
     let w = equivm_witness::build_witness(&traced.trace).expect("witness builds");
     let err = nth_step(&w, ExecutionState::ErrorOutOfGasDynamic, 0);
-    assert_eq!(w.steps[err].opcode, Some(0x3b));
+    assert_eq!(w.steps[err].opcode, Some(0x54));
     assert_eq!(w.steps[err].gas_left, 2000);
     assert_eq!(
         EvmCircuit::unsupported_steps(&w),
-        vec![(ExecutionState::ErrorOutOfGasDynamic, Some(0x3b))]
+        vec![(ExecutionState::ErrorOutOfGasDynamic, Some(0x54))]
     );
 }
