@@ -192,6 +192,11 @@ pub enum ExecutionState {
     /// Not enough gas for the account access of BALANCE, EXTCODESIZE or EXTCODEHASH
     /// (EIP-2929: 100 warm, 2600 cold).
     ErrorOutOfGasAccountAccess,
+    /// Not enough gas for SLOAD's slot access (EIP-2929: 100 warm, 2100 cold).
+    ErrorOutOfGasSload,
+    /// Not enough gas for SELFDESTRUCT: 5000, 2600 more for a cold beneficiary, 25000 more
+    /// for a balance sent to an empty account.
+    ErrorOutOfGasSelfDestruct,
     /// Fewer stack items than the opcode reads.
     ErrorStackUnderflow,
     /// The opcode would push beyond 1024 items.
@@ -234,6 +239,12 @@ pub const EXTCODECOPY: u8 = 0x3c;
 /// [`ExecutionState::ErrorOutOfGasAccountAccess`].
 pub const ACCOUNT_ACCESS_OPCODES: [u8; 3] = [0x31, 0x3b, 0x3f];
 
+/// SLOAD, whose out-of-gas is [`ExecutionState::ErrorOutOfGasSload`].
+pub const SLOAD: u8 = 0x54;
+
+/// SELFDESTRUCT, whose out-of-gas is [`ExecutionState::ErrorOutOfGasSelfDestruct`].
+pub const SELFDESTRUCT: u8 = 0xff;
+
 /// LOG0..LOG4, whose out-of-gas is [`ExecutionState::ErrorOutOfGasLog`].
 pub const LOG_OPCODES: [u8; 5] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4];
 
@@ -248,7 +259,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 93] = {
+    pub const ALL: [ExecutionState; 95] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -333,6 +344,8 @@ impl ExecutionState {
             ErrorOutOfGasKeccak,
             ErrorOutOfGasExtCodeCopy,
             ErrorOutOfGasAccountAccess,
+            ErrorOutOfGasSload,
+            ErrorOutOfGasSelfDestruct,
             ErrorStackUnderflow,
             ErrorStackOverflow,
             ErrorInvalidJump,
@@ -384,6 +397,8 @@ impl ExecutionState {
                 | ErrorOutOfGasKeccak
                 | ErrorOutOfGasExtCodeCopy
                 | ErrorOutOfGasAccountAccess
+                | ErrorOutOfGasSload
+                | ErrorOutOfGasSelfDestruct
                 | ErrorStackUnderflow
                 | ErrorStackOverflow
                 | ErrorInvalidJump
@@ -428,6 +443,8 @@ impl ExecutionState {
                 ErrorOutOfGasExtCodeCopy
             }
             "OutOfGas" if ACCOUNT_ACCESS_OPCODES.contains(&opcode) => ErrorOutOfGasAccountAccess,
+            "OutOfGas" if opcode == SLOAD => ErrorOutOfGasSload,
+            "OutOfGas" if opcode == SELFDESTRUCT => ErrorOutOfGasSelfDestruct,
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
             "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG" => ErrorOutOfGasMemoryExpansion,
@@ -525,6 +542,15 @@ mod tests {
                 Some(HaltKind::Error(ErrorOutOfGasAccountAccess))
             );
         }
+        assert_eq!(
+            ExecutionState::for_halt("OutOfGas", SLOAD, false),
+            Some(HaltKind::Error(ErrorOutOfGasSload))
+        );
+        assert_eq!(
+            ExecutionState::for_halt("OutOfGas", SELFDESTRUCT, false),
+            Some(HaltKind::Error(ErrorOutOfGasSelfDestruct))
+        );
+        assert!(ErrorOutOfGasSload.is_error() && ErrorOutOfGasSelfDestruct.is_error());
         assert!(ErrorOutOfGasDynamic.is_error());
         assert!(ErrorOutOfGasCopy.is_error());
         assert!(ErrorOutOfGasLog.is_error());

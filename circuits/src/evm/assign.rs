@@ -149,7 +149,13 @@ impl WitnessIndex {
                     .step_rws(step)
                     .iter()
                     .filter(|rw| {
-                        !rw.is_write && matches!(rw.tag, RwTag::Stack | RwTag::TxAccessListAccount)
+                        !rw.is_write
+                            && matches!(
+                                rw.tag,
+                                RwTag::Stack
+                                    | RwTag::TxAccessListAccount
+                                    | RwTag::TxAccessListAccountStorage
+                            )
                     })
                     .map(|rw| rw.value)
                     .collect();
@@ -192,9 +198,9 @@ impl WitnessIndex {
         self.has_blob_base_fee
     }
 
-    /// The stack items an error step read, then the account warm flags it read, in access
-    /// order (empty for other steps): what decides whether a dynamic cost was out of reach. An error step makes at least one
-    /// access, so its `rw_counter` is its own.
+    /// The stack items and the account and slot warm flags an error step read, in access
+    /// order (empty for other steps): what decides whether a dynamic cost was out of reach.
+    /// An error step makes at least one access, so its `rw_counter` is its own.
     pub fn error_stack_reads(&self, step: &ExecStep) -> &[U256] {
         if !step.execution_state.is_error() {
             return &[];

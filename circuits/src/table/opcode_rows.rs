@@ -13,7 +13,10 @@
 //! the EVM circuit must use the same function.
 
 use equivm_witness::{
-    execution_state::{ACCOUNT_ACCESS_OPCODES, COPY_OPCODES, EXTCODECOPY, KECCAK256, LOG_OPCODES},
+    execution_state::{
+        ACCOUNT_ACCESS_OPCODES, COPY_OPCODES, EXTCODECOPY, KECCAK256, LOG_OPCODES, SELFDESTRUCT,
+        SLOAD,
+    },
     opcodes::OPCODES,
     ExecutionState,
 };
@@ -102,6 +105,8 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
                 && b != KECCAK256
                 && b != EXTCODECOPY
                 && !ACCOUNT_ACCESS_OPCODES.contains(&b)
+                && b != SLOAD
+                && b != SELFDESTRUCT
         }),
         ErrorOutOfGasSstore => vec![0x55],
         ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES
@@ -117,6 +122,8 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
         ErrorOutOfGasKeccak => vec![KECCAK256],
         ErrorOutOfGasExtCodeCopy => vec![EXTCODECOPY],
         ErrorOutOfGasAccountAccess => ACCOUNT_ACCESS_OPCODES.to_vec(),
+        ErrorOutOfGasSload => vec![SLOAD],
+        ErrorOutOfGasSelfDestruct => vec![SELFDESTRUCT],
         ErrorStackUnderflow => defined(&|b| OPCODES[b as usize].stack_inputs > 0),
         ErrorStackOverflow => defined(&|b| {
             let info = &OPCODES[b as usize];
@@ -132,7 +139,7 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
 }
 
 /// Every error state that has [`error_state_opcodes`].
-pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 17] = [
+pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 19] = [
     ExecutionState::ErrorOutOfGasConstant,
     ExecutionState::ErrorOutOfGasDynamic,
     ExecutionState::ErrorOutOfGasCopy,
@@ -140,6 +147,8 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 17] = [
     ExecutionState::ErrorOutOfGasKeccak,
     ExecutionState::ErrorOutOfGasExtCodeCopy,
     ExecutionState::ErrorOutOfGasAccountAccess,
+    ExecutionState::ErrorOutOfGasSload,
+    ExecutionState::ErrorOutOfGasSelfDestruct,
     ExecutionState::ErrorOutOfGasSstore,
     ExecutionState::ErrorOutOfGasMemoryExpansion,
     ExecutionState::ErrorStackUnderflow,

@@ -14,6 +14,11 @@
 //!   flag (read: the failing step warms nothing);
 //! - BALANCE, EXTCODESIZE and EXTCODEHASH out of gas: the address, the call's `TxId` and
 //!   the account's warm flag (read);
+//! - SLOAD out of gas: the key, the call's `TxId` and `CalleeAddress`, and the slot's warm
+//!   flag (read);
+//! - SELFDESTRUCT out of gas: the beneficiary, the call's `TxId`, the beneficiary's warm
+//!   flag (read), nonce, code hash and balance (whether it is empty), the call's
+//!   `CalleeAddress` and the contract's balance (whether it sends a value);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
 //!   current and committed values) and its warm flag, from which the cost follows;
 //! - a state change in a static call: for CALL its gas, to and value (revm pops them
@@ -28,7 +33,7 @@
 use super::{Builder, StepCtx};
 use crate::error::WitnessError;
 use crate::execution_state::ExecutionState;
-use crate::rw::{CallContextField, Rw};
+use crate::rw::{AccountField, CallContextField, Rw};
 
 /// Reads the stack items the error's proof needs (see the module docs).
 pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
@@ -88,6 +93,28 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             let tx_id = b.tx.id;
             b.read(Rw::call_context(s.call_id, CallContextField::TxId));
             b.read(Rw::access_account(tx_id, address));
+        }
+        ErrorOutOfGasSload if available >= 1 => {
+            let key = b.stack_pops(s, 1)[0];
+            let tx_id = b.tx.id;
+            b.read(Rw::call_context(s.call_id, CallContextField::TxId));
+            b.read(Rw::call_context(s.call_id, CallContextField::CalleeAddress));
+            b.read(Rw::access_storage(tx_id, s.frame.address, key));
+        }
+        ErrorOutOfGasSelfDestruct if available >= 1 => {
+            let target = crate::state::u256_to_address(b.stack_pops(s, 1)[0]);
+            let tx_id = b.tx.id;
+            b.read(Rw::call_context(s.call_id, CallContextField::TxId));
+            b.read(Rw::access_account(tx_id, target));
+            for field in [
+                AccountField::Nonce,
+                AccountField::CodeHash,
+                AccountField::Balance,
+            ] {
+                b.read(Rw::account(target, field));
+            }
+            b.read(Rw::call_context(s.call_id, CallContextField::CalleeAddress));
+            b.read(Rw::account(s.frame.address, AccountField::Balance));
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

@@ -1,10 +1,14 @@
 //! SELFDESTRUCT (EIP-6780, Cancun).
 //!
-//! Pops the beneficiary and marks it warm; the contract's whole balance moves to the
-//! beneficiary (if it is another account). If the contract was created in this transaction
-//! its balance is zeroed even when it names itself, and it is deleted at the end of the
-//! transaction (nonce, balance, code hash and storage cleared in `EndTx`); otherwise nothing
-//! else changes. All of it is in the current frame's reversion scope.
+//! Pops the beneficiary, reads the step's `TxId`, marks the beneficiary warm, reads the
+//! call's `IsStatic` and own address, and reads the beneficiary's nonce, code hash and
+//! balance (whether it is empty: a value sent to an empty account pays for a new one).
+//! Then the contract's whole balance moves: its own balance is written 0, and the
+//! beneficiary's is credited with it. A contract that names itself is debited and credited
+//! back, so its balance stays, unless it was created in this transaction: then the credit
+//! is skipped (written as 0 → 0, the balance burnt), and the account is deleted at the end
+//! of the transaction (nonce, balance, code hash and storage cleared in `EndTx`). The three
+//! writes are in the current frame's reversion scope; the frame then ends like a STOP.
 
 use super::account::warm_account;
 use super::{Builder, JournalEntry, StepCtx};
@@ -19,29 +23,33 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     let target = u256_to_address(v[0]);
     let address = s.frame.address;
     b.read(Rw::call_context(s.call_id, F::TxId));
+    warm_account(b, s, target);
     b.read(Rw::call_context(s.call_id, F::IsStatic));
     b.read(Rw::call_context(s.call_id, F::CalleeAddress));
-    warm_account(b, s, target);
-    let balance = b.read(Rw::account(address, AccountField::Balance));
+    b.read(Rw::account(target, AccountField::Nonce));
+    b.read(Rw::account(target, AccountField::CodeHash));
+    b.read(Rw::account(target, AccountField::Balance));
     let created = b.tx.created.contains(&address);
-    if target != address {
-        let t = b.state.account(target, AccountField::Balance);
-        let sum = t
-            .checked_add(balance)
-            .ok_or_else(|| b.inconsistent(s, "balance overflow"))?;
-        b.write(
-            Rw::account(target, AccountField::Balance),
-            sum,
-            Some(s.frame_id),
-        );
-    }
-    if target != address || created {
-        b.write(
-            Rw::account(address, AccountField::Balance),
-            U256::ZERO,
-            Some(s.frame_id),
-        );
-    }
+    let balance = b.write(
+        Rw::account(address, AccountField::Balance),
+        U256::ZERO,
+        Some(s.frame_id),
+    );
+    // After the debit: the beneficiary's balance (0 when it is the contract itself).
+    let before = b.state.account(target, AccountField::Balance);
+    let credit = if target == address && created {
+        U256::ZERO
+    } else {
+        balance
+    };
+    let after = before
+        .checked_add(credit)
+        .ok_or_else(|| b.inconsistent(s, "balance overflow"))?;
+    b.write(
+        Rw::account(target, AccountField::Balance),
+        after,
+        Some(s.frame_id),
+    );
     if created {
         b.tx.destructed.push(address);
         if let Some(fi) = b.tx.frames.get_mut(s.frame_id) {

@@ -21,7 +21,7 @@
 //! next state: BeginTx or EndBlock; rw_counter + 8, tx_id + 1; the rest is set by BeginTx.
 //! ```
 //! A tx that self-destructed accounts it created writes their deletion after the receipt;
-//! such an EndTx is `unsupported` until SELFDESTRUCT has its gadget.
+//! such an EndTx is `unsupported` (it needs a creation first, which has no gadget yet).
 
 use super::{
     tx_arith::{

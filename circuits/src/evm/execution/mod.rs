@@ -11,6 +11,7 @@ mod add_mod;
 mod add_sub;
 mod balance;
 mod begin_tx;
+mod beneficiary;
 mod bitwise;
 mod blob_hash;
 mod block_ctx;
@@ -43,6 +44,8 @@ mod error_oog_ext_code_copy;
 mod error_oog_keccak;
 mod error_oog_log;
 mod error_oog_memory;
+mod error_oog_self_destruct;
+mod error_oog_sload;
 mod error_oog_sstore;
 mod error_return_data_oob;
 mod error_stack_overflow;
@@ -89,6 +92,7 @@ mod returndatacopy;
 mod sar;
 mod sdiv_smod;
 mod self_balance;
+mod self_destruct;
 mod shift;
 mod sign_extend;
 mod signed_cmp;
@@ -147,6 +151,8 @@ pub use error_oog_ext_code_copy::ErrorOogExtCodeCopyGadget;
 pub use error_oog_keccak::ErrorOogKeccakGadget;
 pub use error_oog_log::ErrorOogLogGadget;
 pub use error_oog_memory::ErrorOogMemoryGadget;
+pub use error_oog_self_destruct::ErrorOogSelfDestructGadget;
+pub use error_oog_sload::ErrorOogSloadGadget;
 pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
 pub use error_return_data_oob::ErrorReturnDataOobGadget;
 pub use error_stack_overflow::ErrorStackOverflowGadget;
@@ -187,6 +193,7 @@ pub use returndatacopy::ReturnDataCopyGadget;
 pub use sar::SarGadget;
 pub use sdiv_smod::SdivSmodGadget;
 pub use self_balance::SelfBalanceGadget;
+pub use self_destruct::SelfDestructGadget;
 pub use shift::{ShiftCore, ShiftGadget};
 pub use sign_extend::SignExtendGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
@@ -361,6 +368,8 @@ gadgets! {
     error_oog_keccak: ErrorOogKeccakGadget,
     error_oog_ext_code_copy: ErrorOogExtCodeCopyGadget,
     error_oog_account_access: ErrorOogAccountAccessGadget,
+    error_oog_sload: ErrorOogSloadGadget,
+    error_oog_self_destruct: ErrorOogSelfDestructGadget,
     error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
@@ -373,6 +382,7 @@ gadgets! {
     call_without_code: CallWithoutCodeGadget,
     delegate_or_static_call_without_code: DelegateOrStaticCallWithoutCodeGadget,
     precompile_identity: PrecompileIdentityGadget,
+    self_destruct: SelfDestructGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the

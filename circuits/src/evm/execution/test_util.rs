@@ -89,6 +89,13 @@ pub(crate) fn slice(witness: &Witness, steps: Range<usize>) -> EvmCircuit {
     EvmCircuit::for_steps(witness.clone(), steps, rows + 1)
 }
 
+/// The slice circuit of every step of `w`, which must all have a gadget.
+pub(crate) fn whole(w: &Witness) -> EvmCircuit {
+    let unsupported = EvmCircuit::unsupported_steps(w);
+    assert!(unsupported.is_empty(), "{unsupported:?}");
+    slice(w, 0..w.steps.len())
+}
+
 /// MockProver's verdict on `circuit` with `overrides`.
 pub(crate) fn verify(
     circuit: &EvmCircuit,

@@ -1,5 +1,5 @@
 use super::super::test_util::*;
-use crate::evm::{assign::Override, EvmCircuit};
+use crate::evm::assign::Override;
 use equivm_trace::{
     program::{Program, CONTRACT},
     revm::primitives::{Address, U256},
@@ -30,12 +30,6 @@ fn witness(list: Vec<(Address, Vec<u64>)>) -> Witness {
 /// The list the tests use: six items (three addresses, one of them twice, and three keys).
 fn list() -> Vec<(Address, Vec<u64>)> {
     vec![(CONTRACT, vec![1]), (OTHER, vec![]), (CONTRACT, vec![2, 3])]
-}
-
-fn whole(w: &Witness) -> EvmCircuit {
-    let unsupported = EvmCircuit::unsupported_steps(w);
-    assert!(unsupported.is_empty(), "{unsupported:?}");
-    slice(w, 0..w.steps.len())
 }
 
 fn states(w: &Witness) -> Vec<ExecutionState> {

@@ -1,7 +1,7 @@
 use super::super::call_args::{CALLCODE, DELEGATECALL, STATICCALL};
 use super::super::test_util::*;
 use super::CallRws;
-use crate::evm::{assign::Override, EvmCircuit};
+use crate::evm::assign::Override;
 use equivm_trace::{
     program::Program,
     revm::primitives::{Address, U256},
@@ -55,12 +55,6 @@ fn witness(code: Vec<u8>, callee: &[u8]) -> Witness {
         .with_account(CALLEE, callee.to_vec())
         .trace();
     equivm_witness::build_witness(&traced.trace).expect("witness builds")
-}
-
-fn whole(w: &Witness) -> EvmCircuit {
-    let unsupported = EvmCircuit::unsupported_steps(w);
-    assert!(unsupported.is_empty(), "{unsupported:?}");
-    slice(w, 0..w.steps.len())
 }
 
 /// A plain call: no value, no memory, 0xffff gas asked.

@@ -1,6 +1,6 @@
 use super::super::test_util::*;
 use super::{WithoutCodeRws, NEW_ACCOUNT_GAS};
-use crate::evm::{assign::Override, EvmCircuit};
+use crate::evm::assign::Override;
 use equivm_trace::{program::Program, revm::primitives::Address};
 use equivm_witness::{ExecutionState, Witness};
 use halo2curves::bn256::Fr;
@@ -27,12 +27,6 @@ fn caller(op: u8, to: Address, value: Option<u8>, end: &[u8]) -> Vec<u8> {
 fn witness(code: Vec<u8>) -> Witness {
     let traced = Program::new(code).with_account(EOA, Vec::new()).trace();
     equivm_witness::build_witness(&traced.trace).expect("witness builds")
-}
-
-fn whole(w: &Witness) -> EvmCircuit {
-    let unsupported = EvmCircuit::unsupported_steps(w);
-    assert!(unsupported.is_empty(), "{unsupported:?}");
-    slice(w, 0..w.steps.len())
 }
 
 fn the_call(w: &Witness, state: ExecutionState) -> usize {

@@ -1,5 +1,5 @@
 use super::super::test_util::*;
-use crate::evm::{assign::Override, EvmCircuit};
+use crate::evm::assign::Override;
 use equivm_trace::{program::Program, revm::primitives::Address};
 use equivm_witness::{ExecutionState, Witness};
 use halo2curves::bn256::Fr;
@@ -31,12 +31,6 @@ fn witness(callee: Vec<u8>) -> Witness {
         .with_account(OTHER, Vec::new())
         .trace();
     equivm_witness::build_witness(&traced.trace).expect("witness builds")
-}
-
-fn whole(w: &Witness) -> EvmCircuit {
-    let unsupported = EvmCircuit::unsupported_steps(w);
-    assert!(unsupported.is_empty(), "{unsupported:?}");
-    slice(w, 0..w.steps.len())
 }
 
 fn error_step(w: &Witness) -> usize {

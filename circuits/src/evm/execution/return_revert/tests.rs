@@ -200,12 +200,6 @@ fn nested(callee: &[u8], area: u8) -> Witness {
 }
 
 /// The whole of `w`, every step supported.
-fn whole(w: &Witness) -> EvmCircuit {
-    let unsupported = EvmCircuit::unsupported_steps(w);
-    assert!(unsupported.is_empty(), "{unsupported:?}");
-    slice(w, 0..w.steps.len())
-}
-
 #[test]
 fn a_callee_returning_nothing_passes() {
     let w = nested(&RETURN_EMPTY, 0);

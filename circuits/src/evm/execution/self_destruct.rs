@@ -1,0 +1,194 @@
+//! SELFDESTRUCT (Cancun, EIP-6780): the contract's whole balance goes to the beneficiary and
+//! the call ends successfully, like a STOP.
+//!
+//! ```text
+//! "is_create = 0"                                    (a creation's end deposits code)
+//! AccountAccess (rw 0..3): beneficiary = pop mod 2^160, TxId, warm mark (undo 0)
+//! "IsStatic = 0" (rw 3)                               (else ErrorWriteProtection)
+//! own = CalleeAddress read (rw 4)
+//! EmptyAccount(beneficiary): nonce, code hash, balance reads (rw 5, 6, 7)   (beneficiary.rs)
+//! debit = own balance write (rw 8, undo 1): "value = 0";  balance = its value_prev
+//! credit = beneficiary balance write (rw 9, undo 2):
+//!   "value_prev + balance = value" (AddNoOverflow, value range-checked)
+//! NewAccount: new_account = [balance ≠ 0]·empty
+//! cost = 5000 + 2600·(1 - was_warm) + 25000·new_account
+//! "gas_left - cost = Σ gas_after_i·256^i"            (8 bytes: enough gas)
+//! "call's IsSuccess = 1" (rw 10)
+//! root: next state EndTx; with a caller (rw 11..=24): RestoreContext(return data 0, 0),
+//!   the next step executes an opcode
+//! transition: the ending transition with gas_after; the caller takes over
+//!   reversible_write_counter + 3 writes; refund unchanged
+//! ```
+//!
+//! A contract that names itself is debited and then credited: the credit's `value_prev` is
+//! the 0 the debit wrote, so its balance ends where it was (EIP-6780: nothing is deleted).
+//! Only a contract created in the same transaction burns its balance and is deleted; that
+//! takes a CREATE (or a creation transaction) before it, which has no gadget yet, so such a
+//! block is `unsupported` there, and this gadget is the only SELFDESTRUCT a provable block
+//! holds. The beneficiary's emptiness is read before the transfer.
+
+use super::{
+    account_access::AccountAccess,
+    beneficiary::{self_destruct_cost, self_destruct_cost_expr, EmptyAccount, NewAccount},
+    restore_context::{is_root_step, RestoreContext, RESTORE_CONTEXT_RWS},
+    tx_arith::{address_expr, AddNoOverflow, WordBytes},
+    ExecutionGadget,
+};
+use crate::evm::{
+    assign::{StepRegion, WitnessIndex},
+    cell::Cell,
+    constraint_builder::{ConstraintBuilder, Reversion, Transition},
+};
+use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use equivm_witness::{AccountField, CallContextField as C, ExecStep, ExecutionState, Witness};
+use halo2_proofs::{
+    halo2curves::ff::PrimeField,
+    plonk::{Error, Expression},
+};
+
+/// Rw accesses of the step before the frame ends (the pop to the credit).
+pub const SELF_DESTRUCT_OWN_RWS: usize = 10;
+
+/// SELFDESTRUCT.
+#[derive(Clone, Debug)]
+pub struct SelfDestructGadget<F: PrimeField> {
+    /// The beneficiary and its warm mark.
+    pub access: AccountAccess<F>,
+    /// Whether the beneficiary was empty before the step.
+    pub empty: EmptyAccount<F>,
+    /// Whether the contract's balance makes the beneficiary a new account.
+    pub new_account: NewAccount<F>,
+    /// The beneficiary's balance after the credit, range-checked.
+    credited: WordBytes<F>,
+    /// `value_prev + balance = value` of the credit.
+    credit: AddNoOverflow<F>,
+    /// `gas_left - cost`, little-endian bytes.
+    pub gas_after: [Cell<F>; 8],
+    /// `(1 - is_root)·(reversible_write_counter + 3)`: the writes a caller takes over.
+    kept: Cell<F>,
+}
+
+fn c<F: PrimeField>(v: u64) -> Expression<F> {
+    Expression::Constant(F::from(v))
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
+    const NAME: &'static str = "SELFDESTRUCT";
+    const STATE: ExecutionState = ExecutionState::SelfDestruct;
+
+    fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
+        let step = cb.step();
+        cb.require_zero("is_create = 0", step.is_create.clone());
+        let word = cb.stack_pop();
+        let access = AccountAccess::configure_popped(cb, word);
+        let is_static = cb.call_context_lookup(C::IsStatic);
+        cb.require_equal_word("IsStatic = 0", is_static, Word::new(c(0), c(0)));
+        let own = address_expr(&cb.call_context_lookup(C::CalleeAddress));
+        let beneficiary = access.address.clone();
+        let empty = EmptyAccount::configure(cb, beneficiary.clone());
+
+        let scope = Reversion::of_step(&step);
+        let debit = cb.account_write(own, AccountField::Balance);
+        cb.undo_if_reverted(&scope);
+        cb.require_equal_word(
+            "the contract's balance is written 0",
+            debit.value.clone(),
+            Word::new(c(0), c(0)),
+        );
+        let sent = debit.value_prev;
+        let credit_row = cb.account_write(beneficiary, AccountField::Balance);
+        cb.undo_if_reverted(&scope);
+        let credited =
+            WordBytes::configure(cb, "beneficiary balance after", credit_row.value.clone());
+        let credit = AddNoOverflow::configure(
+            cb,
+            "beneficiary balance_prev + sent = balance",
+            credit_row.value_prev,
+            sent.clone(),
+            credit_row.value,
+        );
+        credit.require_boolean_carry(cb, "credit");
+
+        let new_account = NewAccount::configure(cb, sent, empty.empty.expr());
+        let cost =
+            self_destruct_cost_expr(cb, access.was_warm.clone(), new_account.new_account.expr());
+        let gas_after = cb.query_bytes::<8>();
+        let gas_after_expr =
+            expr_from_le_bytes(&gas_after.iter().map(Cell::expr).collect::<Vec<_>>());
+        cb.require_equal(
+            "gas_left - cost = Σ gas_after_i·256^i (enough gas)",
+            step.gas_left.clone() - cost,
+            gas_after_expr.clone(),
+        );
+
+        let is_success = cb.call_context_lookup(C::IsSuccess);
+        cb.require_equal_word("call's IsSuccess = 1", is_success, Word::new(c(1), c(0)));
+        let is_root = step.is_root.clone();
+        let has_caller = c(1) - is_root.clone();
+        let back = cb.caller_rw_accesses(|cb| RestoreContext::configure(cb, c(0), c(0)));
+        cb.require_next_state_if(is_root, ExecutionState::EndTx);
+        cb.require_next_opcode_step_if(has_caller.clone());
+        let kept = cb.query_cell();
+        cb.require_equal(
+            "kept = (1 - is_root)·(reversible_write_counter + 3)",
+            kept.expr(),
+            has_caller * (step.reversible_write_counter.clone() + c(3)),
+        );
+        let transition = back.ending_transition(cb, gas_after_expr, kept.expr(), Transition::Same);
+        cb.require_step_state_transition(transition);
+        Self {
+            access,
+            empty,
+            new_account,
+            credited,
+            credit,
+            gas_after,
+            kept,
+        }
+    }
+
+    fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        witness: &Witness,
+        step: &ExecStep,
+    ) -> Result<(), Error> {
+        let rws = witness.step_rws(step);
+        let rw = |i: usize| rws.get(i).ok_or(Error::Synthesis);
+        self.access.assign(region, rw(0)?.value)?;
+        let was_warm = !rw(2)?.value_prev.is_zero();
+        let empty = self
+            .empty
+            .assign(region, rw(5)?.value, rw(6)?.value, rw(7)?.value)?;
+        let sent = rw(8)?.value_prev;
+        let credit = rw(9)?;
+        self.credited.assign(region, credit.value)?;
+        self.credit.assign(region, credit.value_prev, sent)?;
+        let new_account = self.new_account.assign(region, sent, empty)?;
+        let cost = self_destruct_cost(was_warm, new_account);
+        let after = step.gas_left.checked_sub(cost).ok_or(Error::Synthesis)?;
+        for (cell, byte) in self.gas_after.iter().zip(after.to_le_bytes()) {
+            cell.assign(region, F::from(u64::from(byte)))?;
+        }
+        let kept = if is_root_step(witness, step) {
+            0
+        } else {
+            step.reversible_write_counter + 3
+        };
+        self.kept.assign(region, F::from(kept))
+    }
+
+    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+        let call = index.call(step.call_id);
+        let own = SELF_DESTRUCT_OWN_RWS as u64 + 1;
+        let rws = if call.is_root {
+            own
+        } else {
+            own + RESTORE_CONTEXT_RWS as u64
+        };
+        call.is_create || step.rw_count != rws
+    }
+}
+
+#[cfg(test)]
+mod tests;
