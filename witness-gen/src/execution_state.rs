@@ -197,6 +197,12 @@ pub enum ExecutionState {
     /// Not enough gas for SELFDESTRUCT: 5000, 2600 more for a cold beneficiary, 25000 more
     /// for a balance sent to an empty account.
     ErrorOutOfGasSelfDestruct,
+    /// Not enough gas for CALL's or CALLCODE's warm cost, memory expansion, account access,
+    /// value or new account.
+    ErrorOutOfGasCall,
+    /// Not enough gas for DELEGATECALL's or STATICCALL's warm cost, memory expansion or
+    /// account access.
+    ErrorOutOfGasDelegateOrStaticCall,
     /// Fewer stack items than the opcode reads.
     ErrorStackUnderflow,
     /// The opcode would push beyond 1024 items.
@@ -245,6 +251,13 @@ pub const SLOAD: u8 = 0x54;
 /// SELFDESTRUCT, whose out-of-gas is [`ExecutionState::ErrorOutOfGasSelfDestruct`].
 pub const SELFDESTRUCT: u8 = 0xff;
 
+/// CALL and CALLCODE, whose out-of-gas is [`ExecutionState::ErrorOutOfGasCall`].
+pub const VALUE_CALL_OPCODES: [u8; 2] = [0xf1, 0xf2];
+
+/// DELEGATECALL and STATICCALL, whose out-of-gas is
+/// [`ExecutionState::ErrorOutOfGasDelegateOrStaticCall`].
+pub const DELEGATE_OR_STATIC_CALL_OPCODES: [u8; 2] = [0xf4, 0xfa];
+
 /// LOG0..LOG4, whose out-of-gas is [`ExecutionState::ErrorOutOfGasLog`].
 pub const LOG_OPCODES: [u8; 5] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4];
 
@@ -259,7 +272,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 95] = {
+    pub const ALL: [ExecutionState; 97] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -346,6 +359,8 @@ impl ExecutionState {
             ErrorOutOfGasAccountAccess,
             ErrorOutOfGasSload,
             ErrorOutOfGasSelfDestruct,
+            ErrorOutOfGasCall,
+            ErrorOutOfGasDelegateOrStaticCall,
             ErrorStackUnderflow,
             ErrorStackOverflow,
             ErrorInvalidJump,
@@ -399,6 +414,8 @@ impl ExecutionState {
                 | ErrorOutOfGasAccountAccess
                 | ErrorOutOfGasSload
                 | ErrorOutOfGasSelfDestruct
+                | ErrorOutOfGasCall
+                | ErrorOutOfGasDelegateOrStaticCall
                 | ErrorStackUnderflow
                 | ErrorStackOverflow
                 | ErrorInvalidJump
@@ -445,6 +462,12 @@ impl ExecutionState {
             "OutOfGas" if ACCOUNT_ACCESS_OPCODES.contains(&opcode) => ErrorOutOfGasAccountAccess,
             "OutOfGas" if opcode == SLOAD => ErrorOutOfGasSload,
             "OutOfGas" if opcode == SELFDESTRUCT => ErrorOutOfGasSelfDestruct,
+            // Memory that cannot be paid for (`MemoryOOG`) too; offsets and sizes too large
+            // to address stay ErrorOutOfGasMemoryExpansion.
+            "OutOfGas" | "MemoryOOG" if VALUE_CALL_OPCODES.contains(&opcode) => ErrorOutOfGasCall,
+            "OutOfGas" | "MemoryOOG" if DELEGATE_OR_STATIC_CALL_OPCODES.contains(&opcode) => {
+                ErrorOutOfGasDelegateOrStaticCall
+            }
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
             "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG" => ErrorOutOfGasMemoryExpansion,
@@ -551,6 +574,27 @@ mod tests {
             Some(HaltKind::Error(ErrorOutOfGasSelfDestruct))
         );
         assert!(ErrorOutOfGasSload.is_error() && ErrorOutOfGasSelfDestruct.is_error());
+        for (ops, state) in [
+            (VALUE_CALL_OPCODES, ErrorOutOfGasCall),
+            (
+                DELEGATE_OR_STATIC_CALL_OPCODES,
+                ErrorOutOfGasDelegateOrStaticCall,
+            ),
+        ] {
+            for op in ops {
+                for halt in ["OutOfGas", "MemoryOOG"] {
+                    assert_eq!(
+                        ExecutionState::for_halt(halt, op, false),
+                        Some(HaltKind::Error(state))
+                    );
+                }
+                assert_eq!(
+                    ExecutionState::for_halt("InvalidOperandOOG", op, false),
+                    Some(HaltKind::Error(ErrorOutOfGasMemoryExpansion))
+                );
+            }
+            assert!(state.is_error());
+        }
         assert!(ErrorOutOfGasDynamic.is_error());
         assert!(ErrorOutOfGasCopy.is_error());
         assert!(ErrorOutOfGasLog.is_error());

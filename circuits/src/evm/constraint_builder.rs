@@ -1485,6 +1485,40 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         });
     }
 
+    /// The next step is none of the steps that start or end a transaction or a block, nor a
+    /// precompile's step: `Σ is_state(s)@next = 0` over `BeginTx`, `EndTx`, `EndBlock` and
+    /// `PrecompileIdentity` (degree 2: each `is_state` is a product of two one-hot cells).
+    /// Every step whose call goes on (an opcode that stays in its call, a call into an
+    /// account without code, an EXP chain, the transaction's start and its access list)
+    /// states it: without it, an `EndTx` could follow any step and end the transaction
+    /// before its code did, or another transaction begin in the middle of one. Padding may
+    /// follow (it ends a slice of steps; in a block it needs `EndBlock` before it).
+    pub fn require_next_not_boundary(&mut self) {
+        let cells: Vec<_> = [
+            ExecutionState::BeginTx,
+            ExecutionState::EndTx,
+            ExecutionState::EndBlock,
+            ExecutionState::PrecompileIdentity,
+        ]
+        .into_iter()
+        .map(|state| {
+            let s = state_index(state);
+            (
+                self.cols.step.group[s / SELECTOR_K],
+                self.cols.step.index[s % SELECTOR_K],
+            )
+        })
+        .collect();
+        self.require_next(
+            "next state is not BeginTx, EndTx, EndBlock or a precompile's",
+            move |next| {
+                cells.iter().fold(constant::<F>(0), |acc, (g, i)| {
+                    acc + next(&Cell::new(*g, 0)) * next(&Cell::new(*i, 0))
+                })
+            },
+        );
+    }
+
     /// Ends the configuration: adds the builder's own constraints for the step's height,
     /// registers the gate and returns the layout.
     pub fn build(mut self) -> StepLayout {

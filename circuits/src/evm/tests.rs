@@ -3,7 +3,7 @@
 
 use super::{
     assign::Override,
-    execution::test_util::{assert_rejected, nth_step, slice, verify, witness_of, K},
+    execution::test_util::{assert_rejected, nth_step, slice, verify, verify_block, witness_of, K},
     stats::stats,
     EvmCircuit,
 };
@@ -39,6 +39,35 @@ fn a_full_block_passes() {
         ExecutionState::BeginTx
     );
     assert_eq!(verify(&all, vec![]), Ok(()));
+}
+
+#[test]
+fn a_transaction_runs_its_code_to_the_end() {
+    let w = program();
+    assert_eq!(verify_block(&w, vec![]), Ok(()));
+    // EndTx (or another BeginTx) right after BeginTx, after ADD or after JUMPDEST would end
+    // the transaction before its code did.
+    let all = slice(&w, 0..w.steps.len());
+    for (before, name) in [
+        (ExecutionState::BeginTx, "BEGIN_TX"),
+        (ExecutionState::AddSub, "ADD_SUB"),
+        (ExecutionState::Jumpdest, "JUMPDEST"),
+    ] {
+        let next = nth_step(&w, before, 0) + 1;
+        for state in [ExecutionState::EndTx, ExecutionState::BeginTx] {
+            let o = Override::ExecutionState { step: next, state };
+            assert_rejected(
+                verify(&all, vec![o]),
+                &format!("{name}: next state is not BeginTx, EndTx, EndBlock or a precompile's"),
+            );
+        }
+    }
+    // The same in a whole block.
+    let o = Override::ExecutionState {
+        step: nth_step(&w, ExecutionState::AddSub, 0) + 1,
+        state: ExecutionState::EndTx,
+    };
+    assert!(verify_block(&w, vec![o]).is_err());
 }
 
 /// CALL(gas, 2, 0, 0, 0, 0, 0), then STOP: a call to the SHA-256 precompile.
@@ -130,7 +159,7 @@ fn stats_report_every_gadget() {
     assert_eq!(bitwise.fixed_lookups, 64);
     assert_eq!(bitwise.height, 64 / s.fixed_lanes);
     assert!(s.advice_columns > s.evm_advice_columns);
-    assert_eq!(s.num_states, 95);
+    assert_eq!(s.num_states, 97);
     assert!(
         s.degree <= 5,
         "degree {} above halo2-axiom's default MAX_DEGREE",

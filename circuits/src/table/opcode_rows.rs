@@ -14,8 +14,8 @@
 
 use equivm_witness::{
     execution_state::{
-        ACCOUNT_ACCESS_OPCODES, COPY_OPCODES, EXTCODECOPY, KECCAK256, LOG_OPCODES, SELFDESTRUCT,
-        SLOAD,
+        ACCOUNT_ACCESS_OPCODES, COPY_OPCODES, DELEGATE_OR_STATIC_CALL_OPCODES, EXTCODECOPY,
+        KECCAK256, LOG_OPCODES, SELFDESTRUCT, SLOAD, VALUE_CALL_OPCODES,
     },
     opcodes::OPCODES,
     ExecutionState,
@@ -107,6 +107,8 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
                 && !ACCOUNT_ACCESS_OPCODES.contains(&b)
                 && b != SLOAD
                 && b != SELFDESTRUCT
+                && !VALUE_CALL_OPCODES.contains(&b)
+                && !DELEGATE_OR_STATIC_CALL_OPCODES.contains(&b)
         }),
         ErrorOutOfGasSstore => vec![0x55],
         ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES
@@ -124,6 +126,8 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
         ErrorOutOfGasAccountAccess => ACCOUNT_ACCESS_OPCODES.to_vec(),
         ErrorOutOfGasSload => vec![SLOAD],
         ErrorOutOfGasSelfDestruct => vec![SELFDESTRUCT],
+        ErrorOutOfGasCall => VALUE_CALL_OPCODES.to_vec(),
+        ErrorOutOfGasDelegateOrStaticCall => DELEGATE_OR_STATIC_CALL_OPCODES.to_vec(),
         ErrorStackUnderflow => defined(&|b| OPCODES[b as usize].stack_inputs > 0),
         ErrorStackOverflow => defined(&|b| {
             let info = &OPCODES[b as usize];
@@ -139,7 +143,7 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
 }
 
 /// Every error state that has [`error_state_opcodes`].
-pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 19] = [
+pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 21] = [
     ExecutionState::ErrorOutOfGasConstant,
     ExecutionState::ErrorOutOfGasDynamic,
     ExecutionState::ErrorOutOfGasCopy,
@@ -149,6 +153,8 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 19] = [
     ExecutionState::ErrorOutOfGasAccountAccess,
     ExecutionState::ErrorOutOfGasSload,
     ExecutionState::ErrorOutOfGasSelfDestruct,
+    ExecutionState::ErrorOutOfGasCall,
+    ExecutionState::ErrorOutOfGasDelegateOrStaticCall,
     ExecutionState::ErrorOutOfGasSstore,
     ExecutionState::ErrorOutOfGasMemoryExpansion,
     ExecutionState::ErrorStackUnderflow,

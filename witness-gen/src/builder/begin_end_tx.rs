@@ -3,9 +3,11 @@
 //! BeginTx: sender nonce + 1, sender pays `gas_limit × effective_gas_price` (+ blob fee),
 //! warm marks for sender, callee, coinbase (EIP-3651) and precompiles 0x01..=0x0a, the root
 //! call's context, and (in the root call's reversion scope) the created account's nonce and
-//! the value transfer. Then one `AccessListWarm` step per access-list item marks it warm. EndTx: refund read (cross-checked against revm's
-//! capped refund), unused gas back to the sender, priority fee to the coinbase, deletion of
-//! accounts self-destructed in the tx they were created in (EIP-6780), receipt fields.
+//! the value transfer. Then one `AccessListWarm` step per access-list item marks it warm,
+//! and a call into an account without code runs its one step, the STOP at pc 0. EndTx:
+//! refund read (cross-checked against revm's capped refund), unused gas back to the sender,
+//! priority fee to the coinbase, deletion of accounts self-destructed in the tx they were
+//! created in (EIP-6780), receipt fields.
 
 use super::frame::{self, FrameArgs};
 use super::Builder;
@@ -91,11 +93,33 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
         ret_len: 0,
     };
     frame::begin_frame(b, tx, 0, args)?;
-    if b.tx.frames.first().is_some_and(|f| f.last_step.is_none()) {
+    let runs_nothing = b.tx.frames.first().is_some_and(|f| f.last_step.is_none());
+    // A message call into an account without code runs the empty code: its one step is the
+    // STOP at pc 0 (the implicit STOP past the end of every code), after the access list.
+    let empty_code = runs_nothing && !root.is_precompile && !root.kind.is_create();
+    if runs_nothing && !empty_code {
         frame::end_frame(b, tx, 0)?;
     }
     b.close_step(idx);
-    access_list(b, tx, root_call_id, intrinsic)
+    access_list(b, tx, root_call_id, intrinsic)?;
+    if empty_code {
+        b.add_bytecode(Default::default());
+        let stop = b.open_step(
+            ExecutionState::Stop,
+            root_call_id,
+            Some(0),
+            None,
+            0,
+            Some(0x00),
+            root.gas_limit,
+            0,
+            1024,
+            0,
+        );
+        frame::end_frame(b, tx, 0)?;
+        b.close_step(stop);
+    }
+    Ok(())
 }
 
 /// One `AccessListWarm` step per access-list item (EIP-2930), in list order (an address,

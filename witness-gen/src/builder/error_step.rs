@@ -19,6 +19,9 @@
 //! - SELFDESTRUCT out of gas: the beneficiary, the call's `TxId`, the beneficiary's warm
 //!   flag (read), nonce, code hash and balance (whether it is empty), the call's
 //!   `CalleeAddress` and the contract's balance (whether it sends a value);
+//! - a call out of gas (its memory, account access, value or new account): its six or seven
+//!   operands, the call's `TxId`, the callee's warm flag (read), and for CALL and CALLCODE
+//!   the callee's nonce, code hash and balance (whether a value makes a new account);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
 //!   current and committed values) and its warm flag, from which the cost follows;
 //! - a state change in a static call: for CALL its gas, to and value (revm pops them
@@ -115,6 +118,24 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             }
             b.read(Rw::call_context(s.call_id, CallContextField::CalleeAddress));
             b.read(Rw::account(s.frame.address, AccountField::Balance));
+        }
+        ErrorOutOfGasCall | ErrorOutOfGasDelegateOrStaticCall
+            if available >= usize::from(s.info.stack_inputs) =>
+        {
+            let v = b.stack_pops(s, usize::from(s.info.stack_inputs));
+            let to = crate::state::u256_to_address(v[1]);
+            let tx_id = b.tx.id;
+            b.read(Rw::call_context(s.call_id, CallContextField::TxId));
+            b.read(Rw::access_account(tx_id, to));
+            if s.state == ErrorOutOfGasCall {
+                for field in [
+                    AccountField::Nonce,
+                    AccountField::CodeHash,
+                    AccountField::Balance,
+                ] {
+                    b.read(Rw::account(to, field));
+                }
+            }
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

@@ -13,6 +13,7 @@
 //! is_key = 0 (switched): access-list account write (tx_id, address) = 1
 //! is_key = 1 (switched): access-list slot write (tx_id, address, key) = 1
 //! if items ≠ 1: next state is AccessListWarm, next.items = items − 1
+//! no transaction boundary next (the root call's code runs after the list)
 //! transition: rw_counter + 1; everything else unchanged
 //! ```
 //! Soundness. `BeginTx` starts the chain at `A + K` when it is not 0, each step lowers it by
@@ -143,6 +144,8 @@ impl<F: PrimeField> ExecutionGadget<F> for AccessListWarmGadget<F> {
             rest.clone() * rest_inv.expr(),
         );
         chain.require_next(cb, c(1) - is_last.expr(), rest);
+        // Then the root call's code runs.
+        cb.require_next_not_boundary();
 
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),

@@ -7,6 +7,7 @@
 //! ```text
 //! items (first cell) = tx.AccessListAddressesLen + tx.AccessListStorageKeysLen
 //! if items ≠ 0: next state is AccessListWarm with next.items = items (access_list_warm.rs)
+//! no transaction boundary next (the root call's code runs)
 //! gas_left = tx.GasLimit;  tx.IsCreate = tx.BlobHashesLen = 0
 //! rw 0     sender nonce read      = tx.Nonce
 //! rw 1     sender nonce write     value = tx.Nonce + 1
@@ -149,6 +150,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         );
         let items_is_zero = WordIsZero::configure(cb, "items", small(items.clone()));
         chain.require_next(cb, c(1) - items_is_zero.expr(), items);
+        // Then the access list and the root call's code.
+        cb.require_next_not_boundary();
         cb.require_equal(
             "gas_left = tx.GasLimit",
             step.gas_left,

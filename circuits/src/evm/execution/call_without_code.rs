@@ -187,6 +187,8 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for NoCodeCallGadg
         };
         let transfer = CallTransfer::configure(cb, &args, &ops, &scope);
 
+        // The caller goes on.
+        cb.require_next_not_boundary();
         let pops = call_pops(HAS_VALUE) as u64;
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),

@@ -11,6 +11,7 @@
 //! "pow = base", "rem = exponent", "acc = 1", "result = pushed"        (lo, hi)
 //! WordIsZero(rem) = e_zero; "e_zero·(result.lo - 1) = 0", "e_zero·result.hi = 0"
 //! if 1 - e_zero: next state is ExpRound, next.{pow, acc, rem, result} = {pow, acc, rem, result}
+//! no transaction boundary next (SameContext)
 //! ByteSize(rem) = size
 //! transition (SameContext): pc + 1, stack pointer + 1, gas - 10 - 50·size
 //! ```

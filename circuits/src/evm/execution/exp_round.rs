@@ -12,6 +12,7 @@
 //!                                                      sq, prod: 32 byte cells each
 //! "new_acc = bit·prod + (1 - bit)·acc"                  (lo, hi; plain cells)
 //! "is_last·(result - new_acc) = 0"                      (lo, hi)
+//! no transaction boundary next (the code goes on after the chain)
 //! if 1 - is_last: next state is ExpRound,
 //!     next.pow = sq, next.acc = new_acc, next.result = result
 //! transition: nothing changes
@@ -153,6 +154,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ExpRoundGadget<F> {
             is_last.expr() * (result.hi - new_acc[1].expr()),
         );
         cb.require_next_state_if(more.clone(), ExecutionState::ExpRound);
+        // The code goes on after the chain.
+        cb.require_next_not_boundary();
         cb.condition(more, |cb| {
             let sq = word_of_bytes(&sq_bytes);
             let targets = [

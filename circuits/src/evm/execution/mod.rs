@@ -37,6 +37,7 @@ mod end_tx;
 mod error_invalid_jump;
 mod error_invalid_opcode;
 mod error_oog_account_access;
+mod error_oog_call;
 mod error_oog_constant;
 mod error_oog_copy;
 mod error_oog_exp;
@@ -144,6 +145,9 @@ pub use end_tx::EndTxGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_account_access::ErrorOogAccountAccessGadget;
+pub use error_oog_call::{
+    ErrorOogCallGadget, ErrorOogCallValueGadget, ErrorOogDelegateOrStaticCallGadget,
+};
 pub use error_oog_constant::ErrorOogConstantGadget;
 pub use error_oog_copy::ErrorOogCopyGadget;
 pub use error_oog_exp::ErrorOogExpGadget;
@@ -370,6 +374,8 @@ gadgets! {
     error_oog_account_access: ErrorOogAccountAccessGadget,
     error_oog_sload: ErrorOogSloadGadget,
     error_oog_self_destruct: ErrorOogSelfDestructGadget,
+    error_oog_call: ErrorOogCallValueGadget,
+    error_oog_delegate_or_static_call: ErrorOogDelegateOrStaticCallGadget,
     error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
@@ -388,7 +394,8 @@ gadgets! {
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the
 /// stack pointer by `stack_inputs - stack_outputs` and gas by `-constant_gas` (from the
 /// opcode's properties), `rw_counter` by the accesses made; everything else is unchanged.
-/// It also proves the step had enough gas (`gas_left - constant_gas` fits 8 bytes).
+/// It also proves the step had enough gas (`gas_left - constant_gas` fits 8 bytes), and
+/// that no transaction boundary follows ([`ConstraintBuilder::require_next_not_boundary`]).
 /// [`SameContext::configure_dynamic`] adds a dynamic gas cost and a new memory size,
 /// [`SameContext::configure_reversible`] reversible writes.
 ///
@@ -501,6 +508,8 @@ impl<F: PrimeField> SameContext<F> {
                 (bytes, d.gas, Transition::To(d.memory_word_size))
             }
         };
+        // The call goes on: no transaction boundary next.
+        cb.require_next_not_boundary();
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             call_id: Transition::Same,

@@ -222,4 +222,32 @@ mod tests {
             "next step executes an opcode",
         );
     }
+
+    #[test]
+    fn a_call_into_an_account_without_code_runs_its_stop() {
+        use equivm_trace::program::Program;
+        // The contract has no code: the tx runs the empty code's STOP at pc 0 (with a
+        // value, and with an access list).
+        let plain = Program::new(Vec::<u8>::new()).value(5);
+        let listed = plain
+            .clone()
+            .access_list(vec![(Default::default(), vec![Default::default()])]);
+        for program in [plain, listed] {
+            let traced = program.trace();
+            assert!(traced.trace.txs[0].steps.is_empty());
+            let w = equivm_witness::build_witness(&traced.trace).expect("witness builds");
+            let stop = nth_step(&w, ExecutionState::Stop, 0);
+            assert_eq!(w.steps[stop].pc, 0);
+            assert_eq!(w.steps[stop + 1].execution_state, ExecutionState::EndTx);
+            assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+            assert_eq!(super_circuit_verdict(w.clone()), Ok(()));
+            // The code is the empty code: there is no opcode at pc 1.
+            let o = Override::StepState {
+                step: stop,
+                field: "program_counter",
+                value: Fr::from(1),
+            };
+            assert!(verify(&whole(&w), vec![o]).is_err());
+        }
+    }
 }

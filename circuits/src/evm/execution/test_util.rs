@@ -82,6 +82,56 @@ impl Circuit<Fr> for Tampered {
     }
 }
 
+/// The EVM circuit of every step of `witness` as a whole block (`q_block` = 1), with
+/// overrides applied after the honest assignment.
+#[derive(Clone, Debug)]
+pub(crate) struct TamperedBlock {
+    pub circuit: EvmCircuit,
+    pub overrides: Vec<Override<Fr>>,
+}
+
+impl Circuit<Fr> for TamperedBlock {
+    type Config = EvmCircuitConfig<Fr>;
+    type FloorPlanner = SimpleFloorPlanner;
+    type Params = ();
+
+    fn without_witnesses(&self) -> Self {
+        self.clone()
+    }
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        EvmCircuit::configure(meta)
+    }
+
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<Fr>,
+    ) -> Result<(), Error> {
+        let c = &self.circuit;
+        config
+            .tables
+            .load(&mut layouter, &c.witness, &c.table_capacities())?;
+        config.assign_block(&mut layouter, &c.witness, c.capacity, &self.overrides)?;
+        Ok(())
+    }
+}
+
+/// MockProver's verdict on every step of `witness` assigned as a whole block, with
+/// `overrides`.
+pub(crate) fn verify_block(
+    witness: &Witness,
+    overrides: Vec<Override<Fr>>,
+) -> Result<(), Vec<VerifyFailure>> {
+    let probe = EvmCircuit::new(witness.clone(), 0);
+    let rows = probe.rows_needed().expect("every step has a gadget");
+    let circuit = EvmCircuit::new(witness.clone(), rows + 1);
+    let instance = circuit.instance();
+    let tampered = TamperedBlock { circuit, overrides };
+    let prover = MockProver::run(K, &tampered, instance).expect("synthesis succeeds");
+    prover.verify()
+}
+
 /// The slice circuit of `steps` with two rows of padding.
 pub(crate) fn slice(witness: &Witness, steps: Range<usize>) -> EvmCircuit {
     let probe = EvmCircuit::for_steps(witness.clone(), steps.clone(), 0);
