@@ -42,11 +42,13 @@ pub(crate) fn nth_step(witness: &Witness, state: ExecutionState, n: usize) -> us
         .unwrap_or_else(|| panic!("no step {n} in {state:?}"))
 }
 
-/// The EVM circuit on `steps` with overrides applied after the honest assignment.
+/// The EVM circuit on `steps` with overrides applied after the honest assignment; with
+/// `block`, every step of the witness assigned as a whole block (`q_block` = 1).
 #[derive(Clone, Debug)]
 pub(crate) struct Tampered {
     pub circuit: EvmCircuit,
     pub overrides: Vec<Override<Fr>>,
+    pub block: bool,
 }
 
 impl Circuit<Fr> for Tampered {
@@ -71,48 +73,17 @@ impl Circuit<Fr> for Tampered {
         config
             .tables
             .load(&mut layouter, &c.witness, &c.table_capacities())?;
-        config.assign(
-            &mut layouter,
-            &c.witness,
-            c.steps.clone(),
-            c.capacity,
-            &self.overrides,
-        )?;
-        Ok(())
-    }
-}
-
-/// The EVM circuit of every step of `witness` as a whole block (`q_block` = 1), with
-/// overrides applied after the honest assignment.
-#[derive(Clone, Debug)]
-pub(crate) struct TamperedBlock {
-    pub circuit: EvmCircuit,
-    pub overrides: Vec<Override<Fr>>,
-}
-
-impl Circuit<Fr> for TamperedBlock {
-    type Config = EvmCircuitConfig<Fr>;
-    type FloorPlanner = SimpleFloorPlanner;
-    type Params = ();
-
-    fn without_witnesses(&self) -> Self {
-        self.clone()
-    }
-
-    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
-        EvmCircuit::configure(meta)
-    }
-
-    fn synthesize(
-        &self,
-        config: Self::Config,
-        mut layouter: impl Layouter<Fr>,
-    ) -> Result<(), Error> {
-        let c = &self.circuit;
-        config
-            .tables
-            .load(&mut layouter, &c.witness, &c.table_capacities())?;
-        config.assign_block(&mut layouter, &c.witness, c.capacity, &self.overrides)?;
+        if self.block {
+            config.assign_block(&mut layouter, &c.witness, c.capacity, &self.overrides)?;
+        } else {
+            config.assign(
+                &mut layouter,
+                &c.witness,
+                c.steps.clone(),
+                c.capacity,
+                &self.overrides,
+            )?;
+        }
         Ok(())
     }
 }
@@ -127,7 +98,11 @@ pub(crate) fn verify_block(
     let rows = probe.rows_needed().expect("every step has a gadget");
     let circuit = EvmCircuit::new(witness.clone(), rows + 1);
     let instance = circuit.instance();
-    let tampered = TamperedBlock { circuit, overrides };
+    let tampered = Tampered {
+        circuit,
+        overrides,
+        block: true,
+    };
     let prover = MockProver::run(K, &tampered, instance).expect("synthesis succeeds");
     prover.verify()
 }
@@ -164,6 +139,7 @@ pub(crate) fn verify_k(
     let tampered = Tampered {
         circuit: circuit.clone(),
         overrides,
+        block: false,
     };
     let prover = MockProver::run(k, &tampered, instance).expect("synthesis succeeds");
     // Every EVM gate is multiplied by the fixed `q_usable`, so a gate can only fail on a row
