@@ -33,6 +33,7 @@ use super::{
     call_op::CALL_VALUE_GAS,
     call_without_code::NEW_ACCOUNT_GAS,
     common_error::{ErrorEnd, LessThan},
+    error_oog_memory::memory_cost,
     memory_expansion::MemoryExpansion,
     ExecutionGadget, WordIsZero,
 };
@@ -87,10 +88,9 @@ fn c<F: PrimeField>(v: u64) -> Expression<F> {
     Expression::Constant(F::from(v))
 }
 
-/// The memory gas of growing from `cur` to `new` words.
+/// The memory gas of growing from `cur` to `new` words (`new < 2^32`, so it fits 64 bits).
 fn memory_gas(cur: u64, new: u64) -> u64 {
-    let cost = |w: u64| 3 * w + w * w / 512;
-    cost(new) - cost(cur)
+    u64::try_from(memory_cost(new) - memory_cost(cur)).unwrap_or(u64::MAX)
 }
 
 /// The whole cost of a call whose memory grows by `memory` gas.
