@@ -49,6 +49,8 @@ pub struct Program {
     /// The access list (EIP-2930): addresses with their storage keys. A non-empty list makes
     /// the transaction of type 1.
     pub access_list: Vec<(Address, Vec<U256>)>,
+    /// Nonce of [`CONTRACT`] in the pre-state.
+    pub contract_nonce: u64,
 }
 
 impl Program {
@@ -64,7 +66,14 @@ impl Program {
             storage: std::collections::BTreeMap::new(),
             block_number: 1,
             access_list: Vec::new(),
+            contract_nonce: 0,
         }
+    }
+
+    /// Sets [`CONTRACT`]'s nonce in the pre-state (0 by default).
+    pub fn contract_nonce(mut self, nonce: u64) -> Self {
+        self.contract_nonce = nonce;
+        self
     }
 
     /// Sends the transaction with `access_list` (type 1, EIP-2930): each address with its
@@ -146,6 +155,7 @@ impl Program {
                     balance: U256::from(1_000_000u64),
                     code: self.code.clone(),
                     storage: self.storage.clone(),
+                    nonce: self.contract_nonce,
                     ..AccountState::default()
                 },
             );

@@ -162,10 +162,16 @@ pub enum ExecutionState {
     PrecompileBlake2f,
     /// The KZG point evaluation precompile (0x0a).
     PrecompilePointEvaluation,
-    /// `CREATE`, `CREATE2`.
+    /// `CREATE`.
     Create,
+    /// `CREATE2`.
+    Create2,
     /// `RETURN`, `REVERT`.
     ReturnRevert,
+    /// `STOP` that ends a creation successfully (it deposits empty code).
+    StopCreation,
+    /// `RETURN` that ends a creation successfully (it deposits the returned code).
+    ReturnCreation,
     /// `SELFDESTRUCT`.
     SelfDestruct,
     // ---- errors (the step halts its frame) ----
@@ -272,7 +278,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 97] = {
+    pub const ALL: [ExecutionState; 100] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -346,7 +352,10 @@ impl ExecutionState {
             PrecompileBlake2f,
             PrecompilePointEvaluation,
             Create,
+            Create2,
             ReturnRevert,
+            StopCreation,
+            ReturnCreation,
             SelfDestruct,
             ErrorOutOfGasConstant,
             ErrorOutOfGasMemoryExpansion,

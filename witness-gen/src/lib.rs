@@ -8,6 +8,7 @@
 //! - [`build_witness`]: trace → witness; [`replay_check`]: replays the rw log alone and
 //!   checks it against revm's observations in the trace.
 
+pub mod address;
 pub mod error;
 pub mod execution_state;
 pub mod opcodes;

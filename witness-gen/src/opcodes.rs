@@ -220,7 +220,7 @@ const fn table() -> [OpcodeInfo; 256] {
     t[0xF2] = dynamic("CALLCODE", Call, 100, 7, 1);
     t[0xF3] = dynamic("RETURN", ReturnRevert, 0, 2, 0);
     t[0xF4] = dynamic("DELEGATECALL", DelegateOrStaticCall, 100, 6, 1);
-    t[0xF5] = dynamic("CREATE2", Create, 0, 4, 1);
+    t[0xF5] = dynamic("CREATE2", Create2, 0, 4, 1);
     t[0xFA] = dynamic("STATICCALL", DelegateOrStaticCall, 100, 6, 1);
     t[0xFD] = dynamic("REVERT", ReturnRevert, 0, 2, 0);
     t[0xFE] = op("INVALID", ErrorInvalidOpcode, 0, 0, 0);

@@ -262,6 +262,17 @@ impl Rw {
         }
     }
 
+    /// Whether `address` was created in tx `tx_id` (EIP-6780): the account's warm-flag cell
+    /// with `index` 1, written 1 by the creation in its reversion scope.
+    pub fn created_flag(tx_id: u64, address: Address) -> Self {
+        Rw {
+            id: tx_id,
+            address,
+            index: 1,
+            ..Rw::new(RwTag::TxAccessListAccount)
+        }
+    }
+
     /// Warm flag of slot `key` of `address` in tx `tx_id`.
     pub fn access_storage(tx_id: u64, address: Address, key: U256) -> Self {
         Rw {

@@ -65,6 +65,10 @@ pub struct CallInfo {
     pub is_persistent: bool,
     /// Counter of the call's last undo write (0 when it persists).
     pub rw_counter_end_of_reversion: u64,
+    /// The account whose code it runs in (`CalleeAddress`).
+    pub address: U256,
+    /// Its tx.
+    pub tx_id: U256,
 }
 
 /// What decides whether a transaction's BeginTx and EndTx have gadgets.
@@ -111,6 +115,8 @@ impl WitnessIndex {
                     info.is_create = !rw.value.is_zero()
                 }
                 RwField::CallContext(CallContextField::CodeHash) => info.code_hash = rw.value,
+                RwField::CallContext(CallContextField::CalleeAddress) => info.address = rw.value,
+                RwField::CallContext(CallContextField::TxId) => info.tx_id = rw.value,
                 RwField::CallContext(CallContextField::IsPersistent) => {
                     info.is_persistent = !rw.value.is_zero()
                 }
@@ -168,6 +174,7 @@ impl WitnessIndex {
             .filter(|step| {
                 crate::evm::execution::starts_callee_with_code(witness, step)
                     || crate::evm::execution::skips_callee_without_code(witness, step)
+                    || crate::evm::execution::starts_creation(witness, step)
             })
             .map(|step| step.rw_counter)
             .collect();
@@ -220,12 +227,23 @@ impl WitnessIndex {
                 | ExecutionState::DelegateOrStaticCall
                 | ExecutionState::CallWithoutCode
                 | ExecutionState::DelegateOrStaticCallWithoutCode
+                | ExecutionState::Create
+                | ExecutionState::Create2
         ) && self.calls_in_layout.contains(&step.rw_counter)
     }
 
     /// The shape of the transaction at `tx_index` (all-default if there is none).
     pub fn tx_shape(&self, tx_index: usize) -> TxShape {
         self.txs.get(tx_index).copied().unwrap_or_default()
+    }
+
+    /// Whether `step` runs in an account a creation of its own transaction made (EIP-6780:
+    /// such an account's SELFDESTRUCT burns its balance and deletes it).
+    pub fn runs_in_created_account(&self, step: &ExecStep) -> bool {
+        let call = self.call(step.call_id);
+        self.calls
+            .values()
+            .any(|c| c.is_create && c.tx_id == call.tx_id && c.address == call.address)
     }
 
     /// The call a step runs in (all-zero for call id 0 or an unknown call).

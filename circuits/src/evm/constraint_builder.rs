@@ -264,6 +264,52 @@ impl<F: PrimeField> CodeLength<F> {
     }
 }
 
+/// Byte lookups of an input given by its hash ([`ConstraintBuilder::hashed_byte_lookups`]).
+#[derive(Clone, Debug)]
+pub struct HashedBytes<F: PrimeField> {
+    /// The bytes looked up, one per slot (0 where a slot is off).
+    pub values: Vec<Expression<F>>,
+    row: usize,
+    lanes: [BytecodeLane; BYTECODE_LANES],
+    hash: Word<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
+}
+
+impl<F: PrimeField> HashedBytes<F> {
+    /// Assigns the lookups of the bytecode `code` (its hash, and per slot `(index, on)`).
+    pub fn assign(
+        &self,
+        region: &mut super::assign::StepRegion<'_, '_, F>,
+        code: &equivm_witness::Bytecode,
+        slots: &[(usize, bool)],
+    ) -> Result<(), halo2_proofs::plonk::Error> {
+        if slots.len() != self.values.len() {
+            return Err(halo2_proofs::plonk::Error::Synthesis);
+        }
+        let hash = crate::table::b256_word(code.hash).to_field::<F>();
+        for r in 0..self.values.len().div_ceil(BYTECODE_LANES) {
+            region.assign_advice(self.hash.lo, self.row + r, hash.lo)?;
+            region.assign_advice(self.hash.hi, self.row + r, hash.hi)?;
+        }
+        for (i, &(index, on)) in slots.iter().enumerate() {
+            let (row, lane) = (
+                self.row + i / BYTECODE_LANES,
+                self.lanes[i % BYTECODE_LANES],
+            );
+            let (byte, is_code) = match (on, code.bytes.get(index), code.is_code.get(index)) {
+                (false, ..) => (0, false),
+                (true, Some(&b), Some(&c)) => (b, c),
+                _ => return Err(halo2_proofs::plonk::Error::Synthesis),
+            };
+            let index = if on { index as u64 } else { 0 };
+            region.assign_advice(lane.index, row, F::from(index))?;
+            region.assign_advice(lane.value, row, F::from(u64::from(byte)))?;
+            region.assign_advice(lane.is_code, row, F::from(u64::from(is_code)))?;
+            region.assign_advice(lane.enable, row, F::from(u64::from(on)))?;
+        }
+        Ok(())
+    }
+}
+
 /// What a gadget's configuration used (for the layout and for `stats`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StepLayout {
@@ -303,7 +349,7 @@ pub struct StepLayout {
 }
 
 /// The most undo lookups a step makes.
-pub const MAX_UNDOS: usize = 4;
+pub const MAX_UNDOS: usize = 6;
 
 /// Where the undo writes of a call go: the undo of the call's `k`-th reversible write
 /// (from 0) is the write at `end - k`, made only when the call does not persist.
@@ -914,6 +960,33 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             .value
     }
 
+    /// Writes the created flag (EIP-6780) of account `address` in tx `tx_id`: its warm-flag
+    /// cell with index 1; returns the row.
+    pub fn created_flag_write(
+        &mut self,
+        tx_id: Expression<F>,
+        address: Expression<F>,
+    ) -> RwTableRow<Expression<F>> {
+        let key = RwKey::new(RwTag::TxAccessListAccount, tx_id)
+            .address(address)
+            .index(constant(1));
+        self.rw_access("created flag write", true, key, Committed::Zero)
+    }
+
+    /// Reads the created flag (EIP-6780) of account `address` in tx `tx_id`: 1 when a
+    /// creation of the tx made it (and was not undone).
+    pub fn created_flag_read(
+        &mut self,
+        tx_id: Expression<F>,
+        address: Expression<F>,
+    ) -> Word<Expression<F>> {
+        let key = RwKey::new(RwTag::TxAccessListAccount, tx_id)
+            .address(address)
+            .index(constant(1));
+        self.rw_access("created flag read", false, key, Committed::Zero)
+            .value
+    }
+
     /// Reads the refund counter of tx `tx_id`; returns the value.
     pub fn tx_refund_read(&mut self, tx_id: Expression<F>) -> Word<Expression<F>> {
         let key = RwKey::new(RwTag::TxRefund, tx_id);
@@ -1308,6 +1381,48 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         let len = self.code_length_row();
         self.hash_rows.push((len.row, hash));
         len
+    }
+
+    /// `n` byte lookups `(hash, Byte, index_i, value_i, is_code_i)` of the input with hash
+    /// `hash` (not the step's code: any input the bytecode table holds, which its circuit
+    /// binds to its keccak256 hash), on fresh lane rows whose code hash is pinned to `hash`.
+    /// Slot `i` is switched on by `enable_i` and looks up byte `index_i`; its value is
+    /// returned for the gadget to constrain, and its `is_code` mark is left to the lookup.
+    /// Assign with [`HashedBytes::assign`].
+    pub fn hashed_byte_lookups(
+        &mut self,
+        hash: Word<Expression<F>>,
+        lookups: Vec<(Expression<F>, Expression<F>)>,
+    ) -> HashedBytes<F> {
+        let row = self.bytecode_slots.div_ceil(BYTECODE_LANES);
+        let first = row * BYTECODE_LANES;
+        let rows = lookups.len().div_ceil(BYTECODE_LANES);
+        self.skipped_slots.extend(self.bytecode_slots..first);
+        self.skipped_slots
+            .extend(first + lookups.len()..first + rows * BYTECODE_LANES);
+        self.bytecode_slots = first + rows * BYTECODE_LANES;
+        for r in row..row + rows {
+            self.hash_rows.push((r, hash.clone()));
+        }
+        let mut values = Vec::with_capacity(lookups.len());
+        for (i, (index, enable)) in lookups.into_iter().enumerate() {
+            let (r, lane) = (
+                row + i / BYTECODE_LANES,
+                self.cols.lanes[i % BYTECODE_LANES],
+            );
+            let rot = rotation_of(r);
+            let on = lane.enable.query_cell::<F>(rot);
+            let what = |f: &str| format!("hashed byte lookup #{i}: lane.{f}");
+            self.require_equal(&what("enable"), on.clone(), enable);
+            self.require_zero(&what("index"), on * (lane.index.query_cell(rot) - index));
+            values.push(lane.value.query_cell(rot));
+        }
+        HashedBytes {
+            values,
+            row,
+            lanes: self.cols.lanes,
+            hash: self.cols.bytecode_hash,
+        }
     }
 
     fn code_length_row(&mut self) -> CodeLength<F> {

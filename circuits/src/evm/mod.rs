@@ -343,7 +343,16 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
             } else {
                 layout.rw_accesses
             };
-            &all_rws[..all_rws.len().min(own)]
+            let own = all_rws.len().min(own);
+            // Fewer copied entries than optional accesses: the optional ones are off (a
+            // gadget whose optional accesses may be off while a copy follows blanks their
+            // rows itself).
+            let required = layout.rw_accesses - layout.rw_optional;
+            &all_rws[..if own < layout.rw_accesses {
+                own.min(required)
+            } else {
+                own
+            }]
         } else {
             all_rws
         };

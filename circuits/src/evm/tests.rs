@@ -94,11 +94,11 @@ fn a_block_with_an_unsupported_step_is_refused() {
 fn an_unsupported_state_cannot_be_selected() {
     let o = Override::ExecutionState {
         step: 0,
-        state: ExecutionState::Create,
+        state: ExecutionState::ErrorCodeStore,
     };
     assert_rejected(
         verify(&opcode_slice(), vec![o]),
-        "STEP: state Create has no gadget",
+        "STEP: state ErrorCodeStore has no gadget",
     );
 }
 
@@ -159,7 +159,7 @@ fn stats_report_every_gadget() {
     assert_eq!(bitwise.fixed_lookups, 64);
     assert_eq!(bitwise.height, 64 / s.fixed_lanes);
     assert!(s.advice_columns > s.evm_advice_columns);
-    assert_eq!(s.num_states, 97);
+    assert_eq!(s.num_states, 100);
     assert!(
         s.degree <= 5,
         "degree {} above halo2-axiom's default MAX_DEGREE",

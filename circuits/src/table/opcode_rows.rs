@@ -168,13 +168,15 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 21] = [
 ];
 
 /// The states, not errors, that an opcode's step may take instead of its `OPCODES` state:
-/// the calls into an account without code.
-pub const OTHER_STATE_OPCODES: [(ExecutionState, [u8; 2]); 2] = [
-    (ExecutionState::CallWithoutCode, [0xf1, 0xf2]),
+/// the calls into an account without code, and the STOP and RETURN that end a creation.
+pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 4] = [
+    (ExecutionState::CallWithoutCode, &[0xf1, 0xf2]),
     (
         ExecutionState::DelegateOrStaticCallWithoutCode,
-        [0xf4, 0xfa],
+        &[0xf4, 0xfa],
     ),
+    (ExecutionState::StopCreation, &[0x00]),
+    (ExecutionState::ReturnCreation, &[0xf3]),
 ];
 
 /// All (execution-state index, opcode) pairs a step may have: one per opcode byte for its
@@ -195,7 +197,7 @@ pub fn responsible_opcodes() -> Vec<(u64, u64)> {
     }
     for (state, opcodes) in OTHER_STATE_OPCODES {
         let index = execution_state_index(state);
-        rows.extend(opcodes.into_iter().map(|b| (index, u64::from(b))));
+        rows.extend(opcodes.iter().map(|&b| (index, u64::from(b))));
     }
     rows
 }

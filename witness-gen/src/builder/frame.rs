@@ -100,6 +100,12 @@ pub(crate) fn begin_frame(
             U256::from(1),
             Some(f),
         );
+        let tx_id = b.tx.id;
+        b.write(
+            Rw::created_flag(tx_id, frame.address),
+            U256::from(1),
+            Some(f),
+        );
         if let Some(fi) = b.tx.frames.get_mut(f) {
             fi.journal.push(JournalEntry::Created(frame.address));
         }
@@ -138,7 +144,9 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
     let frame = tx.calls.get(f).ok_or_else(|| missing(b, f))?;
     let call_id = b.tx.frames.get(f).map_or(0, |fi| fi.call_id);
     b.read(Rw::call_context(call_id, F::IsSuccess));
-    if frame.kind.is_create() && frame.success {
+    let deposits = frame.kind.is_create() && frame.success;
+    if deposits {
+        b.read(Rw::call_context(call_id, F::CalleeAddress));
         let hash = b.add_bytecode(frame.return_data.clone());
         b.write(
             Rw::account(frame.address, AccountField::CodeHash),
@@ -161,7 +169,11 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
             pf.journal.extend(journal);
             pf.journal_writes += writes;
         }
-        return return_to_caller(b, frame, f, call_id);
+        return_to_caller(b, frame, f, call_id)?;
+        if deposits {
+            read_deployed_code(b, frame, f, call_id);
+        }
+        return Ok(());
     }
     return_to_caller(b, frame, f, call_id)?;
     // The undo run comes last in the step.
@@ -171,6 +183,37 @@ pub(crate) fn end_frame(b: &mut Builder, tx: &TxTrace, f: usize) -> Result<(), W
         fi.undo_end = Some(undo_start + writes - 1);
     }
     Ok(())
+}
+
+/// Reads the code a creation that returned deposits from its memory, as one copy into the
+/// bytecode table: the step's last accesses (nothing for empty code, or a STOP).
+fn read_deployed_code(b: &mut Builder, frame: &equivm_trace::CallFrame, f: usize, call_id: u64) {
+    let size = frame.return_data.len() as u64;
+    if size == 0 {
+        return;
+    }
+    let offset = b.tx.frames.get(f).map_or(0, |fi| fi.ret_offset);
+    let start = b.rw_counter();
+    let bytes = b.memory_read(call_id, offset, size);
+    let hash = equivm_trace::revm::primitives::keccak256(&bytes);
+    let id = b
+        .bytecode_index
+        .get(&hash)
+        .copied()
+        .unwrap_or(b.bytecodes.len()) as u64;
+    b.copy_events.push(crate::witness::CopyEvent {
+        src_type: crate::witness::CopyDataType::Memory,
+        src_id: call_id,
+        src_addr: offset,
+        src_addr_end: offset + size,
+        dst_type: crate::witness::CopyDataType::Deployment,
+        dst_id: id,
+        dst_addr: 0,
+        bytes,
+        log_id: 0,
+        rw_counter_start: start,
+        rw_count: size,
+    });
 }
 
 /// Hands control back to the caller of frame `f` (nothing for the root call): the callee's
@@ -214,10 +257,12 @@ fn return_to_caller(
     // then a message call's bytes (a precompile's too) are copied there: last, so that the
     // step's own accesses come first.
     let ran_steps = b.tx.frames.get(f).is_some_and(|fi| fi.last_step.is_some());
-    if !frame.kind.is_create()
+    let message_returns = !frame.kind.is_create()
         && (frame.is_precompile
-            || (ran_steps && matches!(frame.end_reason.as_str(), "Return" | "Revert")))
-    {
+            || (ran_steps && matches!(frame.end_reason.as_str(), "Return" | "Revert")));
+    // A creation that reverts reads its (zero) return area as a message call does.
+    let creation_reverts = frame.kind.is_create() && ran_steps && frame.end_reason == "Revert";
+    if message_returns || creation_reverts {
         b.read(Rw::call_context(call_id, F::ReturnDataOffset));
         b.read(Rw::call_context(call_id, F::ReturnDataLength));
     }

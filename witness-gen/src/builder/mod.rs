@@ -545,6 +545,13 @@ impl<'t> Builder<'t> {
                 }),
             };
         }
+        if is_last && frame.kind.is_create() && frame.success {
+            match step.opcode {
+                0x00 => return Ok(ExecutionState::StopCreation),
+                0xf3 => return Ok(ExecutionState::ReturnCreation),
+                _ => {}
+            }
+        }
         if is_last && step.opcode == 0xf3 && frame.kind.is_create() && !frame.success {
             return Ok(match frame.end_reason.as_str() {
                 "CreateContractStartingWithEF" => ExecutionState::ErrorInvalidCreationCode,
@@ -592,7 +599,7 @@ impl<'t> Builder<'t> {
     fn dispatch(&mut self, s: &StepCtx) -> Result<(), WitnessError> {
         use ExecutionState::*;
         match s.state {
-            Stop => Ok(()),
+            Stop | StopCreation => Ok(()),
             AddSub | MulDivMod | SdivSmod | AddMod | MulMod | Exp | SignExtend | Cmp
             | SignedCmp | IsZero | Bitwise | Not | Byte | Shift | Sar | BlockCtx | BlockHash
             | BlobHash | Pop | Jump | Jumpi | Jumpdest | Pc | Msize | Gas | Push => {
@@ -611,8 +618,8 @@ impl<'t> Builder<'t> {
             Call | DelegateOrStaticCall | CallWithoutCode | DelegateOrStaticCallWithoutCode => {
                 callop::build(self, s)
             }
-            Create => create::build(self, s),
-            ReturnRevert => return_revert::build(self, s),
+            Create | Create2 => create::build(self, s),
+            ReturnRevert | ReturnCreation => return_revert::build(self, s),
             SelfDestruct => selfdestruct::build(self, s),
             BeginTx | AccessListWarm | EndTx | EndBlock | Padding => {
                 Err(self.inconsistent(s, "synthetic state for an executed opcode"))

@@ -8,7 +8,8 @@
 //! back, so its balance stays, unless it was created in this transaction: then the credit
 //! is skipped (written as 0 → 0, the balance burnt), and the account is deleted at the end
 //! of the transaction (nonce, balance, code hash and storage cleared in `EndTx`). The three
-//! writes are in the current frame's reversion scope; the frame then ends like a STOP.
+//! writes are in the current frame's reversion scope. The contract's created flag is read
+//! last (1 when a creation of this tx made it); the frame then ends like a STOP.
 
 use super::account::warm_account;
 use super::{Builder, JournalEntry, StepCtx};
@@ -50,6 +51,9 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         after,
         Some(s.frame_id),
     );
+    // Whether the contract was created in this tx (EIP-6780), read after the writes.
+    let tx_id = b.tx.id;
+    b.read(Rw::created_flag(tx_id, address));
     if created {
         b.tx.destructed.push(address);
         if let Some(fi) = b.tx.frames.get_mut(s.frame_id) {

@@ -206,9 +206,18 @@ fn root_return_reads_no_memory() {
         &[0x60, 0x20, 0x60, 0x00, 0xf3],
     ]);
     let (_, w) = run(&Program::new(init).create());
-    let tags = ending(&w, 0);
-    let memory = tags.iter().filter(|t| **t == RwTag::Memory).count();
+    let step = w
+        .steps
+        .iter()
+        .find(|s| s.execution_state == ExecutionState::ReturnCreation)
+        .expect("the creation's RETURN");
+    let rws = w.step_rws(step);
+    let memory = rws.iter().filter(|rw| rw.tag == RwTag::Memory).count();
     assert_eq!(memory, 32);
+    // Last, after the code hash's deposit.
+    assert!(rws[rws.len() - 32..]
+        .iter()
+        .all(|rw| rw.tag == RwTag::Memory));
 }
 
 #[test]

@@ -6,7 +6,6 @@
 //! control back to it ([`RestoreContext`]):
 //!
 //! ```text
-//! "{ERR}: is_create = 0"                        a failing creation is not here yet
 //! "{ERR}: call's IsSuccess = 0"                 one call-context read, after the gadget's own
 //! with a caller (is_root = 0): RestoreContext (optional, 14 rws; last callee: no return data)
 //! "{ERR}: is_persistent = 0"                    a failing call keeps nothing
@@ -61,7 +60,6 @@ impl<F: PrimeField> ErrorEnd<F> {
     pub fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let step = cb.step();
-        cb.require_zero("is_create = 0", step.is_create.clone());
         let is_success = cb.call_context_lookup(CallContextField::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 0", is_success, Word::new(c(0), c(0)));
         let is_root = step.is_root.clone();
@@ -104,9 +102,11 @@ impl<F: PrimeField> ErrorEnd<F> {
         self.refund_after.assign(region, F::from(refund))
     }
 
-    /// Whether `step` is outside what [`ErrorEnd`] proves: an error in a creation.
+    /// Whether `step` is outside what [`ErrorEnd`] proves: an error in a creation
+    /// transaction's root call (its `BeginTx` is another case).
     pub fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        index.call(step.call_id).is_create
+        let call = index.call(step.call_id);
+        call.is_create && call.is_root
     }
 }
 

@@ -31,6 +31,8 @@ mod code_size;
 mod codecopy;
 mod common_error;
 mod copy_to_memory;
+mod create;
+mod creation_end;
 mod dup;
 mod end_block;
 mod end_tx;
@@ -139,6 +141,8 @@ pub use code_size::CodeSizeGadget;
 pub use codecopy::CodeCopyGadget;
 pub use common_error::{ErrorEnd, LessThan};
 pub use copy_to_memory::CopyToMemory;
+pub use create::{starts_creation, Create2Gadget, CreateGadget, CreateOpGadget, CreateRws};
+pub use creation_end::{CreationEndGadget, ReturnCreationGadget, StopCreationGadget};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
 pub use end_tx::EndTxGadget;
@@ -389,6 +393,10 @@ gadgets! {
     delegate_or_static_call_without_code: DelegateOrStaticCallWithoutCodeGadget,
     precompile_identity: PrecompileIdentityGadget,
     self_destruct: SelfDestructGadget,
+    create: CreateGadget,
+    create2: Create2Gadget,
+    stop_creation: StopCreationGadget,
+    return_creation: ReturnCreationGadget,
 }
 
 /// The transition of an opcode that stays in its call: `pc` advances by `pc_delta`, the

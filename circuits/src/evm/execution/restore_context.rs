@@ -168,7 +168,7 @@ impl<F: PrimeField> RestoreContext<F> {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             call_id: Transition::Free,
             is_root: Transition::To(is_root.clone() + self.is_root.clone()),
-            // Every ending step requires `is_create = 0`.
+            // The creator's flag (0 in the root call, whose rows are zero).
             is_create: Transition::To(self.is_create.clone()),
             code_hash: Transition::Free,
             program_counter: Transition::To(self.program_counter.clone()),

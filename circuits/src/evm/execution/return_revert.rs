@@ -4,7 +4,7 @@
 //! the caller's return area and the caller resumes ([`RestoreContext`]).
 //!
 //! ```text
-//! "is_create = 0"                                       creations are `unsupported` (below)
+//! "is_create·IsSuccess = 0"          a creation's RETURN deposits code (`creation_end.rs`)
 //! offset = pop (rw 0), size = pop (rw 1)
 //! is_success = call context IsSuccess read (rw 2)
 //! "10·IsSuccess.lo = 0xfd - opcode", "IsSuccess.hi = 0"   RETURN (0xf3) → 1, REVERT (0xfd) → 0
@@ -40,7 +40,9 @@
 //! SSTORE's write has `value_prev = refund`, EndTx reads it), as each step in between keeps
 //! it. In the root call it is 0.
 //!
-//! `unsupported`: RETURN/REVERT of a creation (the code deposit).
+//! A creation's REVERT is one of these: its return area is empty, so nothing is copied, and
+//! its bytes stay in its memory as the creator's return data. `unsupported`: RETURN/REVERT
+//! of a creation transaction's root call.
 
 use super::{
     call_failure::CallFailure,
@@ -98,7 +100,6 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let step = cb.step();
-        cb.require_zero("is_create = 0", step.is_create.clone());
 
         let offset = cb.stack_pop();
         let size = cb.stack_pop();
@@ -112,6 +113,10 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
         cb.require_zero("IsSuccess.hi = 0", is_success.hi);
         let success = is_success.lo;
         let fails = c(1) - success.clone();
+        cb.require_zero(
+            "is_create·IsSuccess = 0 (a creation's RETURN deposits code: another state)",
+            step.is_create.clone() * success.clone(),
+        );
 
         let expansion = MemoryExpansion::configure_range(cb, offset, size.clone());
         let gas = cb.props().constant_gas + expansion.gas(step.memory_word_size.clone());
@@ -246,7 +251,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        index.call(step.call_id).is_create
+        let call = index.call(step.call_id);
+        call.is_create && call.is_root
     }
 }
 

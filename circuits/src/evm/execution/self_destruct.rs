@@ -13,8 +13,10 @@
 //! NewAccount: new_account = [balance ≠ 0]·empty
 //! cost = 5000 + 2600·(1 - was_warm) + 25000·new_account
 //! "gas_left - cost = Σ gas_after_i·256^i"            (8 bytes: enough gas)
-//! "call's IsSuccess = 1" (rw 10)
-//! root: next state EndTx; with a caller (rw 11..=24): RestoreContext(return data 0, 0),
+//! "created flag of own in tx = 0" (rw 10)   (EIP-6780: a contract created in this tx
+//!                                              burns its balance and is deleted: not here)
+//! "call's IsSuccess = 1" (rw 11)
+//! root: next state EndTx; with a caller (rw 12..=25): RestoreContext(return data 0, 0),
 //!   the next step executes an opcode
 //! transition: the ending transition with gas_after; the caller takes over
 //!   reversible_write_counter + 3 writes; refund unchanged
@@ -22,10 +24,10 @@
 //!
 //! A contract that names itself is debited and then credited: the credit's `value_prev` is
 //! the 0 the debit wrote, so its balance ends where it was (EIP-6780: nothing is deleted).
-//! Only a contract created in the same transaction burns its balance and is deleted; that
-//! takes a CREATE (or a creation transaction) before it, which has no gadget yet, so such a
-//! block is `unsupported` there, and this gadget is the only SELFDESTRUCT a provable block
-//! holds. The beneficiary's emptiness is read before the transfer.
+//! Only a contract created in the same transaction burns its balance and is deleted: its
+//! created flag, which the creation wrote in its own reversion scope, is 1, so this gadget
+//! refuses it (such a SELFDESTRUCT is `unsupported` for now). The beneficiary's emptiness
+//! is read before the transfer.
 
 use super::{
     account_access::AccountAccess,
@@ -47,7 +49,7 @@ use halo2_proofs::{
 };
 
 /// Rw accesses of the step before the frame ends (the pop to the credit).
-pub const SELF_DESTRUCT_OWN_RWS: usize = 10;
+pub const SELF_DESTRUCT_OWN_RWS: usize = 11;
 
 /// SELFDESTRUCT.
 #[derive(Clone, Debug)]
@@ -84,6 +86,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         let is_static = cb.call_context_lookup(C::IsStatic);
         cb.require_equal_word("IsStatic = 0", is_static, Word::new(c(0), c(0)));
         let own = address_expr(&cb.call_context_lookup(C::CalleeAddress));
+        let own_address = own.clone();
         let beneficiary = access.address.clone();
         let empty = EmptyAccount::configure(cb, beneficiary.clone());
 
@@ -121,6 +124,12 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
             gas_after_expr.clone(),
         );
 
+        let created = cb.created_flag_read(step.tx_id.clone(), own_address);
+        cb.require_equal_word(
+            "the contract was not created in this tx (created flag = 0)",
+            created,
+            Word::new(c(0), c(0)),
+        );
         let is_success = cb.call_context_lookup(C::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 1", is_success, Word::new(c(1), c(0)));
         let is_root = step.is_root.clone();
@@ -186,7 +195,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         } else {
             own + RESTORE_CONTEXT_RWS as u64
         };
-        call.is_create || step.rw_count != rws
+        call.is_create || index.runs_in_created_account(step) || step.rw_count != rws
     }
 }
 

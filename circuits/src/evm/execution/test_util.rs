@@ -372,3 +372,20 @@ fn every_evm_gate_has_the_usable_factor() {
     }
     assert!(checked > 1000, "only {checked} polynomials");
 }
+
+/// Code that stores `init` (at most 32 bytes) at the end of memory word 0, runs
+/// `CREATE(value, 32 - len, len)` (or CREATE2 with `salt`), then runs `after`.
+pub(crate) fn creator_code(init: &[u8], value: u8, salt: Option<u8>, after: &[u8]) -> Vec<u8> {
+    assert!(!init.is_empty() && init.len() <= 32);
+    let n = init.len() as u8;
+    let mut code = vec![0x5f + n];
+    code.extend(init);
+    code.extend([0x5f, 0x52]);
+    if let Some(salt) = salt {
+        code.extend([0x60, salt]);
+    }
+    code.extend([0x60, n, 0x60, 32 - n, 0x60, value]);
+    code.push(if salt.is_some() { 0xf5 } else { 0xf0 });
+    code.extend(after);
+    code
+}

@@ -279,15 +279,23 @@ fn a_reverting_callee_hands_back_its_gas() {
 }
 
 #[test]
-fn creation_return_is_unsupported() {
-    // CREATE(0, 29, 3) of the init code RETURN(0, 0) (memory bytes 29..32), then STOP.
+fn a_creations_return_is_another_state() {
+    // CREATE(0, 29, 3) of the init code RETURN(0, 0) (memory bytes 29..32), then STOP: the
+    // RETURN deposits code (`ReturnCreation`), with a gadget.
     let code = vec![
         0x62, 0x5f, 0x5f, 0xf3, 0x5f, 0x52, 0x60, 3, 0x60, 29, 0x5f, 0xf0, 0x00,
     ];
     let w = witness_of(code);
-    assert_eq!(unsupported_returns(&w), 1);
-    // A creation transaction's root call returning its code (the deposit is not proved).
+    assert_eq!(unsupported_returns(&w), 0);
+    assert!(EvmCircuit::unsupported_steps(&w).is_empty());
+    assert!(!w
+        .steps
+        .iter()
+        .any(|s| s.execution_state == ExecutionState::ReturnRevert));
+    // A creation transaction's root call returning its code is not proved yet.
     let traced = Program::new(RETURN_DATA.to_vec()).create().trace();
     let w = equivm_witness::build_witness(&traced.trace).expect("witness");
-    assert_eq!(unsupported_returns(&w), 1);
+    assert!(EvmCircuit::unsupported_steps(&w)
+        .iter()
+        .any(|(s, _)| *s == ExecutionState::ReturnCreation));
 }

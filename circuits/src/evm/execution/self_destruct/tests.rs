@@ -179,9 +179,9 @@ fn the_accesses_are_the_ones_named() {
     let tags: Vec<RwTag> = rws.iter().map(|r| r.tag).collect();
     assert_eq!(tags[0], RwTag::Stack);
     assert_eq!(tags[2], RwTag::TxAccessListAccount);
-    assert!(tags[5..SELF_DESTRUCT_OWN_RWS]
-        .iter()
-        .all(|t| *t == RwTag::Account));
+    assert!(tags[5..10].iter().all(|t| *t == RwTag::Account));
+    assert_eq!(tags[10], RwTag::TxAccessListAccount);
+    assert_eq!((rws[10].index, rws[10].value), (1, U256::ZERO));
     assert_eq!(rws[8].field, RwField::Account(AccountField::Balance));
     assert_eq!(rws[9].field, RwField::Account(AccountField::Balance));
     assert_eq!(rws.len(), SELF_DESTRUCT_OWN_RWS + 1);
@@ -204,7 +204,7 @@ fn tampered_values_are_rejected() {
         "SELFDESTRUCT: IsStatic = 0 (lo)",
     );
     assert_rejected(
-        verify(&c, vec![rw(10, "value_lo", Fr::from(0))]),
+        verify(&c, vec![rw(11, "value_lo", Fr::from(0))]),
         "SELFDESTRUCT: call's IsSuccess = 1 (lo)",
     );
     // The credit goes to the popped address.
@@ -257,4 +257,36 @@ fn a_static_call_is_another_state() {
         .iter()
         .all(|s| s.execution_state != ExecutionState::SelfDestruct));
     nth_step(&w, ExecutionState::ErrorWriteProtection, 0);
+}
+
+#[test]
+fn a_contract_created_in_the_transaction_is_refused() {
+    // The root CREATEs a contract whose code is `ADDRESS SELFDESTRUCT`, then CALLs it: the
+    // contract was created in this tx, its created flag is 1 (EIP-6780: it is deleted).
+    let init = [0x61, 0x30, 0xff, 0x5f, 0x52, 0x60, 0x02, 0x60, 0x1e, 0xf3];
+    let call_it = [0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x85, 0x5a, 0xf1, 0x00];
+    let w = run(Program::new(creator_code(&init, 0, None, &call_it)).contract_nonce(1));
+    let i = destruct_step(&w, 0);
+    let rws = w.step_rws(&w.steps[i]);
+    assert_eq!((rws[10].index, rws[10].value), (1, U256::from(1)));
+    assert!(!crate::evm::execution::is_supported(
+        &w.steps[i],
+        &crate::evm::assign::WitnessIndex::new(&w)
+    ));
+    assert_rejected(
+        verify(&slice(&w, i..i + 2), vec![]),
+        "SELFDESTRUCT: the contract was not created in this tx (created flag = 0)",
+    );
+    // And a flag of 1 where the contract was not created is refused too.
+    let w = root(BENEFICIARY);
+    let o = Override::Rw {
+        step: 0,
+        access: 10,
+        field: "value_lo",
+        value: Fr::from(1),
+    };
+    assert_rejected(
+        verify(&around(&w, 0), vec![o]),
+        "SELFDESTRUCT: the contract was not created in this tx (created flag = 0) (lo)",
+    );
 }
