@@ -209,6 +209,12 @@ pub enum ExecutionState {
     /// Not enough gas for DELEGATECALL's or STATICCALL's warm cost, memory expansion or
     /// account access.
     ErrorOutOfGasDelegateOrStaticCall,
+    /// Not enough gas for the memory expansion of RETURN or REVERT, or an offset or size too
+    /// large to address.
+    ErrorOutOfGasReturn,
+    /// Not enough gas for CREATE's or CREATE2's 32000, init-code words, CREATE2's hashing
+    /// words or memory expansion, or an offset or size too large to address.
+    ErrorOutOfGasCreate,
     /// Fewer stack items than the opcode reads.
     ErrorStackUnderflow,
     /// The opcode would push beyond 1024 items.
@@ -264,6 +270,12 @@ pub const VALUE_CALL_OPCODES: [u8; 2] = [0xf1, 0xf2];
 /// [`ExecutionState::ErrorOutOfGasDelegateOrStaticCall`].
 pub const DELEGATE_OR_STATIC_CALL_OPCODES: [u8; 2] = [0xf4, 0xfa];
 
+/// RETURN and REVERT, whose memory out-of-gas is [`ExecutionState::ErrorOutOfGasReturn`].
+pub const RETURN_REVERT_OPCODES: [u8; 2] = [0xf3, 0xfd];
+
+/// CREATE and CREATE2, whose out-of-gas is [`ExecutionState::ErrorOutOfGasCreate`].
+pub const CREATE_OPCODES: [u8; 2] = [0xf0, 0xf5];
+
 /// LOG0..LOG4, whose out-of-gas is [`ExecutionState::ErrorOutOfGasLog`].
 pub const LOG_OPCODES: [u8; 5] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4];
 
@@ -278,7 +290,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 100] = {
+    pub const ALL: [ExecutionState; 102] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -370,6 +382,8 @@ impl ExecutionState {
             ErrorOutOfGasSelfDestruct,
             ErrorOutOfGasCall,
             ErrorOutOfGasDelegateOrStaticCall,
+            ErrorOutOfGasReturn,
+            ErrorOutOfGasCreate,
             ErrorStackUnderflow,
             ErrorStackOverflow,
             ErrorInvalidJump,
@@ -425,6 +439,8 @@ impl ExecutionState {
                 | ErrorOutOfGasSelfDestruct
                 | ErrorOutOfGasCall
                 | ErrorOutOfGasDelegateOrStaticCall
+                | ErrorOutOfGasReturn
+                | ErrorOutOfGasCreate
                 | ErrorStackUnderflow
                 | ErrorStackOverflow
                 | ErrorInvalidJump
@@ -471,11 +487,26 @@ impl ExecutionState {
             "OutOfGas" if ACCOUNT_ACCESS_OPCODES.contains(&opcode) => ErrorOutOfGasAccountAccess,
             "OutOfGas" if opcode == SLOAD => ErrorOutOfGasSload,
             "OutOfGas" if opcode == SELFDESTRUCT => ErrorOutOfGasSelfDestruct,
-            // Memory that cannot be paid for (`MemoryOOG`) too; offsets and sizes too large
-            // to address stay ErrorOutOfGasMemoryExpansion.
-            "OutOfGas" | "MemoryOOG" if VALUE_CALL_OPCODES.contains(&opcode) => ErrorOutOfGasCall,
-            "OutOfGas" | "MemoryOOG" if DELEGATE_OR_STATIC_CALL_OPCODES.contains(&opcode) => {
+            // Memory that cannot be paid for or addressed too.
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if VALUE_CALL_OPCODES.contains(&opcode) =>
+            {
+                ErrorOutOfGasCall
+            }
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if DELEGATE_OR_STATIC_CALL_OPCODES.contains(&opcode) =>
+            {
                 ErrorOutOfGasDelegateOrStaticCall
+            }
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if RETURN_REVERT_OPCODES.contains(&opcode) =>
+            {
+                ErrorOutOfGasReturn
+            }
+            "OutOfGas" | "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG"
+                if CREATE_OPCODES.contains(&opcode) =>
+            {
+                ErrorOutOfGasCreate
             }
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
@@ -589,18 +620,17 @@ mod tests {
                 DELEGATE_OR_STATIC_CALL_OPCODES,
                 ErrorOutOfGasDelegateOrStaticCall,
             ),
+            (RETURN_REVERT_OPCODES, ErrorOutOfGasReturn),
+            (CREATE_OPCODES, ErrorOutOfGasCreate),
         ] {
             for op in ops {
-                for halt in ["OutOfGas", "MemoryOOG"] {
+                for halt in ["OutOfGas", "MemoryOOG", "InvalidOperandOOG"] {
                     assert_eq!(
                         ExecutionState::for_halt(halt, op, false),
-                        Some(HaltKind::Error(state))
+                        Some(HaltKind::Error(state)),
+                        "{halt} of {op:#x}"
                     );
                 }
-                assert_eq!(
-                    ExecutionState::for_halt("InvalidOperandOOG", op, false),
-                    Some(HaltKind::Error(ErrorOutOfGasMemoryExpansion))
-                );
             }
             assert!(state.is_error());
         }

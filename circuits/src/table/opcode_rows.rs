@@ -14,8 +14,9 @@
 
 use equivm_witness::{
     execution_state::{
-        ACCOUNT_ACCESS_OPCODES, COPY_OPCODES, DELEGATE_OR_STATIC_CALL_OPCODES, EXTCODECOPY,
-        KECCAK256, LOG_OPCODES, SELFDESTRUCT, SLOAD, VALUE_CALL_OPCODES,
+        ACCOUNT_ACCESS_OPCODES, COPY_OPCODES, CREATE_OPCODES, DELEGATE_OR_STATIC_CALL_OPCODES,
+        EXTCODECOPY, KECCAK256, LOG_OPCODES, RETURN_REVERT_OPCODES, SELFDESTRUCT, SLOAD,
+        VALUE_CALL_OPCODES,
     },
     opcodes::OPCODES,
     ExecutionState,
@@ -60,11 +61,12 @@ pub fn opcode_properties() -> Vec<OpcodeProperties> {
         .collect()
 }
 
-/// Opcodes whose execution can expand memory (and so fail with
-/// `ErrorOutOfGasMemoryExpansion`, `ErrorOutOfGasCopy` for [`COPY_OPCODES`],
-/// `ErrorOutOfGasLog` for [`LOG_OPCODES`], `ErrorOutOfGasKeccak` for KECCAK256 or
-/// `ErrorOutOfGasExtCodeCopy` for EXTCODECOPY): KECCAK256, the copies, MLOAD/MSTORE/MSTORE8/MCOPY, LOG0..LOG4, CREATE/CREATE2, the calls, RETURN and
-/// REVERT.
+/// Opcodes whose execution can expand memory: KECCAK256, the copies,
+/// MLOAD/MSTORE/MSTORE8/MCOPY, LOG0..LOG4, CREATE/CREATE2, the calls, RETURN and REVERT.
+/// Only MLOAD, MSTORE and MSTORE8 fail with `ErrorOutOfGasMemoryExpansion`; the others have
+/// their own out-of-gas states (`ErrorOutOfGasCopy` for [`COPY_OPCODES`], `ErrorOutOfGasLog`,
+/// `ErrorOutOfGasKeccak`, `ErrorOutOfGasExtCodeCopy`, the calls', `ErrorOutOfGasReturn` and
+/// `ErrorOutOfGasCreate`).
 const MEMORY_OPCODES: [u8; 22] = [
     0x20, 0x37, 0x39, 0x3c, 0x3e, 0x51, 0x52, 0x53, 0x5e, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xf0, 0xf1,
     0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd,
@@ -109,6 +111,7 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
                 && b != SELFDESTRUCT
                 && !VALUE_CALL_OPCODES.contains(&b)
                 && !DELEGATE_OR_STATIC_CALL_OPCODES.contains(&b)
+                && !CREATE_OPCODES.contains(&b)
         }),
         ErrorOutOfGasSstore => vec![0x55],
         ErrorOutOfGasMemoryExpansion => MEMORY_OPCODES
@@ -117,6 +120,10 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
                 !COPY_OPCODES.contains(b)
                     && !LOG_OPCODES.contains(b)
                     && ![KECCAK256, EXTCODECOPY].contains(b)
+                    && !VALUE_CALL_OPCODES.contains(b)
+                    && !DELEGATE_OR_STATIC_CALL_OPCODES.contains(b)
+                    && !RETURN_REVERT_OPCODES.contains(b)
+                    && !CREATE_OPCODES.contains(b)
             })
             .collect(),
         ErrorOutOfGasCopy => COPY_OPCODES.to_vec(),
@@ -128,6 +135,8 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
         ErrorOutOfGasSelfDestruct => vec![SELFDESTRUCT],
         ErrorOutOfGasCall => VALUE_CALL_OPCODES.to_vec(),
         ErrorOutOfGasDelegateOrStaticCall => DELEGATE_OR_STATIC_CALL_OPCODES.to_vec(),
+        ErrorOutOfGasReturn => RETURN_REVERT_OPCODES.to_vec(),
+        ErrorOutOfGasCreate => CREATE_OPCODES.to_vec(),
         ErrorStackUnderflow => defined(&|b| OPCODES[b as usize].stack_inputs > 0),
         ErrorStackOverflow => defined(&|b| {
             let info = &OPCODES[b as usize];
@@ -143,7 +152,7 @@ pub fn error_state_opcodes(state: ExecutionState) -> Vec<u8> {
 }
 
 /// Every error state that has [`error_state_opcodes`].
-pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 21] = [
+pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 23] = [
     ExecutionState::ErrorOutOfGasConstant,
     ExecutionState::ErrorOutOfGasDynamic,
     ExecutionState::ErrorOutOfGasCopy,
@@ -155,6 +164,8 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 21] = [
     ExecutionState::ErrorOutOfGasSelfDestruct,
     ExecutionState::ErrorOutOfGasCall,
     ExecutionState::ErrorOutOfGasDelegateOrStaticCall,
+    ExecutionState::ErrorOutOfGasReturn,
+    ExecutionState::ErrorOutOfGasCreate,
     ExecutionState::ErrorOutOfGasSstore,
     ExecutionState::ErrorOutOfGasMemoryExpansion,
     ExecutionState::ErrorStackUnderflow,

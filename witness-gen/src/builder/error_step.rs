@@ -22,6 +22,9 @@
 //! - a call out of gas (its memory, account access, value or new account): its six or seven
 //!   operands, the call's `TxId`, the callee's warm flag (read), and for CALL and CALLCODE
 //!   the callee's nonce, code hash and balance (whether a value makes a new account);
+//! - RETURN or REVERT out of gas: the offset and the size;
+//! - CREATE or CREATE2 out of gas or over the init-code size limit: the value, the offset
+//!   and the size (CREATE2's salt changes neither the cost nor the limit);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
 //!   current and committed values) and its warm flag, from which the cost follows;
 //! - a state change in a static call: for CALL its gas, to and value (revm pops them
@@ -136,6 +139,13 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
                     b.read(Rw::account(to, field));
                 }
             }
+        }
+        ErrorOutOfGasCreate | ErrorInitCodeSizeLimit => {
+            // CREATE2's salt changes neither the cost nor the limit (revm pops it later).
+            if available < 3 {
+                return Err(b.inconsistent(s, "CREATE error without value, offset and size"));
+            }
+            b.stack_pops(s, 3);
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

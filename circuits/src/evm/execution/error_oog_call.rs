@@ -9,21 +9,22 @@
 //! CALL, CALLCODE: EmptyAccount(to): nonce, code hash, balance reads (rw pops + 2..pops + 5)
 //!   transfers = [value ≠ 0]
 //!   new_account = (1 - is_second)·transfers·empty          (CALL only: CALLCODE pays itself)
-//! MemoryExpansion ranges (in_offset, in_size), then (out_offset, out_size) from the first's
-//!   size: memory gas
+//! FarRange(in_offset, in_size), then FarRange(out_offset, out_size) from the first's size:
+//!   memory gas                                                       (see far_clamp.rs)
 //! cost = 100 + 2500·(1 - was_warm) + memory gas + 9000·transfers + 25000·new_account
 //! LessThan<8>(gas_left < cost)
 //! ErrorEnd (IsSuccess = 0, then the hand-back to a caller)   (see common_error.rs)
 //! ```
 //! revm charges the 100 first, then pops and expands memory (`MemoryOOG` when it cannot pay
-//! for it), then the value, the account access and the new account (`OutOfGas`); every
-//! point at which it stops lacks the gas for the whole cost, so one inequality proves them
-//! all. Nothing is written: the account revm loads is warmed in the failing call's journal,
-//! which takes it back, so the step reads the warm flag. The memory operands must be below
-//! `2^32` where they count (a size, and an offset with a non-zero size): a larger one is
-//! `InvalidOperandOOG` or `MemoryLimitOOG`, a memory out-of-gas state, and a step that ran
-//! out of its first 100 gas with such operands on the stack is `unsupported`. The cost is
-//! then below `2^50`, and `gas_left < 2^64` (the step state's invariant), so the 8-byte gap
+//! for it, `InvalidOperandOOG` for an operand of `2^64` or more), then the value, the
+//! account access and the new account (`OutOfGas`); every point at which it stops lacks the
+//! gas for the whole cost, so one inequality proves them all. Nothing is written: the
+//! account revm loads is warmed in the failing call's journal, which takes it back, so the
+//! step reads the warm flag. A memory operand of `2^32` or more where it counts (a size,
+//! and an offset with a non-zero size) is clamped to `2^32 - 32`, which ends its range no
+//! later: the memory gas proved is at most the real one, so the gas proved missing is
+//! missing. A step with more gas than the clamped cost is reported unsupported. The cost is
+//! below `2^50`, and `gas_left < 2^64` (the step state's invariant), so the 8-byte gap
 //! exists only if `gas_left < cost`.
 
 use super::{
@@ -34,7 +35,7 @@ use super::{
     call_without_code::NEW_ACCOUNT_GAS,
     common_error::{ErrorEnd, LessThan},
     error_oog_memory::memory_cost,
-    memory_expansion::MemoryExpansion,
+    far_clamp::{far_range_end, FarRange},
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
@@ -70,10 +71,10 @@ pub struct ErrorOogCallGadget<F: PrimeField, const HAS_VALUE: bool> {
     pub access: AccountAccess<F>,
     /// The value's cost (CALL, CALLCODE).
     pub value: Option<CallValueCost<F>>,
-    /// The argument area's expansion.
-    pub in_range: MemoryExpansion<F>,
-    /// The return area's expansion, from the size the arguments left.
-    pub out_range: MemoryExpansion<F>,
+    /// The argument area, clamped, and its expansion.
+    pub in_range: FarRange<F>,
+    /// The return area, clamped, and its expansion from the size the arguments left.
+    pub out_range: FarRange<F>,
     /// `gas_left < cost`.
     pub out_of_gas: LessThan<F, 8>,
     end: ErrorEnd<F>,
@@ -101,13 +102,13 @@ fn call_cost(was_warm: bool, memory: u64, transfers: bool, new_account: bool) ->
         + if new_account { NEW_ACCOUNT_GAS } else { 0 }
 }
 
-/// Whether the memory operands of a call can be assigned: each size below `2^32`, and each
-/// offset below `2^32` when its size is not 0.
-fn memory_operands_fit(ranges: [(U256, U256); 2]) -> bool {
+/// Whether the memory operands of a call are what [`FarRange`] proves them to be: each size
+/// below `2^32`, and each offset below `2^32` when its size is not 0.
+fn memory_operands_fit(ranges: [[U256; 2]; 2]) -> bool {
     let small = |v: U256| v < U256::from(1u64 << 32);
     ranges
         .iter()
-        .all(|(offset, size)| small(*size) && (size.is_zero() || small(*offset)))
+        .all(|[offset, size]| small(*size) && (size.is_zero() || small(*offset)))
 }
 
 impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for ErrorOogCallGadget<F, HAS_VALUE> {
@@ -157,9 +158,13 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for ErrorOogCallGa
                 new_account,
             }
         });
-        let in_range = MemoryExpansion::configure_range(cb, in_offset, in_size);
-        let out_range =
-            MemoryExpansion::configure_range_from(cb, out_offset, out_size, in_range.new_size());
+        let in_range = FarRange::configure(
+            cb,
+            "in",
+            [in_offset, in_size],
+            step.memory_word_size.clone(),
+        );
+        let out_range = FarRange::configure(cb, "out", [out_offset, out_size], in_range.new_size());
         let memory =
             in_range.gas(step.memory_word_size.clone()) + out_range.gas(in_range.new_size());
         let value_gas = value.as_ref().map_or_else(
@@ -216,12 +221,8 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for ErrorOogCallGa
             None => (false, false),
         };
         let cur = step.memory_word_size;
-        let mid = self
-            .in_range
-            .assign_range(region, v(p - 4)?, v(p - 3)?, cur)?;
-        let new = self
-            .out_range
-            .assign_range(region, v(p - 2)?, v(p - 1)?, mid)?;
+        let mid = self.in_range.assign(region, [v(p - 4)?, v(p - 3)?], cur)?;
+        let new = self.out_range.assign(region, [v(p - 2)?, v(p - 1)?], mid)?;
         let cost = call_cost(was_warm, memory_gas(cur, new), transfers, new_account);
         self.out_of_gas.assign(region, step.gas_left, cost)?;
         self.end.assign(region, witness, step)
@@ -230,13 +231,20 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for ErrorOogCallGa
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         // The stack items, then the warm flag.
         let p = call_pops(HAS_VALUE);
-        let fits = match index.error_stack_reads(step) {
+        let provable = match index.error_stack_reads(step) {
             reads if reads.len() == p + 1 => {
-                memory_operands_fit([(reads[p - 4], reads[p - 3]), (reads[p - 2], reads[p - 1])])
+                let ranges = [[reads[p - 4], reads[p - 3]], [reads[p - 2], reads[p - 1]]];
+                // In range, the proved cost is the real one, which revm found missing. Out
+                // of range, the step is provable when it lacks even the warm cost and the
+                // clamped memory.
+                let cur = step.memory_word_size;
+                let new = far_range_end(ranges[1], far_range_end(ranges[0], cur));
+                memory_operands_fit(ranges)
+                    || (cur >> 32 == 0 && step.gas_left < 100 + memory_gas(cur, new))
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !fits
+        ErrorEnd::<F>::unsupported(step, index) || !provable
     }
 }
 

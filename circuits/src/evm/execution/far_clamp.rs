@@ -1,5 +1,6 @@
 //! FarClamp: a word as an offset or size for a memory cost, with every value of `2^32` or
-//! more replaced by one far value. A helper of the out-of-gas gadgets, not a gadget.
+//! more replaced by one far value; FarRange: a memory range of two such words and its
+//! expansion. Helpers of the out-of-gas gadgets, not gadgets.
 //!
 //! ```text
 //! "{x}.lo = Σ_{j<16} lo_byte_j·256^j"
@@ -13,7 +14,7 @@
 //! missing for the clamped values is missing for the real ones.
 //! Cost: 16 byte cells, 4 plain cells.
 
-use super::{error_oog_memory::FAR_OFFSET, WordIsZero};
+use super::{error_oog_memory::FAR_OFFSET, memory_expansion::MemoryExpansion, WordIsZero};
 use crate::evm::{
     assign::{word_of, StepRegion},
     cell::Cell,
@@ -100,4 +101,87 @@ pub(crate) fn far_clamped(x: U256) -> u64 {
         .ok()
         .filter(|v| *v >> 32 == 0)
         .unwrap_or(FAR_OFFSET)
+}
+
+/// A memory range given by two words, `offset` and `size`, each clamped by [`FarClamp`]
+/// (far value [`FAR_OFFSET`]), and the expansion to its clamped end from a memory of `cur`
+/// words ([`MemoryExpansion::configure_range_from`]: a zero size touches nothing).
+///
+/// ```text
+/// offset_c = FarClamp(offset), size_c = FarClamp(size)
+/// MemoryExpansion::configure_range_from((offset_c, 0), (size_c, 0), cur)
+/// ```
+/// `size_c = 0` exactly when `size = 0` (the far value is not 0), so a range that touches
+/// no memory stays so. Otherwise the clamped range ends no later than the real one, and
+/// memory cost grows with the end: gas proved missing for the clamped range is missing for
+/// the real one. Both clamped values are below `2^32`, as the expansion needs.
+/// Cost: 32 byte cells and 8 plain cells for the clamps, and the expansion's.
+#[derive(Clone, Debug)]
+pub struct FarRange<F: PrimeField> {
+    /// The offset, clamped.
+    pub offset: FarClamp<F>,
+    /// The size, clamped.
+    pub size: FarClamp<F>,
+    /// The expansion to the clamped range's end.
+    pub expansion: MemoryExpansion<F>,
+}
+
+impl<F: PrimeField> FarRange<F> {
+    /// States the clamps of `offset` and `size` (named `{name}_offset`, `{name}_size`) and
+    /// the expansion from `cur` words.
+    pub fn configure(
+        cb: &mut ConstraintBuilder<'_, F>,
+        name: &str,
+        [offset, size]: [Word<Expression<F>>; 2],
+        cur: Expression<F>,
+    ) -> Self {
+        let zero = || Expression::Constant(F::ZERO);
+        let size = FarClamp::configure(cb, &format!("{name}_size"), size, FAR_OFFSET);
+        let offset = FarClamp::configure(cb, &format!("{name}_offset"), offset, FAR_OFFSET);
+        let expansion = MemoryExpansion::configure_range_from(
+            cb,
+            Word::new(offset.expr(), zero()),
+            Word::new(size.expr(), zero()),
+            cur,
+        );
+        Self {
+            offset,
+            size,
+            expansion,
+        }
+    }
+
+    /// The memory size (words) after the clamped range.
+    pub fn new_size(&self) -> Expression<F> {
+        self.expansion.new_size()
+    }
+
+    /// The gas of growing from `cur` (the size given to [`Self::configure`]) to
+    /// [`Self::new_size`].
+    pub fn gas(&self, cur: Expression<F>) -> Expression<F> {
+        self.expansion.gas(cur)
+    }
+
+    /// Assigns the clamps and the expansion from `cur` words; returns the new size.
+    pub fn assign(
+        &self,
+        region: &mut StepRegion<'_, '_, F>,
+        [offset, size]: [U256; 2],
+        cur: u64,
+    ) -> Result<u64, Error> {
+        let size_c = self.size.assign(region, size)?;
+        let offset_c = self.offset.assign(region, offset)?;
+        self.expansion
+            .assign_range(region, U256::from(offset_c), U256::from(size_c), cur)
+    }
+}
+
+/// The memory size (words) after the clamped range `(offset, size)` of [`FarRange`], from a
+/// memory of `cur` words, computed off-circuit.
+pub(crate) fn far_range_end([offset, size]: [U256; 2], cur: u64) -> u64 {
+    if size.is_zero() {
+        return cur;
+    }
+    let end = (far_clamped(offset) + far_clamped(size)).div_ceil(32);
+    cur.max(end)
 }

@@ -42,11 +42,13 @@ mod error_oog_account_access;
 mod error_oog_call;
 mod error_oog_constant;
 mod error_oog_copy;
+mod error_oog_create;
 mod error_oog_exp;
 mod error_oog_ext_code_copy;
 mod error_oog_keccak;
 mod error_oog_log;
 mod error_oog_memory;
+mod error_oog_return;
 mod error_oog_self_destruct;
 mod error_oog_sload;
 mod error_oog_sstore;
@@ -154,11 +156,13 @@ pub use error_oog_call::{
 };
 pub use error_oog_constant::ErrorOogConstantGadget;
 pub use error_oog_copy::ErrorOogCopyGadget;
+pub use error_oog_create::{ErrorInitCodeSizeLimitGadget, ErrorOogCreateGadget};
 pub use error_oog_exp::ErrorOogExpGadget;
 pub use error_oog_ext_code_copy::ErrorOogExtCodeCopyGadget;
 pub use error_oog_keccak::ErrorOogKeccakGadget;
 pub use error_oog_log::ErrorOogLogGadget;
 pub use error_oog_memory::ErrorOogMemoryGadget;
+pub use error_oog_return::ErrorOogReturnGadget;
 pub use error_oog_self_destruct::ErrorOogSelfDestructGadget;
 pub use error_oog_sload::ErrorOogSloadGadget;
 pub use error_oog_sstore::ErrorOutOfGasSstoreGadget;
@@ -380,6 +384,9 @@ gadgets! {
     error_oog_self_destruct: ErrorOogSelfDestructGadget,
     error_oog_call: ErrorOogCallValueGadget,
     error_oog_delegate_or_static_call: ErrorOogDelegateOrStaticCallGadget,
+    error_oog_return: ErrorOogReturnGadget,
+    error_oog_create: ErrorOogCreateGadget,
+    error_init_code_size_limit: ErrorInitCodeSizeLimitGadget,
     error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,

@@ -1,7 +1,10 @@
 use super::super::test_util::*;
 use super::{ErrorOogCallValueGadget, ErrorOogDelegateOrStaticCallGadget};
 use crate::evm::assign::Override;
-use equivm_trace::{program::Program, revm::primitives::Address};
+use equivm_trace::{
+    program::Program,
+    revm::primitives::{Address, U256},
+};
 use equivm_witness::{ExecutionState, Witness};
 use halo2curves::bn256::Fr;
 
@@ -235,4 +238,68 @@ fn the_access_and_the_memory_are_read() {
         verify(&whole(&w), vec![rw(err, 8, 1), rw_prev(err, 8, 1)]),
         "ERROR_OOG_DELEGATE_OR_STATIC_CALL: call's IsSuccess = 0 (lo)",
     );
+}
+
+/// `op` of the running contract with the given memory operands, gas 0 and value 0.
+fn far_call(op: u8, operands: [U256; 4]) -> Witness {
+    let mut code = Vec::new();
+    for v in operands.iter().rev() {
+        code.push(0x7f);
+        code.extend(v.to_be_bytes::<32>());
+    }
+    let mut gas = 12;
+    if matches!(op, CALL | CALLCODE) {
+        code.push(0x5f);
+        gas += 2;
+    }
+    code.extend([0x30, 0x5f, op, 0x00]);
+    gas += 4;
+    let traced = Program::new(code)
+        .gas_limit(21_000 + gas + 1_000_000)
+        .trace();
+    equivm_witness::build_witness(&traced.trace).expect("witness builds")
+}
+
+#[test]
+fn operands_too_large_to_address_are_clamped() {
+    let far = U256::from(1) << 64;
+    let big = U256::from(1u64 << 32);
+    let u = U256::from;
+    for (what, op, operands) in [
+        ("CALL, arguments at 2^64", CALL, [far, u(1), u(0), u(0)]),
+        (
+            "CALLCODE, 2^32 bytes back",
+            CALLCODE,
+            [u(0), u(0), u(0), big],
+        ),
+        (
+            "DELEGATECALL, 2^64 bytes of arguments",
+            DELEGATECALL,
+            [u(0), far, u(0), u(0)],
+        ),
+        (
+            "STATICCALL, return area at 2^32",
+            STATICCALL,
+            [u(0), u(0), big, u(32)],
+        ),
+    ] {
+        let w = far_call(op, operands);
+        let err = error_step(&w, op);
+        let unsupported = crate::evm::EvmCircuit::unsupported_steps(&w);
+        assert!(unsupported.is_empty(), "{what}: {unsupported:?}");
+        assert_eq!(verify(&whole(&w), vec![]), Ok(()), "{what}");
+        // The far value clamped to 0 would leave the call only its warm cost to pay.
+        let o = |gadget_range: &super::FarRange<Fr>| {
+            [&gadget_range.offset.eff, &gadget_range.size.eff].map(|c| cell(err, c, 0))
+        };
+        let overrides = if matches!(op, CALL | CALLCODE) {
+            let g: ErrorOogCallValueGadget<Fr> = (*config().gadgets.error_oog_call).clone();
+            [o(&g.in_range), o(&g.out_range)].concat()
+        } else {
+            let g: ErrorOogDelegateOrStaticCallGadget<Fr> =
+                (*config().gadgets.error_oog_delegate_or_static_call).clone();
+            [o(&g.in_range), o(&g.out_range)].concat()
+        };
+        assert_rejected(verify(&whole(&w), overrides), "_eff = in_range·low");
+    }
 }
