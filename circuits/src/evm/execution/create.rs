@@ -6,7 +6,7 @@
 //! value, offset, size, [salt] = pops (rw 0..p); result = push (rw p)
 //! TxId (p+1) = tx_id, Depth (p+2), creator = CalleeAddress (p+3), IsStatic (p+4) reads
 //! "is_static = 0" (a creation in a static call is a write-protection error)
-//! "depth < 1024"; "size ≠ 0"; "size ≤ 49152" (EIP-3860; larger is an error state)
+//! "depth < 1024"; "size ≤ 49152" (EIP-3860; larger is an error state)
 //! MemoryExpansion(offset, size); CopyWords(size)
 //! creator nonce write (p+5): "nonce + 1 = nonce'" (lo; hi 0), "(nonce - (2^64 - 1))·inv = 1"
 //!                                                     undo 0 in the creator's scope
@@ -29,8 +29,9 @@
 //!   scope (EIP-6780: SELFDESTRUCT reads it)
 //! value ≠ 0 (optional rws p+32..p+34): ValueTransfer creator → address, undos 2 and 3 in
 //!   the callee's scope (the balance read proves the creator can pay)
-//! copy lookup: (Memory, call_id, offset, offset + size, Bytecode, init_hash, 0, size,
-//!   rw_counter + p + 32 + 3·[value ≠ 0], size, 0); rw_counter + size more
+//! copy lookup when size ≠ 0: (Memory, call_id, offset, offset + size, Bytecode, init_hash,
+//!   0, size, rw_counter + p + 32 + 3·[value ≠ 0], size, 0); rw_counter + size more
+//! "size = 0: init_hash = keccak256(())" (empty init code runs the implicit STOP at pc 0)
 //! next step: an opcode of the init code
 //! transition: call_id → callee_id, is_root → 0, is_create → 1, code_hash → init_hash,
 //!   pc → 0, stack pointer → 1024, gas → gas_available - q, memory → 0,
@@ -40,8 +41,9 @@
 //! The copy circuit proves that the init code is the `size` bytes of memory at `offset` and
 //! is the bytecode-table input with hash `init_hash` (which the bytecode circuit proves its
 //! keccak256). The callee's `IsSuccess` is free here: the step that ends the creation proves
-//! it. `unsupported`: a failed pre-check (depth, balance, nonce), an address collision, and
-//! empty init code (a creation without steps).
+//! it. Empty init code is copied nowhere: its hash is pinned to keccak256 of nothing, whose
+//! bytecode-table row at index 0 is the implicit STOP the creation then runs.
+//! `unsupported`: a failed pre-check (depth, balance, nonce) and an address collision.
 
 use super::{
     common_error::{assign_le_bytes, LessThan},
@@ -94,7 +96,8 @@ pub struct CreateOpGadget<F: PrimeField, const IS_CREATE2: bool> {
     size_fits: LessThan<F, 2>,
     words: CopyWords<F>,
     nonce_not_max: Cell<F>,
-    init_hash: [Cell<F>; 2],
+    /// The init code's hash (lo, hi): the creation's code hash.
+    pub init_hash: [Cell<F>; 2],
     address: ContractAddress<F, IS_CREATE2>,
     gas_available: ByteNumber<F, 8>,
     q64: [Cell<F>; 8],
@@ -160,7 +163,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
             ),
             _ => unreachable!("configure_range gives a dynamic length"),
         };
-        cb.require_zero("size ≠ 0 (empty init code is another case)", size_is_zero);
+        let has_code = c::<F>(1) - size_is_zero;
         let size_fits = LessThan::configure(
             cb,
             "size ≤ 49152 (EIP-3860)",
@@ -189,6 +192,16 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
         );
         let init_hash = [cb.query_cell(), cb.query_cell()];
         let init_hash_word = Word::new(init_hash[0].expr(), init_hash[1].expr());
+        // Empty init code is copied nowhere: its hash is keccak256 of nothing.
+        let empty = empty_hash::<F>();
+        cb.require_zero(
+            "size = 0: init_hash.lo = keccak256(()).lo",
+            (c::<F>(1) - has_code.clone()) * (init_hash_word.lo.clone() - empty.lo),
+        );
+        cb.require_zero(
+            "size = 0: init_hash.hi = keccak256(()).hi",
+            (c::<F>(1) - has_code.clone()) * (init_hash_word.hi.clone() - empty.hi),
+        );
         let address = ContractAddress::<F, IS_CREATE2>::configure(
             cb,
             &creator,
@@ -364,7 +377,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
             rw_count: size_value.clone(),
             log_id: c(0),
         };
-        cb.copy_lookup(c(1), claim);
+        cb.copy_lookup(has_code, claim);
         cb.add_rw_counter_delta(size_value);
 
         cb.require_next_opcode_step_if(c(1));
@@ -438,15 +451,20 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
         self.nonce_not_max.assign(region, inv)?;
 
         let start = step.rw_counter + layout.total as u64 + if value.is_zero() { 0 } else { 3 };
-        let event = copy_event_at(witness, start, CopyDataType::Bytecode)?;
-        let init_hash = equivm_trace::revm::primitives::keccak256(&event.bytes);
+        // Empty init code has no copy.
+        let event = match size {
+            0 => None,
+            _ => Some(copy_event_at(witness, start, CopyDataType::Bytecode)?),
+        };
+        let init_code: &[u8] = event.map_or(&[], |e| &e.bytes);
+        let init_hash = equivm_trace::revm::primitives::keccak256(init_code);
         let hash_word = crate::table::b256_word(init_hash).to_field::<F>();
         self.init_hash[0].assign(region, hash_word.lo)?;
         self.init_hash[1].assign(region, hash_word.hi)?;
         let creator = super::call_args::address_of_word(v(layout.creator)?);
         let address = self
             .address
-            .assign(region, creator, nonce, salt, &event.bytes)?;
+            .assign(region, creator, nonce, salt, init_code)?;
         if rw(layout.warm_mark)?.address != address {
             return Err(Error::Synthesis);
         }
@@ -515,13 +533,17 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
                 .assign(region, accesses + 2 + k, undo.as_ref())?;
         }
 
-        let claim = CopyTableRow::from_event(
-            event,
-            Word::new(u128::from(event.src_id), 0),
-            u256_word(U256::from_be_bytes(init_hash.0)),
-        )
-        .map_err(|_| Error::Synthesis)?;
-        assign_copy_lookup(region, &self.context, 0, Some(claim))
+        let claim = event
+            .map(|event| {
+                CopyTableRow::from_event(
+                    event,
+                    Word::new(u128::from(event.src_id), 0),
+                    u256_word(U256::from_be_bytes(init_hash.0)),
+                )
+            })
+            .transpose()
+            .map_err(|_| Error::Synthesis)?;
+        assign_copy_lookup(region, &self.context, 0, claim)
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {

@@ -95,5 +95,5 @@ pub fn starts_creation(witness: &Witness, step: &ExecStep) -> bool {
             && rw.field == RwField::Account(AccountField::Nonce)
             && rw.value_prev.is_zero()
     });
-    size > 0 && rws.len() == expected && begins && no_code && fresh
+    rws.len() == expected && begins && no_code && fresh
 }

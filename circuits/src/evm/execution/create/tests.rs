@@ -208,14 +208,37 @@ fn tampered_nonces_gas_and_context_are_rejected() {
 }
 
 #[test]
+fn empty_init_code_runs_the_implicit_stop() {
+    // CREATE(0, 0, 0) and CREATE2(0, 0, 0, salt 9): the creation's one step is a STOP at
+    // pc 0 of the empty code, which deploys nothing.
+    for (create2, code) in [
+        (false, vec![0x5f, 0x5f, 0x5f, 0xf0, 0x00]),
+        (true, vec![0x60, 0x09, 0x5f, 0x5f, 0x5f, 0xf5, 0x00]),
+    ] {
+        let w = run(Program::new(code).contract_nonce(1));
+        let i = nth_step(&w, state(create2), 0);
+        assert!(supported(&w, i));
+        assert_eq!(w.steps[i + 1].execution_state, ExecutionState::StopCreation);
+        assert_eq!(verify(&whole(&w), vec![]), Ok(()), "CREATE2: {create2}");
+        // Another init code hash than keccak256 of nothing.
+        let (c, _) = around(&w, create2);
+        let hash = if create2 {
+            create2_gadget().init_hash
+        } else {
+            create_gadget().init_hash
+        };
+        let name = if create2 { "CREATE2" } else { "CREATE" };
+        assert_rejected(
+            verify(&c, vec![cell(0, &hash[0], 1)]),
+            &format!("{name}: size = 0: init_hash.lo = keccak256(()).lo"),
+        );
+    }
+}
+
+#[test]
 fn other_creations_are_unsupported() {
-    // Empty init code.
-    let mut code = vec![0x5f, 0x5f, 0x5f, 0xf0, 0x00];
-    let w = run(Program::new(code.clone()).contract_nonce(1));
-    let i = nth_step(&w, ExecutionState::Create, 0);
-    assert!(!supported(&w, i));
     // A collision: CREATE2 twice with the same salt.
-    code = creator_code(
+    let code = creator_code(
         &INIT,
         0,
         Some(1),
