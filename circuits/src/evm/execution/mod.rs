@@ -36,6 +36,7 @@ mod creation_end;
 mod dup;
 mod end_block;
 mod end_tx;
+mod error_code_store;
 mod error_invalid_jump;
 mod error_invalid_opcode;
 mod error_oog_account_access;
@@ -148,6 +149,7 @@ pub use creation_end::{CreationEndGadget, ReturnCreationGadget, StopCreationGadg
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
 pub use end_tx::EndTxGadget;
+pub use error_code_store::ErrorCodeStoreGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_account_access::ErrorOogAccountAccessGadget;
@@ -387,6 +389,7 @@ gadgets! {
     error_oog_return: ErrorOogReturnGadget,
     error_oog_create: ErrorOogCreateGadget,
     error_init_code_size_limit: ErrorInitCodeSizeLimitGadget,
+    error_code_store: ErrorCodeStoreGadget,
     error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
