@@ -3,6 +3,7 @@
 //! [`equivm_circuits::check::mock_check`] (the same verdict, faster).
 
 use crate::report::Verdict;
+use equivm_circuits::evm::EvmCircuit;
 use equivm_circuits::super_circuit::{SuperCircuit, SuperCircuitError};
 use equivm_witness::Witness;
 
@@ -29,7 +30,23 @@ pub fn mock_circuit(
     witness: Witness,
     max_k: u32,
 ) -> Result<SuperCircuit, (Verdict, Option<String>)> {
+    // The size first: a block too big for `max_k` is not built (its tables can take
+    // gigabytes).
     let needed = SuperCircuit::rows_needed(&witness);
+    let unsupported = EvmCircuit::unsupported_reasons(&witness);
+    if let (true, Ok(rows)) = (unsupported.is_empty(), &needed) {
+        match SuperCircuit::smallest_k(*rows) {
+            Some(k) if k > max_k => {
+                return Err((
+                    Verdict::Unsupported,
+                    Some(format!(
+                        "the block needs k = {k}, above mock mode's limit k = {max_k}"
+                    )),
+                ))
+            }
+            _ => {}
+        }
+    }
     match SuperCircuit::new(witness, None) {
         Ok(c) if c.params.k <= max_k => Ok(c),
         Ok(c) => Err((

@@ -540,18 +540,22 @@ impl EvmCircuit {
 
     /// Rows the assigned steps take, plus one row of padding.
     pub fn rows_needed(&self) -> Option<usize> {
-        let layouts = stats::layouts();
+        Self::rows_needed_for(&self.witness, self.steps.clone())
+    }
+
+    /// Rows steps `steps` of `witness` take, plus one row of padding; `None` if a step's
+    /// state has no layout or the range is out of bounds.
+    pub fn rows_needed_for(witness: &Witness, steps: Range<usize>) -> Option<usize> {
+        let mut heights = [None; step::NUM_STATES];
+        for (state, _, layout) in stats::layouts() {
+            heights[state_index(*state)] = Some(layout.height);
+        }
+        let height = |state: ExecutionState| heights[state_index(state)];
         let mut rows = 1;
-        let height = |state: ExecutionState| {
-            layouts
-                .iter()
-                .find(|(s, _, _)| *s == state)
-                .map(|(_, _, l)| l.height)
-        };
-        for step in self.witness.steps.get(self.steps.clone())? {
+        for step in witness.steps.get(steps)? {
             rows += height(step.execution_state)?;
             if step.execution_state == ExecutionState::Exp {
-                let exponent = self.witness.step_rws(step).get(1)?.value;
+                let exponent = witness.step_rws(step).get(1)?.value;
                 rows += execution::exp_rounds(exponent) * height(ExecutionState::ExpRound)?;
             }
         }

@@ -171,9 +171,7 @@ impl SuperCircuit {
                 }
                 k
             }
-            None => (MIN_K..=MAX_K)
-                .find(|k| needed <= Self::usable_rows_at(*k))
-                .ok_or(SuperCircuitError::BadK(MAX_K + 1))?,
+            None => Self::smallest_k(needed).ok_or(SuperCircuitError::BadK(MAX_K + 1))?,
         };
         let state_rows = crate::state::ordering::sorted(&witness.rws);
         let mut bytecode_rows = Vec::new();
@@ -217,10 +215,14 @@ impl SuperCircuit {
         Self::configure(&mut cs).evm.columns.step.block_ended
     }
 
+    /// The smallest supported `k` whose usable rows hold `needed` rows, if any.
+    pub fn smallest_k(needed: usize) -> Option<u32> {
+        (MIN_K..=MAX_K).find(|k| needed <= Self::usable_rows_at(*k))
+    }
+
     /// Rows the witness needs: the most any region needs.
     pub fn rows_needed(witness: &Witness) -> Result<usize, SuperCircuitError> {
-        let evm = EvmCircuit::new(witness.clone(), 0)
-            .rows_needed()
+        let evm = EvmCircuit::rows_needed_for(witness, 0..witness.steps.len())
             .ok_or_else(|| SuperCircuitError::Unsupported("a step without a layout".into()))?;
         let tables = crate::table::TableCapacities::fitting(witness, &FixedTableTag::SMALL);
         let public = 1 + pre_state::<Fr>(&witness.rws)
