@@ -24,6 +24,10 @@ pub struct BytecodeWitnessRow<F> {
     pub is_last: F,
     /// The code length (from the header).
     pub length: F,
+    /// 1 on a byte row past the code (`index ≥ length`).
+    pub past: F,
+    /// Inverse of `index - length`, or 0.
+    pub at_len_inv: F,
     /// Push-data bytes still to come after this row.
     pub push_rest: F,
     /// Inverse of `push_rest`, or 0.
@@ -64,10 +68,16 @@ impl<F: PrimeField> BytecodeWitnessRow<F> {
                     push_rest - F::ONE
                 };
                 let s = F::from(state) - F::from(push_state());
+                let past = match (to_u128(&row.index), to_u128(&length)) {
+                    (Some(index), Some(length)) => index >= length,
+                    _ => false,
+                };
                 cells = Self {
                     is_byte: F::ONE,
                     is_last: F::from(u64::from(!next_is_byte)),
                     length,
+                    past: F::from(u64::from(past)),
+                    at_len_inv: (row.index - length).invert().unwrap_or(F::ZERO),
                     push_rest,
                     push_rest_inv: push_rest.invert().unwrap_or(F::ZERO),
                     opcode_state: F::from(state),
@@ -85,8 +95,8 @@ impl<F: PrimeField> BytecodeWitnessRow<F> {
 }
 
 impl BytecodeCircuitConfig {
-    /// Rows the circuit needs for `bytecodes`: the table's rows (zero row 0, a header and
-    /// `len + 1` byte rows per bytecode) and a zero last row.
+    /// Rows the circuit needs for `bytecodes`: the table's rows (zero row 0, a header, the
+    /// code's bytes and the rows past it per bytecode) and a zero last row.
     pub fn rows_needed(bytecodes: &[Bytecode]) -> usize {
         BytecodeTable::rows_needed(bytecodes) + 1
     }
@@ -176,6 +186,8 @@ impl BytecodeCircuitConfig {
             (self.is_byte, own.is_byte),
             (self.is_last, own.is_last),
             (self.length, own.length),
+            (self.past, own.past),
+            (self.at_len_inv, own.at_len_inv),
             (self.push_rest, own.push_rest),
             (self.push_rest_inv, own.push_rest_inv),
             (self.opcode_state, own.opcode_state),

@@ -40,11 +40,16 @@ pub struct BytecodeCircuitConfig {
     pub q_last: Column<Fixed>,
     /// 1 on a byte row (tag `Byte`); `tag - 2 · is_byte` is the header flag.
     pub is_byte: Column<Advice>,
-    /// 1 on the final byte row of a bytecode (index = length), the row whose next row is
-    /// not a byte row.
+    /// 1 on the final byte row of a bytecode (the STOP past the code), the row whose next
+    /// row is not a byte row.
     pub is_last: Column<Advice>,
     /// The code length, carried from the header onto every byte row of its bytecode.
     pub length: Column<Advice>,
+    /// 1 on a byte row past the code (`index ≥ length`): zero push data or the final STOP.
+    pub past: Column<Advice>,
+    /// Inverse of `index - length` (0 when they are equal): `at_len = 1 - (index -
+    /// length)·inv` is `[index = length]`.
+    pub at_len_inv: Column<Advice>,
     /// Push-data bytes still to come after this row (the push size on an opcode row, one
     /// less than the row before on a push-data row, 0 on a header).
     pub push_rest: Column<Advice>,
@@ -69,12 +74,15 @@ struct Row<F: PrimeField> {
     is_last: Expression<F>,
     length: Expression<F>,
     push_rest: Expression<F>,
+    past: Expression<F>,
+    /// `1 - (index - length)·at_len_inv`: `[index = length]` on a byte row.
+    at_len: Expression<F>,
 }
 
 impl BytecodeCircuitConfig {
     /// Configures the bytecode circuit over `table`, looking up into `keccak` (code bytes
     /// and lengths) and `fixed` (opcode execution states, which also range-check bytes).
-    /// Adds 3 fixed and 7 advice columns, 3 lookups; degree 5.
+    /// Adds 3 fixed and 9 advice columns, 3 lookups; degree 5.
     pub fn configure<F: PrimeField>(
         meta: &mut ConstraintSystem<F>,
         table: &BytecodeTable,
@@ -91,6 +99,8 @@ impl BytecodeCircuitConfig {
             is_byte: meta.advice_column(),
             is_last: meta.advice_column(),
             length: meta.advice_column(),
+            past: meta.advice_column(),
+            at_len_inv: meta.advice_column(),
             push_rest: meta.advice_column(),
             push_rest_inv: meta.advice_column(),
             opcode_state: meta.advice_column(),
@@ -108,6 +118,8 @@ impl BytecodeCircuitConfig {
             (self.is_byte, "bytecode.is_byte"),
             (self.is_last, "bytecode.is_last"),
             (self.length, "bytecode.length"),
+            (self.past, "bytecode.past"),
+            (self.at_len_inv, "bytecode.at_len_inv"),
             (self.push_rest, "bytecode.push_rest"),
             (self.push_rest_inv, "bytecode.push_rest_inv"),
             (self.opcode_state, "bytecode.opcode_state"),
@@ -123,16 +135,20 @@ impl BytecodeCircuitConfig {
         let mut q = |column: Column<Advice>| m.query_advice(column, rotation);
         let tag = q(c.tag);
         let is_byte = q(self.is_byte);
+        let (index, length) = (q(c.index), q(self.length));
+        let at_len = constant::<F>(1) - (index.clone() - length.clone()) * q(self.at_len_inv);
         Row {
             hash: [q(c.code_hash.lo), q(c.code_hash.hi)],
-            index: q(c.index),
+            index,
             value: q(c.value),
             is_code: q(c.is_code),
             is_header: tag - is_byte.clone() * F::from(BytecodeFieldTag::Byte as u64),
             is_byte,
             is_last: q(self.is_last),
-            length: q(self.length),
+            length,
             push_rest: q(self.push_rest),
+            past: q(self.past),
+            at_len,
         }
     }
 
@@ -190,12 +206,33 @@ impl BytecodeCircuitConfig {
                 "a header has no push data pending",
                 r.is_header.clone() * r.push_rest.clone(),
             );
-            // The final byte row `(h, Byte, len, 0, is_code)`.
+            // Past the code (`past`, index ≥ length): zeros, push data until the last PUSH
+            // has its bytes, then the final STOP.
             on(
-                "the final byte has index = length",
-                r.is_last.clone() * (r.index.clone() - r.length.clone()),
+                "at_len = [index = length] on a byte row",
+                r.is_byte.clone() * (r.index.clone() - r.length.clone()) * r.at_len.clone(),
             );
-            on("the final byte is 0", r.is_last.clone() * r.value.clone());
+            on("past is boolean", r.past.clone() * (one() - r.past.clone()));
+            on(
+                "past is 0 off byte rows",
+                (one() - r.is_byte.clone()) * r.past.clone(),
+            );
+            on(
+                "a byte past the code is 0",
+                r.past.clone() * r.value.clone(),
+            );
+            on(
+                "the final byte is past the code",
+                r.is_last.clone() * (one() - r.past.clone()),
+            );
+            on(
+                "the final byte is an opcode (the STOP)",
+                r.is_last.clone() * (one() - r.is_code.clone()),
+            );
+            on(
+                "an opcode past the code is the final byte",
+                r.past.clone() * r.is_code.clone() * (one() - r.is_last.clone()),
+            );
             // Push size of an opcode row (is_code = 1 only on byte rows): the fixed table
             // gives the byte's execution state; PUSH0..=PUSH32 (and only they) have state
             // Push, and PUSHn is PUSH0 + n. With s = state - Push:
@@ -260,6 +297,10 @@ impl BytecodeCircuitConfig {
                 "the first byte carries the header's length",
                 cur.is_header.clone() * (next.length.clone() - cur.value.clone()),
             );
+            on(
+                "the first byte is past the code iff the code is empty",
+                cur.is_header.clone() * (next.past.clone() - next.at_len.clone()),
+            );
             let within = cur.is_byte.clone() - cur.is_last.clone();
             on(
                 "the index grows by 1 within a bytecode",
@@ -268,6 +309,13 @@ impl BytecodeCircuitConfig {
             on(
                 "the length is constant within a bytecode",
                 within.clone() * (next.length.clone() - cur.length.clone()),
+            );
+            on(
+                "past turns on at index = length and stays on",
+                within.clone()
+                    * (next.past.clone()
+                        - cur.past.clone()
+                        - (one() - cur.past.clone()) * next.at_len.clone()),
             );
             // A header and a non-final byte share their hash with the next row.
             let same_code = cur.is_header.clone() + within;
@@ -334,7 +382,8 @@ impl BytecodeCircuitConfig {
             "BYTECODE: each code byte is the hashed input's byte",
             |m| {
                 let r = self.row(m, Rotation::cur());
-                let enable = r.is_byte - r.is_last;
+                // `past` is 0 off byte rows, so this is `is_byte·(1 - past)`, of degree 1.
+                let enable = r.is_byte - r.past;
                 [
                     constant::<F>(KeccakFieldTag::Byte as u64),
                     r.hash[0].clone(),

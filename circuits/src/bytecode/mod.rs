@@ -3,12 +3,13 @@
 //! The circuit assigns the table itself ([`BytecodeCircuitConfig::assign`]) in one region of
 //! `capacity` rows: row 0 is the zero row, then per bytecode with hash `h` a header
 //! `(h, Header, 0, len, 0)` and the byte rows `(h, Byte, i, code[i], is_code)` for
-//! `i = 0..=len` (the last one, index `len`, is value 0: the implicit STOP or the zero push
-//! data of a PUSH cut short), then zero rows to the end; the last row of the region is a
-//! zero row. Beside the table it keeps, per row: `is_byte` (with `is_header = tag − 2 ·
-//! is_byte`), `is_last` (the final byte of a bytecode), `length` (the header's length,
-//! carried), `push_rest` (push-data bytes still to come) and its inverse, and the byte's
-//! `opcode_state` with one witness cell for the push size.
+//! `i < len`, then the rows past the code, value 0: the zero push data a PUSH cut short by
+//! the end still reads, then the implicit STOP (the final byte); then zero rows to the end;
+//! the last row of the region is a zero row. Beside the table it keeps, per row: `is_byte`
+//! (with `is_header = tag − 2 · is_byte`), `is_last` (the final byte of a bytecode),
+//! `length` (the header's length, carried), `past` (`index ≥ length`) with the inverse
+//! that gives `at_len = [index = length]`, `push_rest` (push-data bytes still to come) and
+//! its inverse, and the byte's `opcode_state` with one witness cell for the push size.
 //!
 //! # Constraints
 //!
@@ -17,7 +18,9 @@
 //! - **zero rows**: a row with tag 0 has hash, index, value and is_code 0; row 0 and the last
 //!   row are zero rows;
 //! - **header**: index 0, is_code 0, `push_rest = 0`;
-//! - **final byte** (`is_last`): index = `length`, value 0;
+//! - **past the code**: on a byte row `(index − length) · at_len = 0` (so `at_len = [index =
+//!   length]`); `past` is boolean and 0 off byte rows; a byte past the code is 0; the final
+//!   byte is past the code and an opcode; an opcode past the code is the final byte;
 //! - **push size** of an opcode row (`is_code = 1`): with `s = opcode_state − Push`,
 //!   `s · push_rest = 0` and `s · push_witness = push_rest − (value − 0x5f)`; so
 //!   `push_rest = value − 0x5f` for PUSH0..=PUSH32 (state Push) and 0 for every other byte.
@@ -27,7 +30,9 @@
 //! - **order**: after a zero row only zero rows (row 0 excepted: row 1 is a header or zero);
 //!   a header is followed by a byte;
 //! - **header → first byte**: index 0, same hash, `length = header.value`;
-//! - **byte → next byte** (not final): index + 1, same hash, same `length`;
+//! - **byte → next byte** (not final): index + 1, same hash, same `length`, and
+//!   `next.past = past + (1 − past) · next.at_len` (the header's first byte: `past =
+//!   at_len`);
 //! - **push marking**, for every next row that is a byte: `next.is_code = 1 − push_rest ·
 //!   push_rest_inv` and `push_rest · next.is_code = 0` (an opcode iff no push data is
 //!   pending), and a push-data byte has `push_rest = previous push_rest − 1`.
@@ -36,7 +41,7 @@
 //! - every byte row: `(OpcodeProperties, value, opcode_state)` is a row of the fixed table
 //!   (its opcode column holds exactly `0..=255`, so this is also the byte range check, and
 //!   it pins `opcode_state` to the byte's execution state);
-//! - every byte row but the final one: `(Byte, h, index, value)` is in the keccak table;
+//! - every byte row not past the code: `(Byte, h, index, value)` is in the keccak table;
 //! - every header: `(Length, h, len, 0)` is in the keccak table.
 //!
 //! # Soundness
@@ -45,11 +50,15 @@
 //! a header or a non-final byte (a zero row is followed by zero rows, a final byte by a
 //! non-byte by the definition of `is_last`). By induction from the header, a bytecode's byte
 //! rows are contiguous, all carry the header's hash and length, and their indexes are
-//! `0, 1, 2, …`; the run ends at a final byte, which exists since the region ends in a zero
-//! row, and has index `len`; so the indexes are exactly `0..=len`. The keccak table (proved
-//! by the keccak circuit) holds for hash `h` exactly its input's length and bytes, so the
-//! header's `len` is the length of the input hashing to `h` and byte `i < len` is its byte
-//! `i`: the code rows are the preimage of `h`. The final byte is 0.
+//! `0, 1, 2, …`. `past` starts at `[len = 0]` and turns on at the first index equal to `len`,
+//! then stays on: it is `[index ≥ len]` (indexes stay far below the field's size). The run
+//! ends at a final byte, which exists since the region ends in a zero row, and is past the
+//! code; so every index below `len` has a row. The keccak table (proved by the keccak
+//! circuit) holds for hash `h` exactly its input's length and bytes, so the header's `len`
+//! is the length of the input hashing to `h` and byte `i < len` is its byte `i`: the code
+//! rows are the preimage of `h`. Past the code every byte is 0; they are push data while
+//! the last PUSH's data is pending (below), and the first opcode among them, a STOP, is the
+//! final byte: exactly the zeros execution reads past the end, and the implicit STOP.
 //!
 //! Push marking: the first byte follows a header (`push_rest = 0`), so it is an opcode. An
 //! opcode row's `push_rest` is its push size (the fixed table pins `opcode_state` to the
@@ -63,8 +72,9 @@
 //!
 //! # Cost and use
 //!
-//! One row per code byte, plus a header and the final byte per bytecode, plus row 0 and the
-//! zero last row ([`BytecodeCircuitConfig::rows_needed`]). 7 advice and 3 fixed columns
+//! One row per code byte, plus a header, the missing push data of a PUSH cut short and the
+//! final byte per bytecode, plus row 0 and the zero last row
+//! ([`BytecodeCircuitConfig::rows_needed`]). 9 advice and 3 fixed columns
 //! beside the table's 6, 3 lookups, degree 5. The push sizes come from the fixed table's
 //! `OpcodeProperties` rows, already in [`FixedTableTag::SMALL`], so the fixed table does not
 //! grow. A circuit that includes this one assigns the bytecode table with

@@ -5,7 +5,7 @@ use super::config::{push_state, PUSH0};
 use super::*;
 use crate::evm::stats::max_degree;
 use crate::table::{
-    bytecode::ends_on_opcode_boundary, opcode_rows::execution_state_index, test_util::witness_of,
+    bytecode::missing_push_data, opcode_rows::execution_state_index, test_util::witness_of,
     BytecodeTableRow, KeccakTableRow, TableError,
 };
 use equivm_witness::opcodes::{push_data_len, OPCODES};
@@ -162,11 +162,11 @@ fn every_push_size_passes() {
         // Push data made of PUSH opcodes, which must not count as opcodes.
         code.extend((0..n).map(|i| 0x60 + (i % 32)));
     }
-    code.push(0x7f); // a PUSH32 cut short: 0 data bytes
+    code.push(0x7f); // a PUSH32 cut short: 0 data bytes, 32 zeros past the code
     let rows =
         BytecodeTableRow::<Fr>::rows_of(&Bytecode::new(Bytes::from(code.clone()))).expect("rows");
-    assert_eq!(rows.last().map(|r| r.is_code), Some(Fr::zero()));
-    assert!(!ends_on_opcode_boundary(&code));
+    assert_eq!(rows.last().map(|r| r.is_code), Some(Fr::one()));
+    assert_eq!(missing_push_data(&code), 32);
     let circuit = BytecodeCircuit {
         bytecodes: vec![Bytecode::new(Bytes::from(code))],
         capacity: 1000,
@@ -299,7 +299,7 @@ fn cost_columns_lookups_and_degree() {
         (m.num_advice_columns(), m.num_fixed_columns())
     };
     <BytecodeCircuit as Circuit<Fr>>::configure(&mut meta);
-    assert_eq!(meta.num_advice_columns() - base.0, 7, "own advice columns");
+    assert_eq!(meta.num_advice_columns() - base.0, 9, "own advice columns");
     assert_eq!(meta.num_fixed_columns() - base.1, 3, "own fixed columns");
     assert_eq!(meta.lookups().len(), 3);
     assert!(max_degree(&meta) <= 5, "degree {}", max_degree(&meta));
@@ -308,6 +308,12 @@ fn cost_columns_lookups_and_degree() {
     assert_eq!(
         BytecodeCircuitConfig::rows_needed(&[code.clone(), code]),
         2 * (CODE.len() + 2) + 2
+    );
+    // A PUSH cut short adds its missing push data.
+    let cut = Bytecode::new(Bytes::from_static(&CUT));
+    assert_eq!(
+        BytecodeCircuitConfig::rows_needed(&[cut]),
+        CUT.len() + 1 + 2 + 2
     );
 }
 

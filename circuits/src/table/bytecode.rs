@@ -5,10 +5,11 @@
 //!   long";
 //! - byte `(h, Byte, i, code[i], is_code)` asserts "byte `i` of the code with hash `h` is
 //!   `code[i]`, and it is an opcode (`is_code = 1`) rather than push data (`is_code = 0`)";
-//! - one more byte row `(h, Byte, len, 0, is_code)`: the STOP that runs when execution
-//!   reaches the end of the code (`is_code = 1`), or zero push data when the last PUSH is
-//!   cut short by the end (`is_code = 0`). So the opcode lookup at `pc` proves an implicit
-//!   STOP like any other.
+//! - past the end, the code as execution reads it: `(h, Byte, i, 0, 0)` for each push-data
+//!   byte the last PUSH lacks when the end cuts it short (indexes `len..len + pad`), then
+//!   the STOP that runs when execution reaches the end, `(h, Byte, len + pad, 0, 1)`. So a
+//!   PUSH cut short reads zeros and the opcode lookup at `pc` proves the implicit STOP like
+//!   any other.
 //!
 //! The EVM circuit looks up the opcode at `pc` (requiring `is_code = 1`), push data and code
 //! sizes; the bytecode circuit proves the rows (hash via the keccak table, push-data marking
@@ -110,22 +111,23 @@ impl<F: PrimeField> BytecodeTableRow<F> {
                     value: F::from(u64::from(*byte)),
                     is_code: F::from(u64::from(*is_code)),
                 });
-        let end = BytecodeTableRow {
+        // Past the end: the zero push data a PUSH cut short still reads, then the STOP.
+        let len = code.bytes.len() as u64;
+        let pad = missing_push_data(&code.bytes) as u64;
+        let past = (len..=len + pad).map(|index| BytecodeTableRow {
             code_hash,
             tag: F::from(BytecodeFieldTag::Byte as u64),
-            index: F::from(code.bytes.len() as u64),
+            index: F::from(index),
             value: F::ZERO,
-            is_code: F::from(u64::from(ends_on_opcode_boundary(&code.bytes))),
-        };
-        Ok(std::iter::once(header)
-            .chain(bytes)
-            .chain(std::iter::once(end))
-            .collect())
+            is_code: F::from(u64::from(index == len + pad)),
+        });
+        Ok(std::iter::once(header).chain(bytes).chain(past).collect())
     }
 }
 
-/// Whether `code` ends on an instruction boundary (its last PUSH, if any, is not cut short).
-pub fn ends_on_opcode_boundary(code: &[u8]) -> bool {
+/// The push-data bytes the last PUSH of `code` lacks (0 when the code ends on an
+/// instruction boundary): execution reads them as zeros past the end of the code.
+pub fn missing_push_data(code: &[u8]) -> usize {
     let mut pc = 0usize;
     while pc < code.len() {
         let op = code[pc];
@@ -135,7 +137,7 @@ pub fn ends_on_opcode_boundary(code: &[u8]) -> bool {
             0
         };
     }
-    pc == code.len()
+    pc - code.len()
 }
 
 /// The bytecode table's advice columns.
@@ -162,7 +164,10 @@ impl BytecodeTable {
 
     /// Rows the table takes for `bytecodes`, including the zero row.
     pub fn rows_needed(bytecodes: &[Bytecode]) -> usize {
-        1 + bytecodes.iter().map(|c| 2 + c.bytes.len()).sum::<usize>()
+        1 + bytecodes
+            .iter()
+            .map(|c| 2 + c.bytes.len() + missing_push_data(&c.bytes))
+            .sum::<usize>()
     }
 
     /// The columns queried at the current row, by name.

@@ -43,22 +43,81 @@ fn push_data_marked_as_an_opcode_is_rejected() {
 
 #[test]
 fn the_final_row_follows_the_countdown() {
-    // Cut short: the final row is push data.
-    let mut t = Tampered::honest(&[&CUT]);
+    // Cut short: PUSH2 lacks one byte, a zero push-data row past the code, then the STOP.
+    let t = Tampered::honest(&[&CUT]);
     let last = t.rows.len() - 1;
-    assert_eq!(t.rows[last].is_code, fr(0));
-    t.rows[last].is_code = fr(1);
+    assert_eq!(
+        (t.rows[last - 1].is_code, t.rows[last].is_code),
+        (fr(0), fr(1))
+    );
+    // The missing byte marked as an opcode (the code would end there).
+    let mut t = Tampered::honest(&[&CUT]);
+    t.rows[last - 1].is_code = fr(1);
     assert_rejected(
         t.recompute_cells().verify(),
         "BYTECODE: no opcode while push data is pending",
     );
-    // Ends on an opcode: the final row is an opcode (STOP).
+    // The missing byte left out: the STOP would come while push data is pending.
+    let mut t = Tampered::honest(&[&CUT]);
+    t.rows.remove(last - 1);
+    t.rows[last - 1].index = fr(CUT.len() as u64);
+    assert_rejected(
+        t.recompute_cells().verify(),
+        "BYTECODE: no opcode while push data is pending",
+    );
+    // The STOP marked as push data.
     let mut t = Tampered::honest(&[&CODE]);
     let last = t.rows.len() - 1;
     t.rows[last].is_code = fr(0);
     assert_rejected(
         t.recompute_cells().verify(),
         "BYTECODE: a byte is an opcode iff no push data is pending",
+    );
+}
+
+#[test]
+fn the_code_cannot_end_early_or_run_on() {
+    // The last code byte made the final STOP (no row past the code).
+    let mut t = Tampered::honest(&[&CODE]);
+    let last = t.rows.len() - 1;
+    t.rows.remove(last);
+    assert_rejected(
+        t.recompute_cells().verify(),
+        "BYTECODE: the final byte is past the code",
+    );
+    // A second STOP past the code.
+    let mut t = Tampered::honest(&[&CODE]);
+    let mut extra = t.rows[last];
+    extra.index += fr(1);
+    t.rows.push(extra);
+    assert_rejected(
+        t.recompute_cells().verify(),
+        "BYTECODE: an opcode past the code is the final byte",
+    );
+}
+
+#[test]
+fn past_is_index_at_or_above_the_length() {
+    // A code byte claimed past the code (its keccak lookup would be off).
+    let mut t = Tampered::honest(&[&CODE]).recompute_cells();
+    t.cells[cell(2)].past = fr(1);
+    assert_rejected(
+        t.verify(),
+        "BYTECODE: past turns on at index = length and stays on",
+    );
+    // at_len claimed 1 below the length.
+    let mut t = Tampered::honest(&[&CODE]).recompute_cells();
+    t.cells[cell(3)].at_len_inv = fr(0);
+    assert_rejected(
+        t.verify(),
+        "BYTECODE: at_len = [index = length] on a byte row",
+    );
+    // The zero byte past the code made non-zero.
+    let mut t = Tampered::honest(&[&CUT]);
+    t.rows[byte(CUT.len())].value = fr(0x5b);
+    assert_rejected(
+        t.recompute_cells().verify(),
+        "BYTECODE: a byte past the code is 0",
     );
 }
 
@@ -84,7 +143,7 @@ fn a_wrong_header_length_is_rejected() {
     let mut t = Tampered::honest(&[&CODE]);
     t.rows[0].value += fr(1);
     let t = t.recompute_cells();
-    assert_rejected(t.verify(), "BYTECODE: the final byte has index = length");
+    assert_rejected(t.verify(), "BYTECODE: the final byte is past the code");
     assert_rejected(
         t.verify(),
         "BYTECODE: the header's length is the hashed input's length",
@@ -98,7 +157,7 @@ fn a_non_zero_final_byte_is_rejected() {
     t.rows[last].value = fr(0x01);
     assert_rejected(
         t.recompute_cells().verify(),
-        "BYTECODE: the final byte is 0",
+        "BYTECODE: a byte past the code is 0",
     );
 }
 

@@ -11,7 +11,8 @@
 //! transition (SameContext): pc + 1 + n, stack pointer - 1, gas - 3 (PUSH0: 2)
 //! ```
 //! The bytes are bytes because the bytecode table holds bytes (its circuit's claim). A PUSH
-//! whose data runs past the end of the code (revm reads zeros) is not supported yet.
+//! whose data runs past the end of the code reads zeros there: the bytecode table holds them
+//! as push data past the code.
 
 use super::{ExecutionGadget, SameContext};
 use crate::evm::{
@@ -100,10 +101,7 @@ impl<F: PrimeField> ExecutionGadget<F> for PushGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        let n = step.opcode.map_or(0, push_data_len);
-        index
-            .code_len(step)
-            .is_none_or(|len| step.pc as usize + n >= len)
+        index.code_len(step).is_none()
     }
 }
 
@@ -169,6 +167,35 @@ mod tests {
             },
         ];
         assert_rejected(verify(&c, overrides), "EVM bytecode lane 0");
+    }
+
+    /// PUSH1 1, then PUSH4 0xaabb and the end of the code: the PUSH reads 0xaabb0000, and
+    /// execution stops at pc 7, past the two missing bytes.
+    fn cut_short() -> EvmCircuit {
+        let w = witness_of(vec![0x60, 0x01, 0x63, 0xaa, 0xbb]);
+        let push = nth_step(&w, ExecutionState::Push, 1);
+        let value = w.step_rws(&w.steps[push])[0].value;
+        assert_eq!(
+            value,
+            equivm_trace::revm::primitives::U256::from(0xaabb_0000u64)
+        );
+        assert_eq!(w.steps[push + 1].pc, 7);
+        assert_eq!(w.steps[push + 1].execution_state, ExecutionState::Stop);
+        assert!(EvmCircuit::unsupported_steps(&w).is_empty());
+        slice(&w, push..push + 4)
+    }
+
+    #[test]
+    fn a_push_cut_short_reads_zeros_and_stops_past_the_code() {
+        assert_eq!(verify(&cut_short(), vec![]), Ok(()));
+        // A non-zero byte claimed where the code has none.
+        let o = Override::Rw {
+            step: 0,
+            access: 0,
+            field: "value_lo",
+            value: Fr::from(0xaabb_0001u64),
+        };
+        assert_rejected(verify(&cut_short(), vec![o]), "PUSH");
     }
 
     #[test]

@@ -85,11 +85,11 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        // The table's row at index `len` is the implicit STOP at the end of the code; a pc
-        // past it (after a PUSH cut short by the end of the code) has no row.
+        // The bytecode table's final row is the implicit STOP past the end of the code (after
+        // the push data a PUSH cut short still reads); a pc beyond it has no row.
         let past_code = index
             .code_len(step)
-            .is_none_or(|len| step.pc as usize > len);
+            .is_none_or(|len| step.pc as usize > len + 32);
         let call = index.call(step.call_id);
         let rws = if call.is_root {
             1

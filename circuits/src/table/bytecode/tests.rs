@@ -120,24 +120,28 @@ fn malformed_bytecode_and_small_capacity_are_errors() {
 }
 
 #[test]
-fn the_end_of_the_code_is_an_implicit_stop_or_cut_push_data() {
-    use crate::table::bytecode::ends_on_opcode_boundary;
-    assert!(ends_on_opcode_boundary(&[]));
-    assert!(ends_on_opcode_boundary(&[0x60, 0x01, 0x50]));
-    assert!(!ends_on_opcode_boundary(&[0x50, 0x61, 0x01]));
+fn past_the_end_come_the_missing_push_data_and_a_stop() {
+    use crate::table::bytecode::missing_push_data;
+    assert_eq!(missing_push_data(&[]), 0);
+    assert_eq!(missing_push_data(&[0x60, 0x01, 0x50]), 0);
+    assert_eq!(missing_push_data(&[0x50, 0x61, 0x01]), 1);
     let mut push32 = vec![0x7f];
     push32.extend([0xab; 32]);
-    assert!(ends_on_opcode_boundary(&push32));
+    assert_eq!(missing_push_data(&push32), 0);
     push32.pop();
-    assert!(!ends_on_opcode_boundary(&push32));
-    let w = witness();
-    let code = &w.bytecodes[0];
-    let rows = BytecodeTableRow::<Fr>::rows_of(code).expect("rows");
-    let last = rows.last().expect("end row");
-    assert_eq!(last.index, Fr::from(code.bytes.len() as u64));
-    assert_eq!(last.value, Fr::zero());
-    assert_eq!(
-        last.is_code,
-        Fr::from(u64::from(ends_on_opcode_boundary(&code.bytes)))
-    );
+    assert_eq!(missing_push_data(&push32), 1);
+    assert_eq!(missing_push_data(&[0x7f]), 32);
+    for code in [
+        witness().bytecodes[0].clone(),
+        Bytecode::new(vec![0x50, 0x63, 0x01].into()),
+    ] {
+        let rows = BytecodeTableRow::<Fr>::rows_of(&code).expect("rows");
+        let (len, pad) = (code.bytes.len(), missing_push_data(&code.bytes));
+        assert_eq!(rows.len(), 1 + len + pad + 1);
+        for (i, row) in rows[1 + len..].iter().enumerate() {
+            assert_eq!(row.index, Fr::from((len + i) as u64));
+            assert_eq!(row.value, Fr::zero());
+            assert_eq!(row.is_code, Fr::from(u64::from(i == pad)));
+        }
+    }
 }
