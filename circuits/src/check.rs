@@ -1,6 +1,6 @@
 //! MockProver's verdict, reached faster: [`mock_check`] runs halo2's `MockProver` for the
-//! lookups, the copy constraints and the gates on the blinding rows, and evaluates every
-//! gate polynomial on every usable row itself.
+//! synthesis, then checks the copy constraints, every lookup on every usable row and every
+//! gate polynomial on every row itself, as `MockProver::verify` would.
 //!
 //! A gate polynomial here is a product of factors, the first of them an enable (a fixed
 //! column, a step's state flag, ...). `MockProver` evaluates the whole product on every row
@@ -11,21 +11,40 @@
 //! hold. The verdict is the same (the product is evaluated exactly where it can be
 //! non-zero); only the work on the rows a gate does not touch is saved.
 //!
+//! Lookup inputs are such products too (an enable times a value): a row whose shared enable
+//! is zero looks up the all-zero tuple, checked once per lookup. Each table (the same table
+//! expressions, however many lookups use them) is evaluated once into a hash set, where
+//! `MockProver` evaluates and sorts it again for every lookup that does not follow one into
+//! the same table, and sorts every lookup's inputs.
+//!
 //! Poisoned cells (halo2's blinding rows) follow `MockProver`'s rule: a poisoned factor
 //! times zero is zero, otherwise the polynomial is poisoned and fails.
 
 use halo2_proofs::{
     dev::{AdviceCellValue, CellValue, MockProver},
-    plonk::{Advice, Circuit, Column, ConstraintSystem, Expression, Gate},
+    plonk::{Advice, Any, Circuit, Column, ConstraintSystem, Expression, Gate},
 };
 use halo2curves::bn256::Fr;
-use halo2curves::ff::Field;
+use halo2curves::ff::{Field, PrimeField};
+use rayon::iter::ParallelIterator;
+use std::any::TypeId;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A cell's value as a gate sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Val {
     Real(Fr),
     Poison,
+}
+
+impl std::hash::Hash for Val {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Val::Real(x) => x.to_repr().as_ref().hash(state),
+            Val::Poison => state.write_u8(0xff),
+        }
+    }
 }
 
 impl Val {
@@ -107,20 +126,19 @@ fn factors(e: &Expression<Fr>) -> Vec<&Expression<Fr>> {
     out
 }
 
-/// One gate's polynomials as factors: those all of them share, and each one's others.
-struct GateFactors<'a> {
-    gate: &'a Gate<Fr>,
+/// A list of polynomials (a gate's, or a lookup's inputs) as factors: those all of them
+/// share, and each one's others.
+struct SharedFactors<'a> {
     common: Vec<&'a Expression<Fr>>,
     rest: Vec<Vec<&'a Expression<Fr>>>,
 }
 
-impl<'a> GateFactors<'a> {
+impl<'a> SharedFactors<'a> {
     /// Factors larger than this are not compared across polynomials (an enable is small).
     const MAX_SHARED: usize = 2_000;
 
-    fn of(gate: &'a Gate<Fr>) -> Self {
-        let per_poly: Vec<Vec<&Expression<Fr>>> =
-            gate.polynomials().iter().map(|p| factors(p)).collect();
+    fn of(polynomials: &'a [Expression<Fr>]) -> Self {
+        let per_poly: Vec<Vec<&Expression<Fr>>> = polynomials.iter().map(|p| factors(p)).collect();
         let key =
             |f: &Expression<Fr>| (f.complexity() <= Self::MAX_SHARED).then(|| format!("{f:?}"));
         let keyed: Vec<Vec<Option<String>>> = per_poly
@@ -157,26 +175,76 @@ impl<'a> GateFactors<'a> {
             }
             rest.push(own);
         }
-        Self { gate, common, rest }
+        Self { common, rest }
+    }
+
+    /// The product of the common factors on `row`, `None` when one of them is zero (every
+    /// polynomial is then zero).
+    fn common_at(&self, cells: &Cells, row: usize) -> Option<Val> {
+        let mut common = Val::Real(Fr::ONE);
+        for f in &self.common {
+            let v = cells.eval(f, row);
+            if v.is_zero() {
+                return None;
+            }
+            common = mul(common, v);
+        }
+        Some(common)
+    }
+
+    /// Polynomial `i` on `row`, given the common factors' product.
+    fn value_at(&self, cells: &Cells, row: usize, common: Val, i: usize) -> Val {
+        let mut value = common;
+        for f in &self.rest[i] {
+            let v = cells.eval(f, row);
+            if v.is_zero() {
+                return v;
+            }
+            value = mul(value, v);
+        }
+        value
     }
 }
 
+/// `C`'s constraint system, configured once per circuit type (configuring the EVM circuit
+/// takes a good part of a second).
+fn constraint_system<C: Circuit<Fr, Params = ()> + 'static>() -> Arc<ConstraintSystem<Fr>> {
+    type Systems = Mutex<HashMap<TypeId, Arc<ConstraintSystem<Fr>>>>;
+    static SYSTEMS: OnceLock<Systems> = OnceLock::new();
+    let systems = SYSTEMS.get_or_init(Default::default);
+    if let Some(cs) = systems
+        .lock()
+        .expect("not poisoned")
+        .get(&TypeId::of::<C>())
+    {
+        return cs.clone();
+    }
+    let mut cs = ConstraintSystem::<Fr>::default();
+    C::configure(&mut cs);
+    let cs = Arc::new(cs);
+    systems
+        .lock()
+        .expect("not poisoned")
+        .insert(TypeId::of::<C>(), cs.clone());
+    cs
+}
+
 /// Runs `circuit` at `k` with `instance` under `MockProver` and returns its verdict: `Err`
-/// lists the failures, `MockProver`'s own texts for lookups and copy constraints first (at
-/// most 64), then the gates' (at most 64: the gate and constraint names and the row). The
-/// outer `Err` is a synthesis error.
+/// lists the failures: the copy constraints' first (at most 64: the column and row), then
+/// the lookups' (at most 64: the lookup's name and index and the row), then the gates' (at
+/// most 64: the gate and constraint names and the row). The outer `Err` is a synthesis
+/// error.
 ///
 /// Circuits with halo2 selectors (which `MockProver` rewrites into fixed columns) are
 /// checked by `MockProver::verify` itself.
-pub fn mock_check<C: Circuit<Fr, Params = ()>>(
+pub fn mock_check<C: Circuit<Fr, Params = ()> + 'static>(
     k: u32,
     circuit: &C,
     instance: Vec<Vec<Fr>>,
 ) -> Result<Result<(), Vec<String>>, halo2_proofs::plonk::Error> {
     const MAX_FAILURES: usize = 64;
     let prover = MockProver::run(k, circuit, instance.clone())?;
-    let mut cs = ConstraintSystem::<Fr>::default();
-    C::configure(&mut cs);
+    let cs = constraint_system::<C>();
     let texts = |failures: Vec<halo2_proofs::dev::VerifyFailure>| -> Vec<String> {
         failures
             .iter()
@@ -189,14 +257,7 @@ pub fn mock_check<C: Circuit<Fr, Params = ()>>(
     }
     let n = 1usize << k;
     let usable = n - (cs.blinding_factors() + 1);
-    // Lookups and copy constraints on every row; the gates on the blinding rows only.
-    let mut failures = match prover.verify_at_rows(
-        Vec::new().into_iter(),
-        (0..usable).collect::<Vec<_>>().into_iter(),
-    ) {
-        Ok(()) => Vec::new(),
-        Err(f) => texts(f),
-    };
+    let mut failures = Vec::new();
 
     let cells = Cells {
         n: n as i32,
@@ -233,41 +294,111 @@ pub fn mock_check<C: Circuit<Fr, Params = ()>>(
         instance: instance
             .iter()
             .map(|column| {
+                // MockProver pads every instance column with zeros.
                 (0..n)
-                    .map(|row| match column.get(row) {
-                        _ if row >= usable => Val::Poison,
-                        Some(v) => Val::Real(*v),
-                        None => Val::Real(Fr::ZERO),
-                    })
+                    .map(|row| Val::Real(column.get(row).copied().unwrap_or(Fr::ZERO)))
                     .collect()
             })
             .collect(),
     };
 
-    let gates: Vec<GateFactors> = cs.gates().iter().map(GateFactors::of).collect();
+    // Copy constraints: every cell of a permuted column equals the cell the permutation maps
+    // it to (an unassigned fixed cell is only equal to another unassigned one).
+    let columns = cs.permutation().get_columns();
+    let original = |column: usize, row: usize| -> Option<Val> {
+        let c = columns[column];
+        match c.column_type() {
+            Any::Advice(_) => Some(cells.advice[c.index()][row]),
+            Any::Fixed => match prover.fixed()[c.index()][row] {
+                CellValue::Unassigned => None,
+                _ => Some(cells.fixed[c.index()][row]),
+            },
+            Any::Instance => Some(cells.instance[c.index()][row]),
+        }
+    };
+    let mut copy_failures = 0;
+    'copies: for (column, mapping) in prover.permutation().mapping().enumerate() {
+        let mapping: Vec<(usize, usize)> = mapping.collect();
+        for (row, (to_column, to_row)) in mapping.into_iter().enumerate() {
+            if original(column, row) != original(to_column, to_row) {
+                failures.push(format!(
+                    "Equality constraint not satisfied by cell ({:?}, row {row})",
+                    columns[column]
+                ));
+                copy_failures += 1;
+                if copy_failures >= MAX_FAILURES {
+                    break 'copies;
+                }
+            }
+        }
+    }
+
+    // Lookups, on every usable row as MockProver checks them: each input tuple must be a
+    // row of its table (the table's usable rows). Tables shared by several lookups (the
+    // same expressions) are built once.
+    let mut tables: HashMap<Vec<String>, HashSet<Vec<Val>>> = HashMap::new();
+    let mut lookup_failures = 0;
+    'lookups: for (index, lookup) in cs.lookups().iter().enumerate() {
+        let key: Vec<String> = lookup
+            .table_expressions()
+            .iter()
+            .map(Expression::identifier)
+            .collect();
+        let table = tables.entry(key).or_insert_with(|| {
+            (0..usable)
+                .map(|row| {
+                    lookup
+                        .table_expressions()
+                        .iter()
+                        .map(|e| cells.eval(e, row))
+                        .collect()
+                })
+                .collect()
+        });
+        let inputs = SharedFactors::of(lookup.input_expressions());
+        let width = inputs.rest.len();
+        let zeros_present = table.contains(&vec![Val::Real(Fr::ZERO); width]);
+        let mut tuple = Vec::with_capacity(width);
+        for row in 0..usable {
+            let present = match inputs.common_at(&cells, row) {
+                // Every input is zero on this row.
+                None => zeros_present,
+                Some(common) => {
+                    tuple.clear();
+                    tuple.extend((0..width).map(|i| inputs.value_at(&cells, row, common, i)));
+                    table.contains(&tuple)
+                }
+            };
+            if !present {
+                failures.push(format!(
+                    "Lookup {}(index: {index}) is not satisfied at row {row}",
+                    lookup.name()
+                ));
+                lookup_failures += 1;
+                if lookup_failures >= MAX_FAILURES {
+                    break 'lookups;
+                }
+            }
+        }
+    }
+
+    // Gates, on every row (MockProver checks them on the blinding rows too, where advice
+    // cells are poisoned).
+    let gates: Vec<(&Gate<Fr>, SharedFactors)> = cs
+        .gates()
+        .iter()
+        .map(|g| (g, SharedFactors::of(g.polynomials())))
+        .collect();
     let mut gate_failures = 0;
-    'rows: for row in 0..usable {
-        'gate: for gate in &gates {
+    'rows: for row in 0..n {
+        for (gate, factors) in &gates {
             // The factors every polynomial of the gate shares (its enable): one zero among
             // them and the whole gate is zero on this row.
-            let mut common = Val::Real(Fr::ONE);
-            for f in &gate.common {
-                let v = cells.eval(f, row);
-                if v.is_zero() {
-                    continue 'gate;
-                }
-                common = mul(common, v);
-            }
-            for (i, factors) in gate.rest.iter().enumerate() {
-                let mut value = common;
-                for f in factors {
-                    let v = cells.eval(f, row);
-                    if v.is_zero() {
-                        value = v;
-                        break;
-                    }
-                    value = mul(value, v);
-                }
+            let Some(common) = factors.common_at(&cells, row) else {
+                continue;
+            };
+            for i in 0..factors.rest.len() {
+                let value = factors.value_at(&cells, row, common, i);
                 if !value.is_zero() {
                     let what = match value {
                         Val::Poison => "poisoned",
@@ -275,8 +406,8 @@ pub fn mock_check<C: Circuit<Fr, Params = ()>>(
                     };
                     failures.push(format!(
                         "Constraint '{}' of gate '{}' {what} at row {row}",
-                        gate.gate.constraint_name(i),
-                        gate.gate.name()
+                        gate.constraint_name(i),
+                        gate.name()
                     ));
                     gate_failures += 1;
                     if gate_failures >= MAX_FAILURES {

@@ -10,7 +10,7 @@ use super::{
 use crate::table::{KeccakTableRow, TableError};
 use equivm_trace::revm::primitives::{keccak256, Bytes};
 use halo2_proofs::{
-    dev::{AdviceCellValue, MockProver, VerifyFailure},
+    dev::{AdviceCellValue, MockProver},
     halo2curves::ff::Field,
     plonk::{Circuit, ConstraintSystem},
 };
@@ -30,18 +30,16 @@ fn config() -> KeccakCircuitConfig {
     KeccakCircuit::configure(&mut cs)
 }
 
-fn verify(circuit: &KeccakCircuit) -> Result<(), Vec<VerifyFailure>> {
-    MockProver::run(circuit.k, circuit, vec![])
-        .expect("synthesis succeeds")
-        .verify_par()
+/// MockProver's verdict (through [`crate::check::mock_check`]).
+fn verify(circuit: &KeccakCircuit) -> Result<(), Vec<String>> {
+    crate::check::mock_check(circuit.k, circuit, vec![]).expect("synthesis succeeds")
 }
 
 /// Asserts that `circuit` is rejected and that a failure's text contains `expected`.
 fn assert_rejected(circuit: &KeccakCircuit, expected: &str) {
     match verify(circuit) {
         Ok(()) => panic!("tampered witness accepted (expected {expected:?})"),
-        Err(failures) => {
-            let texts: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+        Err(texts) => {
             assert!(
                 texts.iter().any(|t| t.contains(expected)),
                 "no failure mentions {expected:?}: {:#?}",
@@ -108,16 +106,7 @@ fn expected_rows(inputs: &[Bytes]) -> Vec<String> {
 /// Proves `inputs` at the smallest k, and checks the table holds exactly their rows.
 fn assert_proved(inputs: Vec<Bytes>) {
     let circuit = KeccakCircuit::smallest(inputs.clone());
-    let start = std::time::Instant::now();
-    let prover = MockProver::run(circuit.k, &circuit, vec![]).expect("synthesis succeeds");
-    let ran = start.elapsed();
-    prover.verify_par().expect("honest witness satisfies");
-    eprintln!(
-        "{} inputs, k = {}: MockProver run {ran:?}, run + verify {:?}",
-        inputs.len(),
-        circuit.k,
-        start.elapsed()
-    );
+    verify(&circuit).expect("honest witness satisfies");
     assert_eq!(assigned_rows(&circuit), expected_rows(&inputs));
 }
 

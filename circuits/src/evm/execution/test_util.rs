@@ -7,8 +7,6 @@ use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Witness};
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner},
-    dev::{CellValue, MockProver, VerifyFailure},
-    halo2curves::ff::Field,
     plonk::{Circuit, Column, ConstraintSystem, Error, Fixed},
 };
 use halo2curves::bn256::Fr;
@@ -20,8 +18,13 @@ pub(crate) const K: u32 = 11;
 
 /// The circuit's configuration (to name gadget cells and columns in overrides).
 pub(crate) fn config() -> EvmCircuitConfig<Fr> {
-    let mut meta = ConstraintSystem::<Fr>::default();
-    EvmCircuit::configure(&mut meta)
+    static CONFIG: OnceLock<EvmCircuitConfig<Fr>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let mut meta = ConstraintSystem::<Fr>::default();
+            EvmCircuit::configure(&mut meta)
+        })
+        .clone()
 }
 
 /// The witness of a call to `code`.
@@ -93,7 +96,7 @@ impl Circuit<Fr> for Tampered {
 pub(crate) fn verify_block(
     witness: &Witness,
     overrides: Vec<Override<Fr>>,
-) -> Result<(), Vec<VerifyFailure>> {
+) -> Result<(), Vec<String>> {
     let probe = EvmCircuit::new(witness.clone(), 0);
     let rows = probe.rows_needed().expect("every step has a gadget");
     let circuit = EvmCircuit::new(witness.clone(), rows + 1);
@@ -103,8 +106,7 @@ pub(crate) fn verify_block(
         overrides,
         block: true,
     };
-    let prover = MockProver::run(K, &tampered, instance).expect("synthesis succeeds");
-    prover.verify()
+    crate::check::mock_check(K, &tampered, instance).expect("synthesis succeeds")
 }
 
 /// The slice circuit of `steps` with two rows of padding.
@@ -125,7 +127,7 @@ pub(crate) fn whole(w: &Witness) -> EvmCircuit {
 pub(crate) fn verify(
     circuit: &EvmCircuit,
     overrides: Vec<Override<Fr>>,
-) -> Result<(), Vec<VerifyFailure>> {
+) -> Result<(), Vec<String>> {
     verify_k(circuit, overrides, K)
 }
 
@@ -134,43 +136,16 @@ pub(crate) fn verify_k(
     circuit: &EvmCircuit,
     overrides: Vec<Override<Fr>>,
     k: u32,
-) -> Result<(), Vec<VerifyFailure>> {
+) -> Result<(), Vec<String>> {
     let instance = circuit.instance();
     let tampered = Tampered {
         circuit: circuit.clone(),
         overrides,
         block: false,
     };
-    let prover = MockProver::run(k, &tampered, instance).expect("synthesis succeeds");
-    // Every EVM gate is multiplied by the fixed `q_usable`, so a gate can only fail on a row
-    // where it is 1: checking the gates there (and on the blinding rows, as MockProver
-    // always does) is the same verdict as checking every row, without evaluating each
-    // polynomial on the rows no step reaches. Lookups are checked on every row.
-    let q_usable = prover.fixed_values(usable_column().0);
-    let gate_rows: Vec<usize> = q_usable
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !matches!(v, CellValue::Unassigned | CellValue::Assigned(Fr::ZERO)))
-        .map(|(row, _)| row)
-        .filter(|row| *row < usable_rows(k))
-        .collect();
-    let all_rows: Vec<usize> = (0..usable_rows(k)).collect();
-    prover.verify_at_rows(gate_rows.into_iter(), all_rows.into_iter())
-}
-
-/// The EVM circuit's `q_usable` column and its blinding factors, configured once.
-fn usable_column() -> (Column<Fixed>, usize) {
-    static Q_USABLE: OnceLock<(Column<Fixed>, usize)> = OnceLock::new();
-    *Q_USABLE.get_or_init(|| {
-        let mut meta = ConstraintSystem::<Fr>::default();
-        let config = EvmCircuit::configure(&mut meta);
-        (config.columns.fixed.q_usable, meta.blinding_factors())
-    })
-}
-
-/// Rows MockProver checks at `k`.
-fn usable_rows(k: u32) -> usize {
-    (1usize << k) - (usable_column().1 + 1)
+    // MockProver's verdict (its lookups, gates and copy constraints on every usable row),
+    // reached faster: see [`crate::check`].
+    crate::check::mock_check(k, &tampered, instance).expect("synthesis succeeds")
 }
 
 /// The super circuit of `witness` (every circuit, at the smallest `k`) under MockProver's
@@ -182,27 +157,21 @@ pub(crate) fn super_circuit_verdict(witness: Witness) -> Result<(), Vec<String>>
 }
 
 /// Asserts that `result` failed with a failure naming `needle`.
-pub(crate) fn assert_rejected(result: Result<(), Vec<VerifyFailure>>, needle: &str) {
+pub(crate) fn assert_rejected(result: Result<(), Vec<String>>, needle: &str) {
     match result {
         Ok(()) => panic!("tampered witness accepted; expected a failure naming {needle:?}"),
         Err(failures) => {
-            let texts: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
             assert!(
-                texts.iter().any(|t| t.contains(needle)),
-                "no failure names {needle:?}: {texts:#?}"
+                failures.iter().any(|t| t.contains(needle)),
+                "no failure names {needle:?}: {failures:#?}"
             );
         }
     }
 }
 
 /// The failures of `result` as text (empty if it passed).
-pub(crate) fn failure_texts(result: Result<(), Vec<VerifyFailure>>) -> Vec<String> {
-    result
-        .err()
-        .unwrap_or_default()
-        .iter()
-        .map(|f| f.to_string())
-        .collect()
+pub(crate) fn failure_texts(result: Result<(), Vec<String>>) -> Vec<String> {
+    result.err().unwrap_or_default()
 }
 
 /// Asserts that `texts` name `needle` and none names `absent`.
@@ -354,7 +323,7 @@ fn has_usable_factor(e: &halo2_proofs::plonk::Expression<Fr>, q_usable: Column<F
 
 #[test]
 fn every_evm_gate_has_the_usable_factor() {
-    // What makes checking the gates only where `q_usable = 1` give MockProver's full verdict.
+    // What lets the gate check skip, at one factor's cost, every row no step reaches.
     let mut meta = ConstraintSystem::<Fr>::default();
     let config = EvmCircuit::configure(&mut meta);
     let q_usable = config.columns.fixed.q_usable;
