@@ -59,4 +59,19 @@ fn the_verdict_is_mock_prover_s() {
     let (fast, full) = verdicts(&dropped);
     assert!(!full);
     assert!(fast.is_err());
+
+    // A copy constraint: the first public input (the block's start) changed.
+    let mut instance = honest.instance().expect("public inputs");
+    instance[0][0] += Fr::from(1);
+    let k = honest.params.k;
+    let fast = mock_check(k, &honest, instance.clone()).expect("synthesis");
+    let full = MockProver::run(k, &honest, instance)
+        .expect("synthesis")
+        .verify_par();
+    assert!(full.is_err());
+    let failures = fast.expect_err("a changed public input is rejected");
+    assert!(
+        failures.iter().any(|f| f.contains("Equality constraint")),
+        "{failures:#?}"
+    );
 }
