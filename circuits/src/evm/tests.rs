@@ -94,11 +94,11 @@ fn a_block_with_an_unsupported_step_is_refused() {
 fn an_unsupported_state_cannot_be_selected() {
     let o = Override::ExecutionState {
         step: 0,
-        state: ExecutionState::ErrorInvalidCreationCode,
+        state: ExecutionState::ErrorPrecompileFailed,
     };
     assert_rejected(
         verify(&opcode_slice(), vec![o]),
-        "STEP: state ErrorInvalidCreationCode has no gadget",
+        "STEP: state ErrorPrecompileFailed has no gadget",
     );
 }
 

@@ -23,6 +23,8 @@
 //!   operands, the call's `TxId`, the callee's warm flag (read), and for CALL and CALLCODE
 //!   the callee's nonce, code hash and balance (whether a value makes a new account);
 //! - RETURN or REVERT out of gas: the offset and the size;
+//! - a creation's RETURN of code starting with 0xef (EIP-3541): the offset and the size,
+//!   then the memory byte at the offset;
 //! - CREATE or CREATE2 out of gas or over the init-code size limit: the value, the offset
 //!   and the size (CREATE2's salt changes neither the cost nor the limit);
 //! - SSTORE out of gas: key and value, the call's `TxId` and `CalleeAddress`, the slot (its
@@ -146,6 +148,12 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
                 return Err(b.inconsistent(s, "CREATE error without value, offset and size"));
             }
             b.stack_pops(s, 3);
+        }
+        ErrorInvalidCreationCode if available >= 2 => {
+            // RETURN's range, then the code's first byte (0xef).
+            let v = b.stack_pops(s, 2);
+            let offset = b.as_u64(s, v[0], "RETURN offset")?;
+            b.read(Rw::memory(s.call_id, offset));
         }
         ErrorOutOfGasSstore if available >= 2 => {
             let v = b.stack_pops(s, 2);

@@ -37,6 +37,7 @@ mod dup;
 mod end_block;
 mod end_tx;
 mod error_code_store;
+mod error_invalid_creation_code;
 mod error_invalid_jump;
 mod error_invalid_opcode;
 mod error_oog_account_access;
@@ -150,6 +151,7 @@ pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
 pub use end_tx::EndTxGadget;
 pub use error_code_store::ErrorCodeStoreGadget;
+pub use error_invalid_creation_code::ErrorInvalidCreationCodeGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
 pub use error_invalid_opcode::ErrorInvalidOpcodeGadget;
 pub use error_oog_account_access::ErrorOogAccountAccessGadget;
@@ -390,6 +392,7 @@ gadgets! {
     error_oog_create: ErrorOogCreateGadget,
     error_init_code_size_limit: ErrorInitCodeSizeLimitGadget,
     error_code_store: ErrorCodeStoreGadget,
+    error_invalid_creation_code: ErrorInvalidCreationCodeGadget,
     error_return_data_oob: ErrorReturnDataOobGadget,
     error_oog_sstore: ErrorOutOfGasSstoreGadget,
     error_oog_exp: ErrorOogExpGadget,
