@@ -62,6 +62,21 @@ fn deposit_cost(offset: U256, size: U256, cur: u64) -> Option<(u64, u64)> {
     Some((u64::try_from(memory).ok()?, size))
 }
 
+/// The start of every error on a creation's RETURN: `is_create = 1` (a message call's
+/// RETURN deposits nothing), `opcode = RETURN`, the offset and size read from the stack
+/// (rw 0, 1) and the expansion of their range.
+pub(super) fn creation_return_range<F: PrimeField>(
+    cb: &mut ConstraintBuilder<'_, F>,
+) -> MemoryExpansion<F> {
+    let c = |v: u64| Expression::Constant(F::from(v));
+    let is_create = cb.step().is_create;
+    cb.require_equal("is_create = 1", is_create, c(1));
+    cb.require_equal("opcode = RETURN", cb.opcode(), c(RETURN));
+    let offset = cb.stack_lookup(false, c(0));
+    let size = cb.stack_lookup(false, c(1));
+    MemoryExpansion::configure_range(cb, offset, size)
+}
+
 /// RETURN that ends a creation with code it cannot deposit.
 #[derive(Clone, Debug)]
 pub struct ErrorCodeStoreGadget<F: PrimeField> {
@@ -83,11 +98,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorCodeStoreGadget<F> {
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
         let step = cb.step();
-        cb.require_equal("is_create = 1", step.is_create.clone(), c(1));
-        cb.require_equal("opcode = RETURN", cb.opcode(), c(RETURN));
-        let offset = cb.stack_lookup(false, c(0));
-        let size = cb.stack_lookup(false, c(1));
-        let expansion = MemoryExpansion::configure_range(cb, offset, size);
+        let expansion = creation_return_range(cb);
         let size = match &expansion.length {
             Length::Dynamic(d) => {
                 expr_from_le_bytes(&d.size_bytes.iter().map(Cell::expr).collect::<Vec<_>>())

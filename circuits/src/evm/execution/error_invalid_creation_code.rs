@@ -23,6 +23,7 @@
 
 use super::{
     common_error::ErrorEnd,
+    error_code_store::creation_return_range,
     memory_expansion::{Length, MemoryExpansion},
     ExecutionGadget,
 };
@@ -40,8 +41,6 @@ use halo2_proofs::{
     plonk::{Error, Expression},
 };
 
-/// RETURN's opcode.
-const RETURN: u64 = 0xf3;
 /// The first byte no new code may start with (EIP-3541).
 pub const EOF_PREFIX: u64 = 0xef;
 
@@ -59,12 +58,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidCreationCodeGadget<F> {
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let c = |v: u64| Expression::Constant(F::from(v));
-        let step = cb.step();
-        cb.require_equal("is_create = 1", step.is_create.clone(), c(1));
-        cb.require_equal("opcode = RETURN", cb.opcode(), c(RETURN));
-        let offset = cb.stack_lookup(false, c(0));
-        let size = cb.stack_lookup(false, c(1));
-        let expansion = MemoryExpansion::configure_range(cb, offset, size);
+        let expansion = creation_return_range(cb);
         match &expansion.length {
             Length::Dynamic(d) => cb.require_zero("size ≠ 0", d.size_is_zero.expr()),
             _ => unreachable!("configure_range gives a dynamic length"),
