@@ -3,7 +3,7 @@
 //! Every witness step has exactly one [`ExecutionState`]. Successful opcodes map to the
 //! state of their family (see [`crate::opcodes::OPCODES`]); a step that halted its frame
 //! exceptionally maps to an error state chosen from revm's instruction-result name
-//! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `AccessListWarm`, `EndTx`,
+//! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `BeginTxCreate`, `AccessListWarm`, `EndTx`,
 //! `EndBlock`, `Padding`) have no opcode.
 
 use serde::{Deserialize, Serialize};
@@ -12,8 +12,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ExecutionState {
     // ---- synthetic ----
-    /// Start of a transaction: nonce bump, gas purchase, value transfer, warm-up, root context.
+    /// Start of a message-call transaction: nonce bump, gas purchase, value transfer,
+    /// warm-up, root context.
     BeginTx,
+    /// Start of a creation transaction (no `to`): as `BeginTx`, and the new account's address,
+    /// nonce and created flag, with the transaction's data as the init code.
+    BeginTxCreate,
     /// One access-list item of a transaction (EIP-2930) marked warm: an address, or a
     /// storage key of an address; one step per item, in list order, right after `BeginTx`.
     AccessListWarm,
@@ -290,10 +294,11 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 102] = {
+    pub const ALL: [ExecutionState; 103] = {
         use ExecutionState::*;
         [
             BeginTx,
+            BeginTxCreate,
             AccessListWarm,
             EndTx,
             EndBlock,

@@ -1601,8 +1601,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     }
 
     /// The next step is none of the steps that start or end a transaction or a block, nor a
-    /// precompile's step: `Σ is_state(s)@next = 0` over `BeginTx`, `EndTx`, `EndBlock` and
-    /// `PrecompileIdentity` (degree 2: each `is_state` is a product of two one-hot cells).
+    /// precompile's step: `Σ is_state(s)@next = 0` over `BeginTx`, `BeginTxCreate`, `EndTx`,
+    /// `EndBlock` and `PrecompileIdentity` (degree 2: each `is_state` is a product of two one-hot cells).
     /// Every step whose call goes on (an opcode that stays in its call, a call into an
     /// account without code, an EXP chain, the transaction's start and its access list)
     /// states it: without it, an `EndTx` could follow any step and end the transaction
@@ -1611,6 +1611,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     pub fn require_next_not_boundary(&mut self) {
         let cells: Vec<_> = [
             ExecutionState::BeginTx,
+            ExecutionState::BeginTxCreate,
             ExecutionState::EndTx,
             ExecutionState::EndBlock,
             ExecutionState::PrecompileIdentity,
@@ -1625,7 +1626,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         })
         .collect();
         self.require_next(
-            "next state is not BeginTx, EndTx, EndBlock or a precompile's",
+            "next state is not BeginTx, BeginTxCreate, EndTx, EndBlock or a precompile's",
             move |next| {
                 cells.iter().fold(constant::<F>(0), |acc, (g, i)| {
                     acc + next(&Cell::new(*g, 0)) * next(&Cell::new(*i, 0))

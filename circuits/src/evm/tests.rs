@@ -54,11 +54,17 @@ fn a_transaction_runs_its_code_to_the_end() {
         (ExecutionState::Jumpdest, "JUMPDEST"),
     ] {
         let next = nth_step(&w, before, 0) + 1;
-        for state in [ExecutionState::EndTx, ExecutionState::BeginTx] {
+        for state in [
+            ExecutionState::EndTx,
+            ExecutionState::BeginTx,
+            ExecutionState::BeginTxCreate,
+        ] {
             let o = Override::ExecutionState { step: next, state };
             assert_rejected(
                 verify(&all, vec![o]),
-                &format!("{name}: next state is not BeginTx, EndTx, EndBlock or a precompile's"),
+                &format!(
+                    "{name}: next state is not BeginTx, BeginTxCreate, EndTx, EndBlock or a precompile's"
+                ),
             );
         }
     }
@@ -159,7 +165,7 @@ fn stats_report_every_gadget() {
     assert_eq!(bitwise.fixed_lookups, 64);
     assert_eq!(bitwise.height, 64 / s.fixed_lanes);
     assert!(s.advice_columns > s.evm_advice_columns);
-    assert_eq!(s.num_states, 102);
+    assert_eq!(s.num_states, 103);
     assert!(
         s.degree <= 5,
         "degree {} above halo2-axiom's default MAX_DEGREE",

@@ -85,7 +85,7 @@ impl PublicInputs {
 }
 
 /// Checks that `instance` starts the proof at a block's first step: `rw_counter` 1, the
-/// first transaction (`tx_id` 1) in `BeginTx`, or `EndBlock` for a block without
+/// first transaction (`tx_id` 1) in `BeginTx` or `BeginTxCreate`, or `EndBlock` for a block without
 /// transactions. The circuit takes the first state as given, so a verifier must check it.
 pub fn check_block_start(instance: &[Vec<Fr>]) -> Result<(), String> {
     if instance.len() != NUM_INSTANCE_COLUMNS {
@@ -110,10 +110,12 @@ pub fn check_block_start(instance: &[Vec<Fr>]) -> Result<(), String> {
         .get(STEP_STATE_NAMES.len())
         .copied()
         .unwrap_or_else(Fr::zero);
-    let expected_state = if num_txs == Fr::zero() {
-        ExecutionState::EndBlock
+    // A block's first tx starts with BeginTx or BeginTxCreate, as its kind says (each gadget
+    // requires the tx table's IsCreate of its kind).
+    let expected: &[ExecutionState] = if num_txs == Fr::zero() {
+        &[ExecutionState::EndBlock]
     } else {
-        ExecutionState::BeginTx
+        &[ExecutionState::BeginTx, ExecutionState::BeginTxCreate]
     };
     if field("rw_counter") != Fr::one() {
         return Err("the first step's rw_counter is not 1".into());
@@ -121,8 +123,19 @@ pub fn check_block_start(instance: &[Vec<Fr>]) -> Result<(), String> {
     if field("tx_id") != Fr::one() {
         return Err("the first step's tx_id is not 1".into());
     }
-    if state != Fr::from(state_index(expected_state) as u64) {
-        return Err(format!("the first step is not {expected_state:?}"));
+    if !expected
+        .iter()
+        .any(|e| state == Fr::from(state_index(*e) as u64))
+    {
+        return Err(format!(
+            "the first step is not {}",
+            expected_names(expected)
+        ));
     }
     Ok(())
+}
+/// `A`, or `A or B`: the states a block may start with.
+fn expected_names(states: &[ExecutionState]) -> String {
+    let names: Vec<String> = states.iter().map(|s| format!("{s:?}")).collect();
+    names.join(" or ")
 }

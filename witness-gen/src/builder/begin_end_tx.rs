@@ -1,9 +1,13 @@
 //! `BeginTx`, `EndTx` and `EndBlock`: the synthetic steps around a transaction's opcodes.
 //!
-//! BeginTx: sender nonce + 1, sender pays `gas_limit × effective_gas_price` (+ blob fee),
-//! warm marks for sender, callee, coinbase (EIP-3651) and precompiles 0x01..=0x0a, the root
-//! call's context, and (in the root call's reversion scope) the created account's nonce and
-//! the value transfer. Then one `AccessListWarm` step per access-list item marks it warm,
+//! BeginTx (`BeginTxCreate` for a creation): sender nonce + 1, sender pays `gas_limit ×
+//! effective_gas_price` (+ blob fee), warm marks for sender, callee (or the new address),
+//! coinbase (EIP-3651) and precompiles 0x01..=0x0a, the callee's code hash read (for a
+//! creation: the new address's, empty unless it collides), the root call's context, and (in
+//! the root call's reversion scope) the created account's nonce and created flag and the
+//! value transfer. A creation's init code is the tx's data, copied into the bytecode table
+//! (a copy event without rw accesses), and its address's preimage `rlp([sender, nonce])` is
+//! registered like a code. Then one `AccessListWarm` step per access-list item marks it warm,
 //! and a call into an account without code runs its one step, the STOP at pc 0. EndTx:
 //! refund read (cross-checked against revm's capped refund), unused gas back to the sender,
 //! priority fee to the coinbase, deletion of accounts self-destructed in the tx they were
@@ -11,11 +15,13 @@
 
 use super::frame::{self, FrameArgs};
 use super::Builder;
+use crate::address::create_preimage;
 use crate::error::WitnessError;
 use crate::execution_state::ExecutionState;
 use crate::rw::{AccountField, CallContextField, Rw, TxReceiptField};
 use crate::state::b256_to_u256;
-use equivm_trace::revm::primitives::{Address, KECCAK_EMPTY, U256};
+use crate::witness::{CopyDataType, CopyEvent};
+use equivm_trace::revm::primitives::{keccak256, Address, KECCAK_EMPTY, U256};
 use equivm_trace::{TxStatus, TxTrace};
 
 /// Blob gas per blob (EIP-4844).
@@ -31,7 +37,7 @@ fn tx_err(b: &Builder, reason: String) -> WitnessError {
     }
 }
 
-/// Emits the `BeginTx` step.
+/// Emits the `BeginTx` (or `BeginTxCreate`) step.
 pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> {
     let root = tx
         .calls
@@ -39,8 +45,13 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
         .ok_or_else(|| tx_err(b, "transaction has no root call".into()))?;
     let root_call_id = b.tx.frames.first().map_or(0, |f| f.call_id);
     let intrinsic = tx.tx.gas_limit.saturating_sub(root.gas_limit);
+    let state = if root.kind.is_create() {
+        ExecutionState::BeginTxCreate
+    } else {
+        ExecutionState::BeginTx
+    };
     let idx = b.open_step(
-        ExecutionState::BeginTx,
+        state,
         root_call_id,
         Some(0),
         None,
@@ -92,7 +103,20 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
         ret_offset: 0,
         ret_len: 0,
     };
+    if root.kind.is_create() {
+        let preimage = create_preimage(sender, tx.tx.nonce);
+        if Address::from_slice(&keccak256(&preimage)[12..]) != root.address {
+            return Err(tx_err(
+                b,
+                "the creation's address is not its preimage's hash".into(),
+            ));
+        }
+        b.add_bytecode(preimage.into());
+    }
     frame::begin_frame(b, tx, 0, args)?;
+    if root.kind.is_create() && !root.input.is_empty() {
+        copy_init_code(b, tx_id, &root.input);
+    }
     let runs_nothing = b.tx.frames.first().is_some_and(|f| f.last_step.is_none());
     // A message call into an account without code runs the empty code: its one step is the
     // STOP at pc 0 (the implicit STOP past the end of every code), after the access list.
@@ -120,6 +144,26 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
         b.close_step(stop);
     }
     Ok(())
+}
+
+/// The init code of a creation transaction, its data, copied into the bytecode table: no
+/// rw access, so the copy's counter is the one after the step's accesses.
+fn copy_init_code(b: &mut Builder, tx_id: u64, input: &[u8]) {
+    let hash = b.add_bytecode(input.to_vec().into());
+    let id = b.bytecode_index.get(&hash).copied().unwrap_or_default() as u64;
+    b.copy_events.push(CopyEvent {
+        src_type: CopyDataType::TxCalldata,
+        src_id: tx_id,
+        src_addr: 0,
+        src_addr_end: input.len() as u64,
+        dst_type: CopyDataType::Bytecode,
+        dst_id: id,
+        dst_addr: 0,
+        bytes: input.to_vec(),
+        log_id: 0,
+        rw_counter_start: b.rw_counter(),
+        rw_count: 0,
+    });
 }
 
 /// One `AccessListWarm` step per access-list item (EIP-2930), in list order (an address,

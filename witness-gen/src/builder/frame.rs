@@ -46,6 +46,10 @@ pub(crate) fn begin_frame(
         None => return Err(missing(b, f)),
     };
     let code_hash = if frame.kind.is_create() {
+        if frame.parent.is_none() {
+            // A creation transaction's collision check (CREATE's step makes its own).
+            b.read(Rw::account(frame.address, AccountField::CodeHash));
+        }
         let h = b.add_bytecode(frame.input.clone());
         b256_to_u256(h)
     } else {

@@ -621,7 +621,7 @@ impl<'t> Builder<'t> {
             Create | Create2 => create::build(self, s),
             ReturnRevert | ReturnCreation => return_revert::build(self, s),
             SelfDestruct => selfdestruct::build(self, s),
-            BeginTx | AccessListWarm | EndTx | EndBlock | Padding => {
+            BeginTx | BeginTxCreate | AccessListWarm | EndTx | EndBlock | Padding => {
                 Err(self.inconsistent(s, "synthetic state for an executed opcode"))
             }
             other => Err(WitnessError::Unsupported {

@@ -273,7 +273,32 @@ fn create_and_create2() {
 
 #[test]
 fn creation_transaction() {
-    run(&Program::new(INIT.to_vec()).create().value(3));
+    let (trace, w) = run(&Program::new(INIT.to_vec()).create().value(3));
+    let begin = &w.steps[0];
+    assert_eq!(begin.execution_state, ExecutionState::BeginTxCreate);
+    let rws = w.step_rws(begin);
+    // Nonce, fee, 13 warm marks, the new address's code hash (empty: no collision), the
+    // context, the new account's nonce and created flag, the value transfer.
+    assert_eq!(rws.len(), 39);
+    let created = trace.txs[0].calls[0].address;
+    assert_eq!(
+        rws[16].field,
+        RwField::Account(crate::rw::AccountField::CodeHash)
+    );
+    assert_eq!(rws[16].address, created);
+    assert_eq!(rws[34].address, created);
+    // The init code is the tx's data, copied into the bytecode table without rw accesses,
+    // and the address's preimage is registered like a code.
+    let copy = w
+        .copy_events
+        .iter()
+        .find(|e| e.src_type == crate::witness::CopyDataType::TxCalldata)
+        .expect("the init code's copy");
+    assert_eq!(copy.dst_type, crate::witness::CopyDataType::Bytecode);
+    assert_eq!((copy.bytes.as_slice(), copy.rw_count), (&INIT[..], 0));
+    assert_eq!(copy.rw_counter_start, begin.rw_counter + begin.rw_count);
+    let preimage = crate::address::create_preimage(trace.txs[0].tx.caller, 0);
+    assert!(w.bytecodes.iter().any(|b| b.bytes.as_ref() == preimage));
 }
 
 #[test]

@@ -1,35 +1,42 @@
-//! BeginTx: the synthetic step that starts a transaction's root call.
+//! BeginTx: the synthetic step that starts a transaction's root call. One gadget,
+//! [`BeginTxOpGadget`], serves a message call (state `BeginTx`) and a creation (state
+//! `BeginTxCreate`, `IS_CREATE`; what it adds is in `begin_tx/creation.rs`).
 //!
-//! For a message call without blobs (creations and blob transactions are `unsupported`
-//! until their issue), with tx-table lookups of the step's tx (`tx_id`) and the coinbase
-//! from the block table:
+//! For a transaction without blobs (blob transactions are `unsupported` until their issue),
+//! with tx-table lookups of the step's tx (`tx_id`) and the coinbase from the block table:
 //!
 //! ```text
 //! items (first cell) = tx.AccessListAddressesLen + tx.AccessListStorageKeysLen
 //! if items ≠ 0: next state is AccessListWarm with next.items = items (access_list_warm.rs)
 //! no transaction boundary next (the root call's code runs)
-//! gas_left = tx.GasLimit;  tx.IsCreate = tx.BlobHashesLen = 0
+//! gas_left = tx.GasLimit;  tx.IsCreate = IS_CREATE, tx.BlobHashesLen = 0
+//! callee = tx.CalleeAddress; a creation's: the new address (TxCreation)
 //! rw 0     sender nonce read      = tx.Nonce
 //! rw 1     sender nonce write     value = tx.Nonce + 1
 //! rw 2     sender balance write   value + GasLimit·EffectiveGasPrice = value_prev   (can pay)
 //! rw 3..15 warm marks (EIP-2929, EIP-3651): sender, callee, coinbase, precompiles 0x01..=0x0a
-//! rw 16    callee code hash read  = next step's code_hash
+//! rw 16    callee code hash read: code = its value; a creation's "= keccak256(())" (no
+//!          collision) and code = the init code's hash
 //! rw 17..32 root call context writes: TxId = tx_id, CallerId = 0, Depth = 0,
 //!          CallerAddress = sender, CalleeAddress = callee, CallDataOffset = 0,
-//!          CallDataLength = tx.CallDataLength, ReturnDataOffset = ReturnDataLength = 0,
-//!          Value = tx.Value, IsSuccess boolean, IsPersistent = IsSuccess, IsStatic = 0,
-//!          IsRoot = 1, IsCreate = 0, CodeHash = the callee's code hash; the TxId
-//!          write's value_prev = 0 (a fresh call id)
+//!          CallDataLength = tx.CallDataLength (0 for a creation),
+//!          ReturnDataOffset = ReturnDataLength = 0, Value = tx.Value, IsSuccess boolean,
+//!          IsPersistent = IsSuccess, IsStatic = 0, IsRoot = 1, IsCreate = IS_CREATE,
+//!          CodeHash = code; the TxId write's value_prev = 0 (a fresh call id)
 //! rw 33    RwCounterEndOfReversion write (free: a failing root call's last step proves it)
-//! if tx.Value ≠ 0 (optional rws 34..36, in the root call's reversion scope):
-//!          sender balance read, sender balance write (value + Value = value_prev),
-//!          callee balance write (value_prev + Value = value); each write has its undo
-//!          lookup at RwCounterEndOfReversion − 0 and − 1, on when IsPersistent = 0
-//! intrinsic gas: 21000 + tx.CallDataGasCost + 2400·addresses + 1900·keys ≤ GasLimit
-//!   (8-byte check)
-//! transition: rw_counter + 34 (+3), call_id same, is_root → 1, is_create → 0, code_hash →
-//!   callee's, pc → 0, stack pointer → 1024, gas → GasLimit − intrinsic, memory → 0,
-//!   reversible writes → 2·[Value ≠ 0], log id → 0, tx id same, refund → 0,
+//! creation (rw 34, 35): the new account's nonce and created flag (TxCreation), the root
+//!          call's reversible writes 0 and 1
+//! if tx.Value ≠ 0 (optional rws 34..36, 36..38 for a creation, in the root call's
+//!          reversion scope): sender balance read, sender balance write (value + Value =
+//!          value_prev), callee balance write (value_prev + Value = value); each write has
+//!          its undo lookup at RwCounterEndOfReversion − k (k = 0, 1; 2, 3 for a
+//!          creation), on when IsPersistent = 0
+//! creation: the copy of the tx's data into the bytecode table (TxCreation)
+//! intrinsic gas: 21000 + tx.CallDataGasCost + 2400·addresses + 1900·keys
+//!   (+ 32000 + 2·words for a creation) ≤ GasLimit (8-byte check)
+//! transition: rw_counter + 34 (+2) (+3), call_id same, is_root → 1, is_create → IS_CREATE,
+//!   code_hash → code, pc → 0, stack pointer → 1024, gas → GasLimit − intrinsic, memory → 0,
+//!   reversible writes → 2·[creation] + 2·[Value ≠ 0], log id → 0, tx id same, refund → 0,
 //!   is_persistent → IsPersistent, rw_counter_end_of_reversion → RwCounterEndOfReversion
 //! ```
 //! `IsSuccess` is free here: the step that ends the root call reads it back and proves it.
@@ -40,9 +47,11 @@
 
 use super::{
     access_list_warm::AccessListChain,
+    create::{CREATE_GAS, INIT_CODE_WORD_GAS},
     padding::all_same,
     tx_arith::{
-        address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber, WordBytes,
+        address_expr, assign_context, assign_copy_lookup, block_slot, tx_slot, AddNoOverflow,
+        ByteNumber, WordBytes,
     },
     value_transfer::ValueTransfer,
     ExecutionGadget, WordIsZero,
@@ -55,16 +64,25 @@ use crate::evm::{
 use crate::table::{BlockFieldTag, TxFieldTag};
 use equivm_gadgets::Word;
 use equivm_trace::revm::primitives::U256;
-use equivm_witness::{AccountField, CallContextField, ExecStep, ExecutionState, Witness};
+use equivm_witness::{
+    AccountField, CallContextField, CopyDataType, ExecStep, ExecutionState, Witness,
+};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
 };
 
+mod creation;
+
+use creation::{empty_hash, TxCreation};
+
 /// Intrinsic gas of every transaction.
 pub const TX_BASE_GAS: u64 = 21_000;
 /// Rw accesses of a BeginTx without value transfer.
 pub const BEGIN_TX_RWS: u64 = 34;
+/// Rw accesses a creation transaction's BeginTx adds: the new account's nonce and created
+/// flag.
+pub const BEGIN_TX_CREATE_RWS: u64 = 2;
 /// Intrinsic gas per access-list address (EIP-2930).
 pub const ACCESS_LIST_ADDRESS_GAS: u64 = 2_400;
 /// Intrinsic gas per access-list storage key (EIP-2930).
@@ -86,9 +104,9 @@ const TX_FIELDS: [TxFieldTag; 12] = [
     TxFieldTag::BlobHashesLen,
 ];
 
-/// The BeginTx step.
+/// The BeginTx step of a message call (`IS_CREATE` false) or of a creation.
 #[derive(Clone, Debug)]
-pub struct BeginTxGadget<F: PrimeField> {
+pub struct BeginTxOpGadget<F: PrimeField, const IS_CREATE: bool> {
     /// The access-list items the AccessListWarm steps after this one warm.
     pub chain: AccessListChain<F>,
     items_is_zero: WordIsZero<F>,
@@ -103,7 +121,14 @@ pub struct BeginTxGadget<F: PrimeField> {
     transfer: ValueTransfer<F>,
     /// The sender's balance after the fee, range-checked.
     balance_after_fee: WordBytes<F>,
+    /// A creation's address, init code and writes.
+    creation: Option<TxCreation<F>>,
 }
+
+/// BeginTx of a message call.
+pub type BeginTxGadget<F> = BeginTxOpGadget<F, false>;
+/// BeginTx of a creation transaction.
+pub type BeginTxCreateGadget<F> = BeginTxOpGadget<F, true>;
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
     Expression::Constant(F::from(v))
@@ -113,9 +138,17 @@ fn small<F: PrimeField>(v: Expression<F>) -> Word<Expression<F>> {
     Word::new(v, c(0))
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
-    const NAME: &'static str = "BEGIN_TX";
-    const STATE: ExecutionState = ExecutionState::BeginTx;
+impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadget<F, IS_CREATE> {
+    const NAME: &'static str = if IS_CREATE {
+        "BEGIN_TX_CREATE"
+    } else {
+        "BEGIN_TX"
+    };
+    const STATE: ExecutionState = if IS_CREATE {
+        ExecutionState::BeginTxCreate
+    } else {
+        ExecutionState::BeginTx
+    };
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         // First: at the position of the AccessListWarm steps' chain cell.
@@ -126,12 +159,13 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
         let [nonce, gas_limit, price, caller, callee, is_create, value, data_len, data_gas, al_addresses, al_keys, blobs] =
             TX_FIELDS.map(|tag| field(cb, tag));
         let coinbase = cb.block_lookup(BlockFieldTag::Coinbase, c(0));
-        for (what, w) in [
-            ("tx is a message call (IsCreate = 0)", is_create),
-            ("tx has no blobs", blobs),
-        ] {
-            cb.require_equal_word(what, w, small(c(0)));
-        }
+        let kind = if IS_CREATE {
+            "tx is a creation (IsCreate = 1)"
+        } else {
+            "tx is a message call (IsCreate = 0)"
+        };
+        cb.require_equal_word(kind, is_create, small(c(u64::from(IS_CREATE))));
+        cb.require_equal_word("tx has no blobs", blobs, small(c(0)));
         for (what, w) in [
             ("GasLimit.hi = 0", &gas_limit),
             ("EffectiveGasPrice.hi = 0", &price),
@@ -157,6 +191,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             step.gas_left,
             gas_limit.lo.clone(),
         );
+        let creation = IS_CREATE.then(|| TxCreation::configure(cb, &caller, &nonce, &data_len));
+        let callee = creation.as_ref().map_or(callee, TxCreation::address);
         let (sender, receiver) = (address_expr(&caller), address_expr(&callee));
 
         let nonce_read = cb.account_read(sender.clone(), AccountField::Nonce);
@@ -190,6 +226,17 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             cb.access_list_account_write(tx_id.clone(), address);
         }
         let code_hash = cb.account_read(receiver.clone(), AccountField::CodeHash);
+        let code_hash = match &creation {
+            Some(t) => {
+                cb.require_equal_word(
+                    "the new address has no code: code hash = keccak256(())",
+                    code_hash,
+                    empty_hash(),
+                );
+                t.init_hash()
+            }
+            None => code_hash,
+        };
 
         use CallContextField as C;
         // A call id is fresh when its TxId (never 0 once written) was 0: no call began with
@@ -211,7 +258,10 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             (C::CallerAddress, Some(caller)),
             (C::CalleeAddress, Some(callee)),
             (C::CallDataOffset, Some(small(c(0)))),
-            (C::CallDataLength, Some(data_len)),
+            (
+                C::CallDataLength,
+                Some(if IS_CREATE { small(c(0)) } else { data_len }),
+            ),
             (C::ReturnDataOffset, Some(small(c(0)))),
             (C::ReturnDataLength, Some(small(c(0)))),
             (C::Value, Some(value.clone())),
@@ -219,7 +269,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             (C::IsPersistent, None),
             (C::IsStatic, Some(small(c(0)))),
             (C::IsRoot, Some(small(c(1)))),
-            (C::IsCreate, Some(small(c(0)))),
+            (C::IsCreate, Some(small(c(u64::from(IS_CREATE))))),
             (C::CodeHash, Some(code_hash.clone())),
         ];
         let mut success = None;
@@ -251,16 +301,24 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             "call context RwCounterEndOfReversion.hi = 0",
             end_of_reversion.hi.clone(),
         );
-        let reversion = Reversion {
+        let scope = |writes_before: u64| Reversion {
             is_persistent: is_persistent.clone(),
             end: end_of_reversion.lo.clone(),
-            writes_before: c(0),
+            writes_before: c(writes_before),
         };
+        if let Some(t) = &creation {
+            t.configure_writes(cb, tx_id.clone(), &scope(0));
+        }
+        let created_writes = if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 };
+        let reversion = scope(created_writes);
 
-        let intrinsic = c::<F>(TX_BASE_GAS)
+        let mut intrinsic = c::<F>(TX_BASE_GAS)
             + data_gas.lo
             + al_addresses.lo * c(ACCESS_LIST_ADDRESS_GAS)
             + al_keys.lo * c(ACCESS_LIST_KEY_GAS);
+        if let Some(t) = &creation {
+            intrinsic = intrinsic + t.intrinsic_gas();
+        }
         let gas_after = ByteNumber::configure(
             cb,
             "gas after intrinsic: GasLimit - 21000 - CallDataGasCost - 2400·addresses - 1900·keys",
@@ -278,17 +336,20 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             )
         });
         transfer.require_boolean_carries(cb);
+        if let Some(t) = &creation {
+            t.configure_copy(cb, tx_id.clone());
+        }
 
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             is_root: Transition::To(c(1)),
-            is_create: Transition::To(c(0)),
+            is_create: Transition::To(c(u64::from(IS_CREATE))),
             code_hash: Transition::To(code_hash),
             program_counter: Transition::To(c(0)),
             stack_pointer: Transition::To(c(1024)),
             gas_left: Transition::To(gas_after_expr(&gas_after)),
             memory_word_size: Transition::To(c(0)),
-            reversible_write_counter: Transition::To(transfers * c(2)),
+            reversible_write_counter: Transition::To(transfers * c(2) + c(created_writes)),
             log_id: Transition::To(c(0)),
             refund: Transition::To(c(0)),
             is_persistent: Transition::To(is_persistent),
@@ -305,6 +366,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             value_is_zero,
             transfer,
             balance_after_fee,
+            creation,
         }
     }
 
@@ -337,13 +399,29 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
             .assign(region, Word::new(F::from(items), F::ZERO))?;
         let access_list_gas =
             addresses * ACCESS_LIST_ADDRESS_GAS + (items - addresses) * ACCESS_LIST_KEY_GAS;
+        let creation_gas = if IS_CREATE {
+            CREATE_GAS + INIT_CODE_WORD_GAS * (info.data.len() as u64).div_ceil(32)
+        } else {
+            0
+        };
         let after = info
             .gas_limit
-            .checked_sub(TX_BASE_GAS + data_gas + access_list_gas)
+            .checked_sub(TX_BASE_GAS + data_gas + access_list_gas + creation_gas)
             .ok_or(Error::Synthesis)?;
         self.gas_after.assign(region, U256::from(after))?;
         let transfers = !self.value_is_zero.assign(region, word_of(info.value))?;
-        let first = BEGIN_TX_RWS as usize;
+        if let Some(t) = &self.creation {
+            let end = step.rw_counter + step.rw_count;
+            let copy = witness.copy_events.iter().find(|e| {
+                e.rw_counter_start == end
+                    && e.src_type == CopyDataType::TxCalldata
+                    && e.dst_type == CopyDataType::Bytecode
+            });
+            let claim = t.assign(region, info.caller, info.nonce, &info.data, copy)?;
+            let first = TX_FIELDS.len() + 1;
+            assign_copy_lookup(region, &self.context, first, claim)?;
+        }
+        let first = (BEGIN_TX_RWS + if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 }) as usize;
         let writes = match (transfers, rws.get(first + 1), rws.get(first + 2)) {
             (true, Some(from), Some(to)) => Some((from, to)),
             (true, _, _) => return Err(Error::Synthesis),
@@ -355,8 +433,10 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget<F> {
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         let shape = index.tx_shape(step.tx_index);
-        let plain = !shape.is_create && shape.blob_hashes == 0;
-        let expected = BEGIN_TX_RWS + if shape.has_value { 3 } else { 0 };
+        let plain = shape.is_create == IS_CREATE && shape.blob_hashes == 0;
+        let expected = BEGIN_TX_RWS
+            + if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 }
+            + if shape.has_value { 3 } else { 0 };
         !plain || step.rw_count != expected
     }
 }

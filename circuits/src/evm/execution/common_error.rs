@@ -35,7 +35,7 @@
 
 use super::restore_context::{is_root_step, next_refund, RestoreContext};
 use crate::evm::{
-    assign::{StepRegion, WitnessIndex},
+    assign::StepRegion,
     cell::Cell,
     constraint_builder::{ConstraintBuilder, Transition},
 };
@@ -100,13 +100,6 @@ impl<F: PrimeField> ErrorEnd<F> {
             next_refund(witness, step).ok_or(Error::Synthesis)?
         };
         self.refund_after.assign(region, F::from(refund))
-    }
-
-    /// Whether `step` is outside what [`ErrorEnd`] proves: an error in a creation
-    /// transaction's root call (its `BeginTx` is another case).
-    pub fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        let call = index.call(step.call_id);
-        call.is_create && call.is_root
     }
 }
 

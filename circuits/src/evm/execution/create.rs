@@ -75,7 +75,7 @@ use halo2_proofs::{
 mod address;
 mod layout;
 
-use address::ContractAddress;
+pub use address::ContractAddress;
 pub use layout::{starts_creation, CreateRws};
 
 /// Gas every creation costs (`CREATE`).

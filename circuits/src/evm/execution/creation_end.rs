@@ -1,27 +1,32 @@
 //! STOP (state `StopCreation`) and RETURN (state `ReturnCreation`) that end a creation
-//! successfully: the new account's code is deposited and the creator resumes. One gadget,
-//! [`CreationEndGadget`]; `IS_RETURN` says whether it pops the code's offset and size
-//! (STOP deposits empty code).
+//! successfully: the new account's code is deposited and the creator resumes, or, for a
+//! creation transaction's root call, EndTx follows. One gadget, [`CreationEndGadget`];
+//! `IS_RETURN` says whether it pops the code's offset and size (STOP deposits empty code).
 //!
 //! ```text
-//! "is_create = 1", "is_root = 0"                 (a creation transaction is another case)
+//! "is_create = 1"
 //! [RETURN: offset = pop (rw 0), size = pop (rw 1)]                   p = 2 (RETURN), 0 (STOP)
 //! "call's IsSuccess = 1" (rw p)
 //! address = CalleeAddress read (rw p+1)
 //! code hash write (address, CodeHash) (rw p+2) = code_hash, undo 0 in the call's scope
-//! RestoreContext(return data: offset 0, length 0)                          (rw p+3..=p+16)
+//! with a creator (is_root = 0; optional rws p+3..=p+16):
+//!   RestoreContext(return data: offset 0, length 0)
+//! h = 17 with a creator, 3 in the root call
 //! STOP: code_hash = keccak256(()); gas_after = gas_left
 //! RETURN: MemoryExpansion(offset, size); "size ≤ 24576" (EIP-170)
 //!   size = 0: "code_hash = keccak256(())"
 //!   size ≠ 0: byte 0 of the input with hash code_hash (bytecode lookup),
 //!             "(byte_0 - 0xef)·inv = [size ≠ 0]" (EIP-3541)
 //!             copy lookup: (Memory, call_id, offset, offset + size, Deployment, code_hash,
-//!             0, size, rw_counter + p + 17, size, 0)
+//!             0, size, rw_counter + p + h, size, 0)
 //!   gas_after = gas_left - memory gas - 200·size (8 bytes: enough gas to deposit)
-//! the next step executes an opcode of the creator
-//! transition: the creator's context; gas_left → saved + gas_after;
-//!   reversible writes → saved + reversible_write_counter + 1 (the deposit is one more
-//!   write the creator takes over); rw_counter + p + 17 (+ size); logs, refund unchanged
+//! "kept = (1 - is_root)·(reversible_write_counter + 1)" (the deposit is one more write the
+//!   creator takes over)
+//! root: "next state is EndTx"; pc → 0, stack pointer → 1024, memory → 0, reversible
+//!   writes → 0 (EndTx's frame), gas_left → gas_after
+//! with a creator: the next step executes an opcode of the creator; the creator's context;
+//!   gas_left → saved + gas_after; reversible writes → saved + kept
+//! transition (both): rw_counter + p + h (+ size); logs, refund unchanged
 //! ```
 //! The copy circuit proves that the deposited code is the `size` bytes of memory at
 //! `offset`, and the bytecode circuit that `code_hash` is their keccak256. A deposit that
@@ -31,7 +36,7 @@
 use super::{
     common_error::LessThan,
     memory_expansion::{Length, MemoryExpansion},
-    restore_context::{RestoreContext, RESTORE_CONTEXT_RWS},
+    restore_context::{is_root_step, RestoreContext, RESTORE_CONTEXT_RWS},
     tx_arith::{assign_copy_lookup, copy_event_at, ByteNumber},
     ExecutionGadget,
 };
@@ -75,6 +80,8 @@ pub struct CreationEndGadget<F: PrimeField, const IS_RETURN: bool> {
     context: ContextColumns,
     code_hash: [Cell<F>; 2],
     deposit: Option<Deposit<F>>,
+    /// `(1 - is_root)·(reversible_write_counter + 1)`: the writes a creator takes over.
+    pub kept: Cell<F>,
 }
 
 /// STOP of a creation.
@@ -117,7 +124,8 @@ impl<F: PrimeField, const IS_RETURN: bool> ExecutionGadget<F> for CreationEndGad
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let step = cb.step();
         cb.require_equal("is_create = 1", step.is_create.clone(), c(1));
-        cb.require_zero("is_root = 0", step.is_root.clone());
+        let is_root = step.is_root.clone();
+        let has_caller = c::<F>(1) - is_root.clone();
         let popped = IS_RETURN.then(|| (cb.stack_pop(), cb.stack_pop()));
         let is_success = cb.call_context_lookup(C::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 1", is_success, Word::new(c(1), c(0)));
@@ -128,7 +136,7 @@ impl<F: PrimeField, const IS_RETURN: bool> ExecutionGadget<F> for CreationEndGad
         let deposited = cb.account_write(address, AccountField::CodeHash);
         cb.undo_if_reverted(&Reversion::of_step(&step));
         cb.require_equal_word("deposited code hash", deposited.value, hash.clone());
-        let back = RestoreContext::configure(cb, c(0), c(0));
+        let back = cb.caller_rw_accesses(|cb| RestoreContext::configure(cb, c(0), c(0)));
 
         let (deposit, gas_after) = match popped {
             None => {
@@ -211,14 +219,21 @@ impl<F: PrimeField, const IS_RETURN: bool> ExecutionGadget<F> for CreationEndGad
                 )
             }
         };
-        cb.require_next_opcode_step_if(c(1));
-        let kept = step.reversible_write_counter.clone() + c(1);
-        let transition = back.ending_transition(cb, gas_after, kept, Transition::Same);
+        cb.require_next_state_if(is_root, ExecutionState::EndTx);
+        cb.require_next_opcode_step_if(has_caller.clone());
+        let kept = cb.query_cell();
+        cb.require_equal(
+            "kept = (1 - is_root)·(reversible_write_counter + 1)",
+            kept.expr(),
+            has_caller * (step.reversible_write_counter.clone() + c(1)),
+        );
+        let transition = back.ending_transition(cb, gas_after, kept.expr(), Transition::Same);
         cb.require_step_state_transition(transition);
         Self {
             context: cb.context_columns(),
             code_hash,
             deposit,
+            kept,
         }
     }
 
@@ -234,6 +249,13 @@ impl<F: PrimeField, const IS_RETURN: bool> ExecutionGadget<F> for CreationEndGad
         let hash = word_of::<F>(v(p + 2)?);
         self.code_hash[0].assign(region, hash.lo)?;
         self.code_hash[1].assign(region, hash.hi)?;
+        let root = is_root_step(witness, step);
+        let kept = if root {
+            0
+        } else {
+            step.reversible_write_counter + 1
+        };
+        self.kept.assign(region, F::from(kept))?;
         let Some(d) = &self.deposit else {
             return Ok(());
         };
@@ -243,7 +265,8 @@ impl<F: PrimeField, const IS_RETURN: bool> ExecutionGadget<F> for CreationEndGad
             .assign_range(region, offset, size, step.memory_word_size)?;
         let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
         d.size_fits.assign(region, size, MAX_CODE_SIZE + 1)?;
-        let start = step.rw_counter + (own_rws(true) + RESTORE_CONTEXT_RWS) as u64;
+        let back = if root { 0 } else { RESTORE_CONTEXT_RWS };
+        let start = step.rw_counter + (own_rws(true) + back) as u64;
         let event = if size == 0 {
             None
         } else {
@@ -280,8 +303,9 @@ impl<F: PrimeField, const IS_RETURN: bool> ExecutionGadget<F> for CreationEndGad
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         let call = index.call(step.call_id);
-        let own = (own_rws(IS_RETURN) + RESTORE_CONTEXT_RWS) as u64;
-        call.is_root || !call.is_create || step.rw_count < own
+        let back = if call.is_root { 0 } else { RESTORE_CONTEXT_RWS };
+        let own = (own_rws(IS_RETURN) + back) as u64;
+        !call.is_create || step.rw_count < own
     }
 }
 

@@ -198,7 +198,11 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
             Word::new(step.log_id, c(0)),
         );
 
-        cb.require_next_state(&[ExecutionState::BeginTx, ExecutionState::EndBlock]);
+        cb.require_next_state(&[
+            ExecutionState::BeginTx,
+            ExecutionState::BeginTxCreate,
+            ExecutionState::EndBlock,
+        ]);
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             call_id: Transition::Free,

@@ -19,8 +19,7 @@
 //! out of message calls, whose RETURN deposits nothing. The memory operands are the
 //! expansion's, below `2^32` (a RETURN that could not address them halts earlier, as
 //! `ErrorOutOfGasReturn`), so the cost is below `2^48` and the 8-byte gap exists only if
-//! `gas_left` is below it (`gas_left < 2^64` is the step state's invariant). A root creation
-//! is unsupported, as for every error ([`ErrorEnd::unsupported`]).
+//! `gas_left` is below it (`gas_left < 2^64` is the step state's invariant).
 //! Cost: 2 stack reads and the `IsSuccess` read.
 
 use super::{
@@ -162,7 +161,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorCodeStoreGadget<F> {
             [offset, size] => deposit_cost(*offset, *size, step.memory_word_size).is_some(),
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

@@ -17,8 +17,7 @@
 //! written there (0 where nothing was). `size ≠ 0` keeps an empty code (no first byte) out.
 //! `is_create = 1` keeps the state out of message calls, whose RETURN deposits nothing. The
 //! offset is the expansion's, below `2^32`; a RETURN that could not address it halts earlier,
-//! as `ErrorOutOfGasReturn`. A root creation is unsupported, as for every error
-//! ([`ErrorEnd::unsupported`]).
+//! as `ErrorOutOfGasReturn`.
 //! Cost: 2 stack reads, 1 memory read and the `IsSuccess` read.
 
 use super::{
@@ -102,7 +101,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidCreationCodeGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !addressable
+        !addressable
     }
 }
 

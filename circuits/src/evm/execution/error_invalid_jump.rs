@@ -234,7 +234,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidJumpGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        ErrorEnd::<F>::unsupported(step, index) || index.code_len(step).is_none()
+        index.code_len(step).is_none()
     }
 }
 

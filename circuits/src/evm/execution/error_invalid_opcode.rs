@@ -54,11 +54,11 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInvalidOpcodeGadget<F> {
         self.end.assign(region, witness, step)
     }
 
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+    fn unsupported(step: &ExecStep, _index: &WitnessIndex) -> bool {
         let invalid = step
             .opcode
             .is_some_and(|op| opcode_info(op).state == ExecutionState::ErrorInvalidOpcode);
-        ErrorEnd::<F>::unsupported(step, index) || !invalid
+        !invalid
     }
 }
 

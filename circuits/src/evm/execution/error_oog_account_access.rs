@@ -92,7 +92,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogAccountAccessGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

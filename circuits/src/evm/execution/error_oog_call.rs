@@ -244,7 +244,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for ErrorOogCallGa
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

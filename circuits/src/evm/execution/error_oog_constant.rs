@@ -65,11 +65,11 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogConstantGadget<F> {
             .assign(region, step.gas_left, opcode_info(opcode).constant_gas)
     }
 
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+    fn unsupported(step: &ExecStep, _index: &WitnessIndex) -> bool {
         let out_of_gas = step
             .opcode
             .is_some_and(|op| step.gas_left < opcode_info(op).constant_gas);
-        ErrorEnd::<F>::unsupported(step, index) || !out_of_gas
+        !out_of_gas
     }
 }
 

@@ -254,7 +254,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogCopyGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

@@ -150,7 +150,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogCreateGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 
@@ -234,8 +234,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorInitCodeSizeLimitGadget<F> {
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        ErrorEnd::<F>::unsupported(step, index)
-            || !matches!(index.error_stack_reads(step), [_, _, _])
+        !matches!(index.error_stack_reads(step), [_, _, _])
     }
 }
 

@@ -131,7 +131,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExpGadget<F> {
             (Some(EXP), [_base, exponent]) => step.gas_left < exp_cost(*exponent),
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !out_of_gas
+        !out_of_gas
     }
 }
 

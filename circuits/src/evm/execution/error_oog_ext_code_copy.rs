@@ -181,7 +181,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogExtCodeCopyGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

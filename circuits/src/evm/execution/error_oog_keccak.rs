@@ -173,7 +173,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogKeccakGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

@@ -179,7 +179,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogLogGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

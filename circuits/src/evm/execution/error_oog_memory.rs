@@ -147,14 +147,14 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogMemoryGadget<F> {
         self.end.assign(region, witness, step)
     }
 
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+    fn unsupported(step: &ExecStep, _index: &WitnessIndex) -> bool {
         // What the proof of a far offset needs (enough for every near one too, as the
         // expansion to a near offset costs what revm charged).
         let cur = step.memory_word_size;
         let provable = cur < FAR_WORDS
             && u128::from(step.gas_left) < 3 + memory_cost(FAR_WORDS) - memory_cost(cur);
         let supported_opcode = matches!(step.opcode, Some(0x51..=0x53));
-        ErrorEnd::<F>::unsupported(step, index) || !supported_opcode || !provable
+        !supported_opcode || !provable
     }
 }
 

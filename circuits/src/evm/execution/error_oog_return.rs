@@ -120,7 +120,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogReturnGadget<F> {
             }
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

@@ -99,7 +99,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogSelfDestructGadget<F> {
             (step.opcode, index.error_stack_reads(step)),
             (Some(SELFDESTRUCT), [_, _])
         );
-        ErrorEnd::<F>::unsupported(step, index) || !read
+        !read
     }
 }
 

@@ -84,7 +84,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOogSloadGadget<F> {
             (Some(SLOAD), [_, warm]) => step.gas_left < cost(!warm.is_zero()),
             _ => false,
         };
-        ErrorEnd::<F>::unsupported(step, index) || !provable
+        !provable
     }
 }
 

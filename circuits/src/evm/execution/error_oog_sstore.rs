@@ -21,11 +21,7 @@ use super::{
     sstore_gas::SstoreGas,
     ExecutionGadget,
 };
-use crate::evm::{
-    assign::{StepRegion, WitnessIndex},
-    cell::Cell,
-    constraint_builder::ConstraintBuilder,
-};
+use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
 use equivm_gadgets::util::{expr_from_le_bytes, pow2};
 use equivm_witness::{ExecStep, ExecutionState, RwTag, Witness};
 use halo2_proofs::{
@@ -138,10 +134,6 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorOutOfGasSstoreGadget<F> {
             .assign(region, step.gas_left, SENTRY + 1)?;
         self.below_cost.assign(region, step.gas_left, cost)?;
         self.end.assign(region, witness, step)
-    }
-
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        ErrorEnd::<F>::unsupported(step, index)
     }
 }
 

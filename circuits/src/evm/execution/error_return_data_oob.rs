@@ -25,7 +25,7 @@ use super::{
     ExecutionGadget, WordIsZero,
 };
 use crate::evm::{
-    assign::{word_of, StepRegion, WitnessIndex},
+    assign::{word_of, StepRegion},
     cell::Cell,
     constraint_builder::ConstraintBuilder,
 };
@@ -154,10 +154,6 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorReturnDataOobGadget<F> {
         };
         assign_le_bytes(&self.over, region, over)?;
         self.end.assign(region, witness, step)
-    }
-
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        ErrorEnd::<F>::unsupported(step, index)
     }
 }
 

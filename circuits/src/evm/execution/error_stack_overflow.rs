@@ -71,12 +71,12 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorStackOverflowGadget<F> {
         self.overflow.assign(region, step.stack_pointer, growth)
     }
 
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+    fn unsupported(step: &ExecStep, _index: &WitnessIndex) -> bool {
         let overflows = step
             .opcode
             .and_then(growth)
             .is_some_and(|g| step.stack_pointer < g);
-        ErrorEnd::<F>::unsupported(step, index) || !overflows
+        !overflows
     }
 }
 

@@ -74,11 +74,11 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorStackUnderflowGadget<F> {
         self.underflow.assign(region, height, inputs)
     }
 
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
+    fn unsupported(step: &ExecStep, _index: &WitnessIndex) -> bool {
         let underflows = step.opcode.is_some_and(|op| {
             1024u64.saturating_sub(step.stack_pointer) < u64::from(opcode_info(op).stack_inputs)
         });
-        ErrorEnd::<F>::unsupported(step, index) || !underflows
+        !underflows
     }
 }
 

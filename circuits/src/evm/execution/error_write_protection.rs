@@ -122,11 +122,10 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorWriteProtectionGadget<F> {
         self.end.assign(region, witness, step)
     }
 
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        ErrorEnd::<F>::unsupported(step, index)
-            || !step
-                .opcode
-                .is_some_and(|op| STATE_CHANGING_OPCODES.contains(&op))
+    fn unsupported(step: &ExecStep, _index: &WitnessIndex) -> bool {
+        !step
+            .opcode
+            .is_some_and(|op| STATE_CHANGING_OPCODES.contains(&op))
     }
 }
 

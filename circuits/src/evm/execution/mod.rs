@@ -121,7 +121,7 @@ pub use account_access::AccountAccess;
 pub use add_mod::AddModGadget;
 pub use add_sub::AddSubGadget;
 pub use balance::BalanceGadget;
-pub use begin_tx::BeginTxGadget;
+pub use begin_tx::{BeginTxCreateGadget, BeginTxGadget, BeginTxOpGadget};
 pub use bitwise::BitwiseGadget;
 pub use blob_hash::BlobHashGadget;
 pub use block_ctx::BlockCtxGadget;
@@ -270,6 +270,7 @@ fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
     let synthetic = matches!(
         G::STATE,
         ExecutionState::BeginTx
+            | ExecutionState::BeginTxCreate
             | ExecutionState::AccessListWarm
             | ExecutionState::EndTx
             | ExecutionState::EndBlock
@@ -319,6 +320,7 @@ macro_rules! gadgets {
 
 gadgets! {
     begin_tx: BeginTxGadget,
+    begin_tx_create: BeginTxCreateGadget,
     access_list_warm: AccessListWarmGadget,
     end_tx: EndTxGadget,
     end_block: EndBlockGadget,

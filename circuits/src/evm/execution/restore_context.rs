@@ -108,14 +108,16 @@ impl<F: PrimeField> RestoreContext<F> {
     }
 
     /// The transition of a step that ends its call: in the root call, the frame EndTx
-    /// takes (pc 0, stack pointer 1024, memory 0, no reversible writes, the rest kept);
+    /// takes (pc 0, stack pointer 1024, memory 0, no reversible writes, the rest kept, the
+    /// creation flag of a creation transaction included);
     /// with a caller, the caller's restored context. `gas_after` is the gas the ending call
     /// has left after the step (the root keeps it, a caller adds it to its own); `kept` the
     /// reversible writes the caller takes over, 0 in the root call. Both of degree 1.
     ///
     /// The rows of the hand-back are zero in the root call, so a restored value plus its
     /// root value times `is_root` is the next value either way. The call id, code hash,
-    /// persistence and end of reversion take such a product (degree 2), stated with
+    /// persistence, creation flag and end of reversion take such a product (degree 2),
+    /// stated with
     /// [`ConstraintBuilder::require_next_field`]; an ending step is never the last one.
     pub fn ending_transition(
         &self,
@@ -144,6 +146,7 @@ impl<F: PrimeField> RestoreContext<F> {
                 step.is_persistent.clone(),
                 self.is_persistent.clone(),
             ),
+            ("is_create", step.is_create.clone(), self.is_create.clone()),
             (
                 "rw_counter_end_of_reversion",
                 step.rw_counter_end_of_reversion.clone(),
@@ -159,6 +162,7 @@ impl<F: PrimeField> RestoreContext<F> {
                     1 => s.code_hash.lo,
                     2 => s.code_hash.hi,
                     3 => s.is_persistent,
+                    4 => s.is_create,
                     _ => s.rw_counter_end_of_reversion,
                 },
                 value,
@@ -168,8 +172,8 @@ impl<F: PrimeField> RestoreContext<F> {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             call_id: Transition::Free,
             is_root: Transition::To(is_root.clone() + self.is_root.clone()),
-            // The creator's flag (0 in the root call, whose rows are zero).
-            is_create: Transition::To(self.is_create.clone()),
+            // The caller's flag; the root call keeps its own (stated with the picks).
+            is_create: Transition::Free,
             code_hash: Transition::Free,
             program_counter: Transition::To(self.program_counter.clone()),
             stack_pointer: Transition::To(is_root * c(1024) + self.stack_pointer.clone()),

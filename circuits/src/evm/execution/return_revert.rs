@@ -41,8 +41,8 @@
 //! it. In the root call it is 0.
 //!
 //! A creation's REVERT is one of these: its return area is empty, so nothing is copied, and
-//! its bytes stay in its memory as the creator's return data. `unsupported`: RETURN/REVERT
-//! of a creation transaction's root call.
+//! its bytes stay in its memory as the creator's return data; a creation transaction's
+//! REVERT is the root call's.
 
 use super::{
     call_failure::CallFailure,
@@ -53,7 +53,7 @@ use super::{
     ExecutionGadget,
 };
 use crate::evm::{
-    assign::{StepRegion, WitnessIndex},
+    assign::StepRegion,
     cell::Cell,
     columns::ContextColumns,
     constraint_builder::{ConstraintBuilder, Transition},
@@ -248,11 +248,6 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnRevertGadget<F> {
             area,
             step.rw_counter + CALLEE_RWS,
         )
-    }
-
-    fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
-        let call = index.call(step.call_id);
-        call.is_create && call.is_root
     }
 }
 

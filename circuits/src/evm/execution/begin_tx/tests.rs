@@ -137,18 +137,6 @@ fn transfer_cannot_be_skipped() {
     );
 }
 
-#[test]
-fn a_creation_is_unsupported() {
-    let w = witness(Program::new(vec![0x00]).create());
-    let unsupported = EvmCircuit::unsupported_steps(&w);
-    assert!(
-        unsupported
-            .iter()
-            .any(|(s, _)| *s == ExecutionState::BeginTx),
-        "{unsupported:?}"
-    );
-}
-
 /// The fee payment with the written balance in non-canonical limbs (`lo + 2^128`,
 /// `hi - 1`, carry flipped) satisfies the limb-wise addition: only the range check on the
 /// written balance rejects it (a sender short of funds could otherwise "pay" with a

@@ -292,10 +292,13 @@ fn a_creations_return_is_another_state() {
         .steps
         .iter()
         .any(|s| s.execution_state == ExecutionState::ReturnRevert));
-    // A creation transaction's root call returning its code is not proved yet.
+    // A creation transaction's root call returning its code is `ReturnCreation` too.
     let traced = Program::new(RETURN_DATA.to_vec()).create().trace();
     let w = equivm_witness::build_witness(&traced.trace).expect("witness");
-    assert!(EvmCircuit::unsupported_steps(&w)
+    assert!(EvmCircuit::unsupported_steps(&w).is_empty());
+    assert!(w
+        .steps
         .iter()
-        .any(|(s, _)| *s == ExecutionState::ReturnCreation));
+        .any(|s| s.execution_state == ExecutionState::ReturnCreation));
+    assert_eq!(verify_block(&w, vec![]), Ok(()));
 }
