@@ -47,6 +47,10 @@ pub struct StatetestArgs {
     /// Write the JSON report here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Also write each case's report to this file as it finishes, one JSON object per
+    /// line: what a long run has found so far survives its interruption.
+    #[arg(long)]
+    log: Option<PathBuf>,
     /// A JSON file `{"passed": N, "failed": M}`: the run fails if fewer cases pass or more
     /// fail than it says (instead of failing on any failed case).
     #[arg(long)]
@@ -100,8 +104,24 @@ pub fn run(args: StatetestArgs) -> Result<ExitCode, String> {
         }
     }
 
+    let log = match &args.log {
+        Some(path) => Some(std::sync::Mutex::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+        )),
+        None => None,
+    };
     let bar: OnceLock<ProgressBar> = OnceLock::new();
-    let on_case = |total: u64| {
+    let on_case = |total: u64, case: &equivm_testvectors::CaseReport| {
+        if let Some(file) = &log {
+            if let (Ok(mut line), Ok(mut f)) = (serde_json::to_vec(case), file.lock()) {
+                line.push(b'\n');
+                // One write per line, flushed by the OS: a line is whole or absent.
+                if let Err(e) = std::io::Write::write_all(&mut *f, &line) {
+                    eprintln!("case log: {e}");
+                }
+            }
+        }
         let bar = bar.get_or_init(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             if let Ok(style) =

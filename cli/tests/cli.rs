@@ -19,9 +19,12 @@ fn scratch(name: &str) -> PathBuf {
 #[test]
 fn bundled_vectors_pass_in_witness_mode_and_report_json() {
     let out = scratch("bundled").join("report.json");
+    let log = scratch("bundled").join("cases.jsonl");
     let status = equivm()
         .args(["statetest", "--mode", "witness", "--json"])
         .arg(&out)
+        .arg("--log")
+        .arg(&log)
         .arg(bundled())
         .output()
         .expect("runs");
@@ -36,6 +39,14 @@ fn bundled_vectors_pass_in_witness_mode_and_report_json() {
     for key in ["file", "name", "fork", "index", "verdict", "reason"] {
         assert!(case.get(key).is_some(), "case lacks {key}: {case}");
     }
+    // The case log: one report per line, as each case finished, the same verdicts.
+    let lines = std::fs::read_to_string(&log).expect("case log written");
+    let logged: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(logged.len(), 8);
+    assert!(logged.iter().all(|c| c["verdict"] == "passed"), "{lines}");
 }
 
 #[test]

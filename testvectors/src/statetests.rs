@@ -181,12 +181,13 @@ fn error_case(file: &Path, reason: String) -> CaseReport {
 }
 
 /// Runs every selected case under `paths`. `on_case` is called once per finished case (for
-/// progress display) with the total number of cases known so far.
+/// progress display and logs) with the total number of cases known so far and the case's
+/// report.
 pub fn run(
     paths: &[PathBuf],
     options: &RunOptions,
     timings: &RunTimings,
-    on_case: &(dyn Fn(u64) + Sync),
+    on_case: &(dyn Fn(u64, &CaseReport) + Sync),
 ) -> Report {
     let (files, path_errors) = collect_files(paths);
     let mut reports: Vec<CaseReport> = path_errors
@@ -220,7 +221,7 @@ pub fn run(
         .par_iter()
         .map(|case| {
             let report = run_case_guarded(case, options, timings);
-            on_case(total);
+            on_case(total, &report);
             report
         })
         .collect();
