@@ -33,8 +33,8 @@ fn bundled_vectors_pass_in_witness_mode_and_report_json() {
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&out).expect("report written")).expect("json");
     let summary = &report["summary"];
-    assert_eq!(summary["total"], 8);
-    assert_eq!(summary["passed"], 8);
+    assert_eq!(summary["total"], 9);
+    assert_eq!(summary["passed"], 9);
     let case = &report["cases"][0];
     for key in ["file", "name", "fork", "index", "verdict", "reason"] {
         assert!(case.get(key).is_some(), "case lacks {key}: {case}");
@@ -45,7 +45,7 @@ fn bundled_vectors_pass_in_witness_mode_and_report_json() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
-    assert_eq!(logged.len(), 8);
+    assert_eq!(logged.len(), 9);
     assert!(logged.iter().all(|c| c["verdict"] == "passed"), "{lines}");
 }
 
@@ -289,7 +289,7 @@ fn prove_writes_a_proof_that_verify_accepts_and_a_flipped_byte_is_refused() {
     let _ = std::fs::remove_file(dir.join("none.json"));
     let result = equivm()
         .env("EQUIVM_PARAMS_DIR", dir.join("params"))
-        .args(["prove", "--name", "createWithLog", "--out"])
+        .args(["prove", "--name", "callSha256", "--out"])
         .arg(dir.join("none.json"))
         .arg(bundled().join("basics.json"))
         .output()

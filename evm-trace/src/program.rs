@@ -51,6 +51,8 @@ pub struct Program {
     pub access_list: Vec<(Address, Vec<U256>)>,
     /// Nonce of [`CONTRACT`] in the pre-state.
     pub contract_nonce: u64,
+    /// Blobs the transaction carries (EIP-4844); a non-zero count makes it of type 3.
+    pub blobs: u8,
 }
 
 impl Program {
@@ -67,6 +69,7 @@ impl Program {
             block_number: 1,
             access_list: Vec::new(),
             contract_nonce: 0,
+            blobs: 0,
         }
     }
 
@@ -110,6 +113,13 @@ impl Program {
     /// Sets the gas limit.
     pub fn gas_limit(mut self, gas: u64) -> Self {
         self.gas_limit = gas;
+        self
+    }
+
+    /// Sends the transaction with `blobs` blobs (type 3, EIP-4844): versioned hashes
+    /// `0x01 00 .. 00 i`, a blob fee cap of 100 per blob gas.
+    pub fn blobs(mut self, blobs: u8) -> Self {
+        self.blobs = blobs;
         self
     }
 
@@ -184,7 +194,19 @@ impl Program {
                 })
                 .collect(),
         );
-        let tx_type = u8::from(!self.access_list.is_empty());
+        let tx_type = if self.blobs > 0 {
+            3
+        } else {
+            u8::from(!self.access_list.is_empty())
+        };
+        let blob_hashes: Vec<B256> = (0..self.blobs)
+            .map(|i| {
+                let mut h = B256::ZERO;
+                h.0[0] = 1;
+                h.0[31] = i;
+                h
+            })
+            .collect();
         let txs: Vec<TxEnv> = (0..times)
             .map(|nonce| TxEnv {
                 tx_type,
@@ -197,6 +219,8 @@ impl Program {
                 data: data.clone(),
                 nonce,
                 chain_id: Some(1),
+                blob_hashes: blob_hashes.clone(),
+                max_fee_per_blob_gas: if self.blobs > 0 { 100 } else { 0 },
                 ..TxEnv::default()
             })
             .collect();

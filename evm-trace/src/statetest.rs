@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn bundled_cases_load_and_pass() {
         let cases = load_file(&bundled("basics.json"), &ForkSelection::All).expect("loads");
-        assert_eq!(cases.len(), 8);
+        assert_eq!(cases.len(), 9);
         for case in &cases {
             assert_eq!(case.execute().check, Ok(()), "{}", case.id());
         }

@@ -2,18 +2,20 @@
 //! [`BeginTxOpGadget`], serves a message call (state `BeginTx`) and a creation (state
 //! `BeginTxCreate`, `IS_CREATE`; what it adds is in `begin_tx/creation.rs`).
 //!
-//! For a transaction without blobs (blob transactions are `unsupported` until their issue),
-//! with tx-table lookups of the step's tx (`tx_id`) and the coinbase from the block table:
+//! With tx-table lookups of the step's tx (`tx_id`), the coinbase from the block table and,
+//! for a blob transaction (type 3, EIP-4844), the blob base fee:
 //!
 //! ```text
 //! items (first cell) = tx.AccessListAddressesLen + tx.AccessListStorageKeysLen
 //! if items ≠ 0: next state is AccessListWarm with next.items = items (access_list_warm.rs)
 //! no transaction boundary next (the root call's code runs)
-//! gas_left = tx.GasLimit;  tx.IsCreate = IS_CREATE, tx.BlobHashesLen = 0
+//! gas_left = tx.GasLimit;  tx.IsCreate = IS_CREATE
+//! blob_base_fee = block lookup (BlobBaseFee) when tx.BlobHashesLen ≠ 0 (switched), else 0
 //! callee = tx.CalleeAddress; a creation's: the new address (TxCreation)
 //! rw 0     sender nonce read      = tx.Nonce
 //! rw 1     sender nonce write     value = tx.Nonce + 1
-//! rw 2     sender balance write   value + GasLimit·EffectiveGasPrice = value_prev   (can pay)
+//! rw 2     sender balance write   value + fee = value_prev   (can pay), fee =
+//!          GasLimit·EffectiveGasPrice + BlobHashesLen·131072·blob_base_fee (24 bytes)
 //! rw 3..15 warm marks (EIP-2929, EIP-3651): sender, callee, coinbase, precompiles 0x01..=0x0a
 //! rw 16    callee code hash read: code = its value; a creation's "= keccak256(())" (no
 //!          collision) and code = the init code's hash
@@ -74,7 +76,8 @@ use halo2_proofs::{
 
 mod creation;
 
-use creation::{empty_hash, TxCreation};
+use super::create::empty_hash;
+use creation::TxCreation;
 
 /// Intrinsic gas of every transaction.
 pub const TX_BASE_GAS: u64 = 21_000;
@@ -87,6 +90,10 @@ pub const BEGIN_TX_CREATE_RWS: u64 = 2;
 pub const ACCESS_LIST_ADDRESS_GAS: u64 = 2_400;
 /// Intrinsic gas per access-list storage key (EIP-2930).
 pub const ACCESS_LIST_KEY_GAS: u64 = 1_900;
+/// Blob gas per blob (EIP-4844).
+pub const GAS_PER_BLOB: u64 = 131_072;
+/// The context row of the blob base fee's lookup (after the tx fields and the coinbase).
+const BLOB_BASE_FEE_ROW: usize = TX_FIELDS.len() + 1;
 
 /// The tx-table fields BeginTx looks up, in slot order.
 const TX_FIELDS: [TxFieldTag; 12] = [
@@ -111,7 +118,9 @@ pub struct BeginTxOpGadget<F: PrimeField, const IS_CREATE: bool> {
     pub chain: AccessListChain<F>,
     items_is_zero: WordIsZero<F>,
     context: ContextColumns,
-    /// `GasLimit · EffectiveGasPrice`, 24 bytes.
+    /// `[BlobHashesLen = 0]`.
+    blobs_is_zero: WordIsZero<F>,
+    /// `GasLimit · EffectiveGasPrice + BlobHashesLen · 131072 · BlobBaseFee`, 24 bytes.
     pub fee: ByteNumber<F, 24>,
     pay_fee: AddNoOverflow<F>,
     /// `GasLimit − intrinsic gas`, 8 bytes.
@@ -159,19 +168,26 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
         let [nonce, gas_limit, price, caller, callee, is_create, value, data_len, data_gas, al_addresses, al_keys, blobs] =
             TX_FIELDS.map(|tag| field(cb, tag));
         let coinbase = cb.block_lookup(BlockFieldTag::Coinbase, c(0));
+        let blobs_is_zero = WordIsZero::configure(cb, "tx.BlobHashesLen", blobs.clone());
+        let blob_base_fee = cb.block_lookup_switched(
+            c::<F>(1) - blobs_is_zero.expr(),
+            BlockFieldTag::BlobBaseFee,
+            c(0),
+        );
         let kind = if IS_CREATE {
             "tx is a creation (IsCreate = 1)"
         } else {
             "tx is a message call (IsCreate = 0)"
         };
         cb.require_equal_word(kind, is_create, small(c(u64::from(IS_CREATE))));
-        cb.require_equal_word("tx has no blobs", blobs, small(c(0)));
         for (what, w) in [
             ("GasLimit.hi = 0", &gas_limit),
             ("EffectiveGasPrice.hi = 0", &price),
             ("CallDataGasCost.hi = 0", &data_gas),
             ("AccessListAddressesLen.hi = 0", &al_addresses),
             ("AccessListStorageKeysLen.hi = 0", &al_keys),
+            ("BlobHashesLen.hi = 0", &blobs),
+            ("BlobBaseFee.hi = 0", &blob_base_fee),
         ] {
             cb.require_zero(what, w.hi.clone());
         }
@@ -206,8 +222,9 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
         let fee_write = cb.account_write(sender.clone(), AccountField::Balance);
         let fee = ByteNumber::configure(
             cb,
-            "fee = GasLimit · EffectiveGasPrice",
-            gas_limit.lo.clone() * price.lo.clone(),
+            "fee = GasLimit · EffectiveGasPrice + BlobHashesLen · 131072 · BlobBaseFee",
+            gas_limit.lo.clone() * price.lo.clone()
+                + blobs.lo.clone() * c(GAS_PER_BLOB) * blob_base_fee.lo.clone(),
         );
         let balance_after_fee =
             WordBytes::configure(cb, "sender balance after the fee", fee_write.value.clone());
@@ -360,6 +377,7 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             chain,
             items_is_zero,
             context: cb.context_columns(),
+            blobs_is_zero,
             fee,
             pay_fee,
             gas_after,
@@ -385,7 +403,28 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             assign_context(region, &self.context, row, slot, 0, witness, step)?;
         }
         let info = &tx.tx;
-        let fee = U256::from(info.gas_limit) * U256::from(info.effective_gas_price);
+        let blobs = info.blob_hashes.len() as u64;
+        self.blobs_is_zero
+            .assign(region, Word::new(F::from(blobs), F::ZERO))?;
+        let blob_base_fee = if blobs == 0 {
+            // The switched lookup's zero row: only `is_block` is 1.
+            region.assign_advice(self.context.is_block, BLOB_BASE_FEE_ROW, F::ONE)?;
+            U256::ZERO
+        } else {
+            let slot = block_slot(BlockFieldTag::BlobBaseFee);
+            assign_context(
+                region,
+                &self.context,
+                BLOB_BASE_FEE_ROW,
+                slot,
+                0,
+                witness,
+                step,
+            )?;
+            U256::from(witness.block.blob_base_fee.ok_or(Error::Synthesis)?)
+        };
+        let fee = U256::from(info.gas_limit) * U256::from(info.effective_gas_price)
+            + U256::from(blobs * GAS_PER_BLOB) * blob_base_fee;
         self.fee.assign(region, fee)?;
         let rws = witness.step_rws(step);
         let balance_after_fee = rws.get(2).ok_or(Error::Synthesis)?.value;
@@ -418,8 +457,7 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
                     && e.dst_type == CopyDataType::Bytecode
             });
             let claim = t.assign(region, info.caller, info.nonce, &info.data, copy)?;
-            let first = TX_FIELDS.len() + 1;
-            assign_copy_lookup(region, &self.context, first, claim)?;
+            assign_copy_lookup(region, &self.context, BLOB_BASE_FEE_ROW + 1, claim)?;
         }
         let first = (BEGIN_TX_RWS + if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 }) as usize;
         let writes = match (transfers, rws.get(first + 1), rws.get(first + 2)) {
@@ -433,7 +471,7 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         let shape = index.tx_shape(step.tx_index);
-        let plain = shape.is_create == IS_CREATE && shape.blob_hashes == 0;
+        let plain = shape.is_create == IS_CREATE;
         let expected = BEGIN_TX_RWS
             + if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 }
             + if shape.has_value { 3 } else { 0 };

@@ -124,8 +124,8 @@ fn small<F: PrimeField>(v: Expression<F>) -> Word<Expression<F>> {
     Word::new(v, c(0))
 }
 
-/// keccak256 of the empty input as a word of field elements.
-fn empty_hash<F: PrimeField>() -> Word<Expression<F>> {
+/// keccak256 of the empty input (the empty code's hash) as a word of constants.
+pub(crate) fn empty_hash<F: PrimeField>() -> Word<Expression<F>> {
     let w = word_of::<F>(U256::from_be_bytes(KECCAK_EMPTY.0));
     Word::new(Expression::Constant(w.lo), Expression::Constant(w.hi))
 }

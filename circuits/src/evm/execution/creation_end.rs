@@ -35,6 +35,7 @@
 
 use super::{
     common_error::LessThan,
+    create::empty_hash,
     memory_expansion::{Length, MemoryExpansion},
     restore_context::{is_root_step, RestoreContext, RESTORE_CONTEXT_RWS},
     tx_arith::{assign_copy_lookup, copy_event_at, ByteNumber},
@@ -48,7 +49,7 @@ use crate::evm::{
 };
 use crate::table::{copy::copy_data_type_number, u256_word, CopyTableRow};
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
-use equivm_trace::revm::primitives::{keccak256, Bytes, KECCAK_EMPTY, U256};
+use equivm_trace::revm::primitives::{keccak256, Bytes, U256};
 use equivm_witness::{
     AccountField, Bytecode, CallContextField as C, CopyDataType, ExecStep, ExecutionState, Witness,
 };
@@ -91,12 +92,6 @@ pub type ReturnCreationGadget<F> = CreationEndGadget<F, true>;
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
     Expression::Constant(F::from(v))
-}
-
-/// keccak256 of the empty input as a word of constants.
-fn empty_hash<F: PrimeField>() -> Word<Expression<F>> {
-    let w = word_of::<F>(U256::from_be_bytes(KECCAK_EMPTY.0));
-    Word::new(Expression::Constant(w.lo), Expression::Constant(w.hi))
 }
 
 /// Rw accesses before the hand-back: [offset, size,] IsSuccess, CalleeAddress, the code

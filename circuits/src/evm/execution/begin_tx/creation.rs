@@ -27,7 +27,7 @@
 
 use super::super::{
     copy_to_memory::CopyWords,
-    create::{ContractAddress, CREATE_GAS, INIT_CODE_WORD_GAS},
+    create::{empty_hash, ContractAddress, CREATE_GAS, INIT_CODE_WORD_GAS},
     tx_arith::address_expr,
     WordIsZero,
 };
@@ -38,7 +38,7 @@ use crate::evm::{
 };
 use crate::table::{copy::copy_data_type_number, u256_word, CopyTableRow};
 use equivm_gadgets::Word;
-use equivm_trace::revm::primitives::{keccak256, Address, KECCAK_EMPTY, U256};
+use equivm_trace::revm::primitives::{keccak256, Address, U256};
 use equivm_witness::{AccountField, CopyDataType, CopyEvent};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -51,12 +51,6 @@ fn c<F: PrimeField>(v: u64) -> Expression<F> {
 
 fn small<F: PrimeField>(v: Expression<F>) -> Word<Expression<F>> {
     Word::new(v, c(0))
-}
-
-/// keccak256 of the empty input as a word of constants.
-pub(super) fn empty_hash<F: PrimeField>() -> Word<Expression<F>> {
-    let w = word_of::<F>(U256::from_be_bytes(KECCAK_EMPTY.0));
-    Word::new(Expression::Constant(w.lo), Expression::Constant(w.hi))
 }
 
 /// The creation part of a creation transaction's BeginTx.

@@ -1,6 +1,6 @@
 use super::super::test_util::*;
 use crate::evm::{assign::Override, EvmCircuit};
-use equivm_trace::program::Program;
+use equivm_trace::{program::Program, revm::primitives::U256};
 use equivm_witness::{ExecutionState, Witness};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2curves::bn256::Fr;
@@ -193,4 +193,27 @@ fn the_root_call_id_is_fresh() {
         verify(&plain(), vec![rw(17, "value_prev_lo", 1)]),
         "call context TxId was 0 (a fresh call id) (lo)",
     );
+}
+
+#[test]
+fn blob_transactions_pay_the_blob_fee() {
+    // Two blobs (type 3): the sender pays 2·131072·BlobBaseFee on top of the gas; BLOBHASH
+    // reads the first versioned hash.
+    let w = witness(Program::new(vec![0x5f, 0x49, 0x50, 0x00]).blobs(2));
+    assert_eq!(w.txs[0].tx.blob_hashes.len(), 2);
+    assert_eq!(EvmCircuit::unsupported_steps(&w), vec![]);
+    assert_eq!(verify_block(&w, vec![]), Ok(()));
+    let c = begin(&w);
+    let paid = c.witness.rws[2].value_prev - c.witness.rws[2].value;
+    let gas_fee = U256::from(w.txs[0].tx.gas_limit) * U256::from(w.txs[0].tx.effective_gas_price);
+    assert!(paid > gas_fee, "the blob fee is paid");
+    // The sender keeps the blob fee: rejected.
+    let kept = c.witness.rws[2].value + (paid - gas_fee);
+    let o = Override::Rw {
+        step: 0,
+        access: 2,
+        field: "value_lo",
+        value: Fr::from_u128(kept.to::<u128>()),
+    };
+    assert_rejected(verify(&c, vec![o]), "sender pays the fee");
 }
