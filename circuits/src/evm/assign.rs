@@ -78,8 +78,6 @@ pub struct TxShape {
     pub is_create: bool,
     /// Access-list addresses plus storage keys.
     pub access_list_items: usize,
-    /// Blob versioned hashes.
-    pub blob_hashes: usize,
     /// Transfers a non-zero value.
     pub has_value: bool,
 }
@@ -142,7 +140,6 @@ impl WitnessIndex {
                     .iter()
                     .map(|e| 1 + e.storage_keys.len())
                     .sum(),
-                blob_hashes: tx.tx.blob_hashes.len(),
                 has_value: !tx.tx.value.is_zero(),
             })
             .collect();
