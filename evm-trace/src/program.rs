@@ -110,7 +110,7 @@ impl Program {
         self
     }
 
-    /// Sets the gas limit.
+    /// Sets the gas limit (the block's is 30,000,000, or this one if it is larger).
     pub fn gas_limit(mut self, gas: u64) -> Self {
         self.gas_limit = gas;
         self
@@ -175,7 +175,7 @@ impl Program {
             number: U256::from(self.block_number),
             beneficiary: COINBASE,
             timestamp: U256::from(1000),
-            gas_limit: 30_000_000,
+            gas_limit: self.gas_limit.max(30_000_000),
             basefee: 7,
             prevrandao: Some(B256::ZERO),
             ..BlockEnv::default()

@@ -145,6 +145,11 @@ pub enum ExecutionState {
     CallWithoutCode,
     /// `DELEGATECALL`, `STATICCALL` into an account without code (no precompile).
     DelegateOrStaticCallWithoutCode,
+    /// `CALL`, `CALLCODE` whose callee fails its pre-checks (call depth, or a value above
+    /// the caller's balance): the callee never starts, the call pushes 0.
+    CallPrecheckFailed,
+    /// `DELEGATECALL`, `STATICCALL` at the call depth limit: the callee never starts.
+    DelegateOrStaticCallPrecheckFailed,
     // ---- precompiles (a step of the callee's, after the call step) ----
     /// The ecrecover precompile (0x01).
     PrecompileEcrecover,
@@ -294,7 +299,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 103] = {
+    pub const ALL: [ExecutionState; 105] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -358,6 +363,8 @@ impl ExecutionState {
             DelegateOrStaticCall,
             CallWithoutCode,
             DelegateOrStaticCallWithoutCode,
+            CallPrecheckFailed,
+            DelegateOrStaticCallPrecheckFailed,
             PrecompileEcrecover,
             PrecompileSha256,
             PrecompileRipemd160,

@@ -171,6 +171,7 @@ impl WitnessIndex {
             .filter(|step| {
                 crate::evm::execution::starts_callee_with_code(witness, step)
                     || crate::evm::execution::skips_callee_without_code(witness, step)
+                    || crate::evm::execution::refuses_callee(witness, step)
                     || crate::evm::execution::starts_creation(witness, step)
             })
             .map(|step| step.rw_counter)
@@ -224,6 +225,8 @@ impl WitnessIndex {
                 | ExecutionState::DelegateOrStaticCall
                 | ExecutionState::CallWithoutCode
                 | ExecutionState::DelegateOrStaticCallWithoutCode
+                | ExecutionState::CallPrecheckFailed
+                | ExecutionState::DelegateOrStaticCallPrecheckFailed
                 | ExecutionState::Create
                 | ExecutionState::Create2
         ) && self.calls_in_layout.contains(&step.rw_counter)

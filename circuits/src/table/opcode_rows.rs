@@ -179,11 +179,17 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 23] = [
 ];
 
 /// The states, not errors, that an opcode's step may take instead of its `OPCODES` state:
-/// the calls into an account without code, and the STOP and RETURN that end a creation.
-pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 4] = [
+/// the calls into an account without code or whose callee fails its pre-checks, and the
+/// STOP and RETURN that end a creation.
+pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 6] = [
     (ExecutionState::CallWithoutCode, &[0xf1, 0xf2]),
     (
         ExecutionState::DelegateOrStaticCallWithoutCode,
+        &[0xf4, 0xfa],
+    ),
+    (ExecutionState::CallPrecheckFailed, &[0xf1, 0xf2]),
+    (
+        ExecutionState::DelegateOrStaticCallPrecheckFailed,
         &[0xf4, 0xfa],
     ),
     (ExecutionState::StopCreation, &[0x00]),

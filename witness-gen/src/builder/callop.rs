@@ -6,7 +6,7 @@
 //! `Value`) and its own balance, saves its state, and starts the callee
 //! (`frame::begin_frame`: context, value transfer in the callee's scope). A callee that
 //! failed its pre-checks (depth, balance) never starts: the caller just records an empty
-//! last callee. A precompile, or a callee without code, has no steps, so its output is
+//! last callee (id 0). A precompile, or a callee without code, has no steps, so its output is
 //! written to its own memory and its frame ends inside this step.
 
 use super::account::warm_account;
@@ -34,7 +34,6 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         s.tx.calls
             .get(child)
             .ok_or_else(|| b.inconsistent(s, "callee missing"))?;
-    let callee_id = b.tx.frames.get(child).map_or(0, |f| f.call_id);
     let precheck_failed = frame::failed_precheck(&callee.end_reason);
     b.stack_push(s, U256::from(u8::from(callee.success && !precheck_failed)));
     b.read(Rw::call_context(s.call_id, F::TxId));
@@ -42,24 +41,32 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     b.read(Rw::call_context(s.call_id, F::Depth));
     b.read(Rw::call_context(s.call_id, F::CalleeAddress));
     b.read(Rw::call_context(s.call_id, F::IsStatic));
-    let without_code = matches!(
+    let starts_callee = matches!(
         s.state,
-        ExecutionState::CallWithoutCode | ExecutionState::DelegateOrStaticCallWithoutCode
+        ExecutionState::Call | ExecutionState::DelegateOrStaticCall
     );
-    if !has_value && !without_code {
+    if !has_value && starts_callee {
         // DELEGATECALL passes its own caller and value on.
         b.read(Rw::call_context(s.call_id, F::CallerAddress));
         b.read(Rw::call_context(s.call_id, F::Value));
     }
     b.read(Rw::account(s.frame.address, AccountField::Balance));
-    if without_code {
-        return call_without_code(b, s, callee, has_value);
+    match s.state {
+        ExecutionState::CallWithoutCode | ExecutionState::DelegateOrStaticCallWithoutCode => {
+            return call_without_code(b, s, callee, has_value);
+        }
+        ExecutionState::CallPrecheckFailed | ExecutionState::DelegateOrStaticCallPrecheckFailed => {
+            if !precheck_failed {
+                return Err(b.inconsistent(s, "a callee that passed its pre-checks was refused"));
+            }
+            return refused_call(b, s, target, has_value);
+        }
+        _ if precheck_failed => {
+            return Err(b.inconsistent(s, "a callee that failed its pre-checks was started"));
+        }
+        _ => {}
     }
     frame::save_caller(b, s, callee);
-    if precheck_failed {
-        frame::set_last_callee(b, s.frame_id, callee_id, 0, 0);
-        return Ok(());
-    }
     let in_len = b.as_u64(s, in_len, "args size")?;
     let out_len = b.as_u64(s, out_len, "return size")?;
     let args = FrameArgs {
@@ -89,6 +96,26 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     {
         frame::end_frame(b, s.tx, child)?;
     }
+    Ok(())
+}
+
+/// A callee that fails its pre-checks (call depth, or a value above the caller's balance)
+/// never starts: for CALL and CALLCODE the step reads the target's code hash, nonce and
+/// balance (whether a value would have made a new account, which the call still pays
+/// for), then records no last callee (id 0, no return data). The callee's gas, stipend
+/// included, comes back whole.
+fn refused_call(
+    b: &mut Builder,
+    s: &StepCtx,
+    target: equivm_trace::revm::primitives::Address,
+    has_value: bool,
+) -> Result<(), WitnessError> {
+    if has_value {
+        b.read(Rw::account(target, AccountField::CodeHash));
+        b.read(Rw::account(target, AccountField::Nonce));
+        b.read(Rw::account(target, AccountField::Balance));
+    }
+    frame::set_last_callee(b, s.frame_id, 0, 0, 0);
     Ok(())
 }
 

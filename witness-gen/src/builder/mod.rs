@@ -561,35 +561,48 @@ impl<'t> Builder<'t> {
         Ok(info.state)
     }
 
-    /// `CallWithoutCode` or `DelegateOrStaticCallWithoutCode` for a call whose callee (the
-    /// caller's next child frame) passed its pre-checks, is no precompile and ran no step:
-    /// an account without code. Any other state is kept.
+    /// The state of a call step whose callee (the caller's next child frame) never runs a
+    /// step: `CallPrecheckFailed` or `DelegateOrStaticCallPrecheckFailed` when it failed
+    /// its pre-checks (call depth, balance), `CallWithoutCode` or
+    /// `DelegateOrStaticCallWithoutCode` when it passed them, is no precompile and ran no
+    /// step (an account without code). Any other state is kept.
     fn call_without_code(
         &self,
         tx: &TxTrace,
         frame_id: usize,
         state: ExecutionState,
     ) -> ExecutionState {
-        let without_code = match state {
-            ExecutionState::Call => ExecutionState::CallWithoutCode,
-            ExecutionState::DelegateOrStaticCall => ExecutionState::DelegateOrStaticCallWithoutCode,
+        let (without_code, refused) = match state {
+            ExecutionState::Call => (
+                ExecutionState::CallWithoutCode,
+                ExecutionState::CallPrecheckFailed,
+            ),
+            ExecutionState::DelegateOrStaticCall => (
+                ExecutionState::DelegateOrStaticCallWithoutCode,
+                ExecutionState::DelegateOrStaticCallPrecheckFailed,
+            ),
             other => return other,
         };
-        let child = self
+        let Some(child) = self
             .tx
             .frames
             .get(frame_id)
-            .and_then(|f| f.children.front().copied());
-        let runs_nothing = child.is_some_and(|c| {
-            let ran_steps = self.tx.frames.get(c).is_some_and(|f| f.last_step.is_some());
-            tx.calls.get(c).is_some_and(|callee| {
-                !callee.is_precompile
-                    && !callee.kind.is_create()
-                    && !frame::failed_precheck(&callee.end_reason)
-                    && !ran_steps
-            })
-        });
-        if runs_nothing {
+            .and_then(|f| f.children.front().copied())
+        else {
+            return state;
+        };
+        let Some(callee) = tx.calls.get(child) else {
+            return state;
+        };
+        if frame::failed_precheck(&callee.end_reason) {
+            return refused;
+        }
+        let ran_steps = self
+            .tx
+            .frames
+            .get(child)
+            .is_some_and(|f| f.last_step.is_some());
+        if !callee.is_precompile && !callee.kind.is_create() && !ran_steps {
             without_code
         } else {
             state
@@ -615,9 +628,12 @@ impl<'t> Builder<'t> {
             Mload | Mstore | Mstore8 | Mcopy => memory::build(self, s),
             Sload | Sstore | Tload | Tstore => storage::build(self, s),
             Log => log::build(self, s),
-            Call | DelegateOrStaticCall | CallWithoutCode | DelegateOrStaticCallWithoutCode => {
-                callop::build(self, s)
-            }
+            Call
+            | DelegateOrStaticCall
+            | CallWithoutCode
+            | DelegateOrStaticCallWithoutCode
+            | CallPrecheckFailed
+            | DelegateOrStaticCallPrecheckFailed => callop::build(self, s),
             Create | Create2 => create::build(self, s),
             ReturnRevert | ReturnCreation => return_revert::build(self, s),
             SelfDestruct => selfdestruct::build(self, s),

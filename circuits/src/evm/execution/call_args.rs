@@ -12,7 +12,8 @@
 //! own balance read
 //! "moves_value = (1 - is_second)·[value ≠ 0]", "is_static·moves_value = 0"
 //!                                         (CALL moves no value in a static context)
-//! "depth < 1024"                          (deeper calls fail their pre-check: another state)
+//! "depth < 1024"                          (unless `refused`: a call whose callee fails its
+//!                                          pre-checks is another state, call_precheck_failed.rs)
 //! MemoryExpansion ranges (in_offset, in_size), then (out_offset, out_size) from the first's size
 //! ```
 
@@ -72,7 +73,7 @@ pub struct CallArgs<F: PrimeField> {
     value_is_zero: Option<WordIsZero<F>>,
     /// `(1 - is_second)·[value ≠ 0]`: a CALL that moves value (with a value operand only).
     pub moves_value: Option<Cell<F>>,
-    depth_ok: LessThan<F, 2>,
+    depth_ok: Option<LessThan<F, 2>>,
     /// The argument area's expansion.
     pub in_range: MemoryExpansion<F>,
     /// The return area's expansion, from the size the arguments left.
@@ -104,6 +105,8 @@ pub struct CallOperands<F: PrimeField> {
     pub own_address: Expression<F>,
     /// The caller's `IsStatic`.
     pub is_static: Word<Expression<F>>,
+    /// The caller's own balance.
+    pub own_balance: Word<Expression<F>>,
     /// The caller's own `CallerAddress` and `Value`, if read.
     pub passed_on: Option<PassedOn<F>>,
     /// `[value ≠ 0]` (0 without a value operand).
@@ -153,11 +156,13 @@ pub fn address_of_word(word: U256) -> Address {
 
 impl<F: PrimeField> CallArgs<F> {
     /// Makes the shared accesses and checks; `passed_on` also reads the caller's own
-    /// `CallerAddress` and `Value` after `IsStatic`.
+    /// `CallerAddress` and `Value` after `IsStatic`; `refused` (a callee that fails its
+    /// pre-checks) drops the check that the depth is below the limit.
     pub fn configure(
         cb: &mut ConstraintBuilder<'_, F>,
         has_value: bool,
         passed_on: bool,
+        refused: bool,
     ) -> (Self, CallOperands<F>) {
         let step = cb.step();
         let (first, second) = call_opcodes(has_value);
@@ -182,7 +187,7 @@ impl<F: PrimeField> CallArgs<F> {
             value: cb.call_context_lookup(C::Value),
         });
         let own_address = address_expr(&own);
-        cb.account_read(own_address.clone(), AccountField::Balance);
+        let own_balance = cb.account_read(own_address.clone(), AccountField::Balance);
 
         let value_is_zero = value
             .clone()
@@ -204,7 +209,8 @@ impl<F: PrimeField> CallArgs<F> {
             );
             moves
         });
-        let depth_ok = LessThan::configure(cb, "depth < 1024", depth.lo.clone(), c(1024));
+        let depth_ok =
+            (!refused).then(|| LessThan::configure(cb, "depth < 1024", depth.lo.clone(), c(1024)));
 
         // Memory: the arguments, then the return area from the size the first left.
         let in_range = MemoryExpansion::configure_range(cb, in_offset, in_size.clone());
@@ -237,6 +243,7 @@ impl<F: PrimeField> CallArgs<F> {
             own,
             own_address,
             is_static,
+            own_balance,
             passed_on,
             transfers,
             memory_gas,
@@ -285,7 +292,9 @@ impl<F: PrimeField> CallArgs<F> {
             moves.assign(region, F::from(u64::from(transfers && !is_second)))?;
         }
         let depth = u64::try_from(v(p + 3)?).map_err(|_| Error::Synthesis)?;
-        self.depth_ok.assign(region, depth, 1024)?;
+        if let Some(depth_ok) = &self.depth_ok {
+            depth_ok.assign(region, depth, 1024)?;
+        }
 
         let cur = step.memory_word_size;
         let mid = self

@@ -43,8 +43,9 @@
 //! writes so far (the warm mark included). An account with code is not empty, so a CALL
 //! with value owes no new-account gas here.
 //!
-//! A callee without code is another state (`call_without_code.rs`). `unsupported`: the
-//! other precompiles (their steps have no gadget yet); a failed pre-check (depth, balance).
+//! A callee without code is another state (`call_without_code.rs`), and so is a callee that
+//! fails its pre-checks (depth, balance: `call_precheck_failed.rs`). `unsupported`: the
+//! other precompiles (their steps have no gadget yet).
 
 use super::{
     call_args::{CallArgs, CallTransfer},
@@ -141,7 +142,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let step = cb.step();
-        let (args, ops) = CallArgs::configure(cb, HAS_VALUE, !HAS_VALUE);
+        let (args, ops) = CallArgs::configure(cb, HAS_VALUE, !HAS_VALUE, false);
         let (access, transfers) = (&args.access, ops.transfers.clone());
         let cost = cb.props().constant_gas
             + access.dynamic_gas()

@@ -111,7 +111,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for NoCodeCallGadg
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let step = cb.step();
-        let (args, ops) = CallArgs::configure(cb, HAS_VALUE, false);
+        let (args, ops) = CallArgs::configure(cb, HAS_VALUE, false, false);
         cb.require_equal("success = 1", ops.success.lo.clone(), c(1));
         let address = args.access.address.clone();
         let code_hash = cb.account_read(address.clone(), AccountField::CodeHash);

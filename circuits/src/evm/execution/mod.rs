@@ -22,6 +22,7 @@ mod call_args;
 mod call_context_info;
 mod call_failure;
 mod call_op;
+mod call_precheck_failed;
 mod call_without_code;
 mod calldatacopy;
 mod calldataload;
@@ -132,6 +133,10 @@ pub use call_args::{CallArgs, CallFacts, CallOperands, PassedOn};
 pub use call_context_info::CallContextGadget;
 pub use call_op::{
     starts_callee_with_code, CallGadget, CallOpGadget, CallRws, DelegateOrStaticCallGadget,
+};
+pub use call_precheck_failed::{
+    refuses_callee, CallPrecheckFailedGadget, DelegateOrStaticCallPrecheckFailedGadget,
+    RefusedCallGadget, RefusedCallRws, CALL_DEPTH_LIMIT,
 };
 pub use call_without_code::{
     skips_callee_without_code, CallWithoutCodeGadget, DelegateOrStaticCallWithoutCodeGadget,
@@ -406,6 +411,8 @@ gadgets! {
     delegate_or_static_call: DelegateOrStaticCallGadget,
     call_without_code: CallWithoutCodeGadget,
     delegate_or_static_call_without_code: DelegateOrStaticCallWithoutCodeGadget,
+    call_precheck_failed: CallPrecheckFailedGadget,
+    delegate_or_static_call_precheck_failed: DelegateOrStaticCallPrecheckFailedGadget,
     precompile_identity: PrecompileIdentityGadget,
     self_destruct: SelfDestructGadget,
     create: CreateGadget,
