@@ -24,6 +24,6 @@ pub use error::{ReplayError, WitnessError};
 pub use execution_state::ExecutionState;
 pub use replay::{replay_check, ReplayStats};
 pub use rw::{
-    AccountField, CallContextField, Rw, RwField, RwRow, RwTag, TxLogField, TxReceiptField,
+    AccountField, CallContextField, Rw, RwField, RwRow, RwTag, StateKey, TxLogField, TxReceiptField,
 };
 pub use witness::{Bytecode, CopyDataType, CopyEvent, ExecStep, TxWitness, Witness};

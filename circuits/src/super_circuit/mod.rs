@@ -35,11 +35,11 @@ use crate::copy::CopyCircuitConfig;
 use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
 use crate::keccak::KeccakCircuitConfig;
 use crate::state::public::PublicStateTable;
-use crate::state::{post_state, pre_state, StateCircuitConfig};
+use crate::state::StateCircuitConfig;
 use crate::table::{
     assign_public_rows, keccak::keccak_inputs, BytecodeTableRow, FixedTableTag, TableError, Tables,
 };
-use equivm_witness::{Rw, Witness};
+use equivm_witness::{Rw, RwTag, StateKey, Witness};
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner, Value},
     plonk::{Advice, Circuit, Column, ConstraintSystem, Error, Expression, Instance},
@@ -225,9 +225,7 @@ impl SuperCircuit {
         let evm = EvmCircuit::rows_needed_for(witness, 0..witness.steps.len())
             .ok_or_else(|| SuperCircuitError::Unsupported("a step without a layout".into()))?;
         let tables = crate::table::TableCapacities::fitting(witness, &FixedTableTag::SMALL);
-        let public = 1 + pre_state::<Fr>(&witness.rws)
-            .len()
-            .max(post_state::<Fr>(&witness.rws).len());
+        let public = public_rows(&witness.rws);
         Ok([
             evm,
             StateCircuitConfig::rows_needed(&witness.rws),
@@ -245,6 +243,24 @@ impl SuperCircuit {
     pub fn instance(&self) -> Result<Vec<Vec<Fr>>, SuperCircuitError> {
         Ok(public_inputs::PublicInputs::of(&self.witness)?.to_instance())
     }
+}
+
+/// Rows of the public state tables: one per account field, storage slot, receipt field
+/// and log field the block touches (each is one row of [`crate::state::post_state`], and
+/// [`crate::state::pre_state`] lists a part of them), and one more. Counted without sorting the rw log, which for the
+/// biggest blocks takes minutes and gigabytes.
+fn public_rows(rws: &[Rw]) -> usize {
+    let keys: std::collections::HashSet<StateKey> = rws
+        .iter()
+        .filter(|rw| {
+            matches!(
+                rw.tag,
+                RwTag::Account | RwTag::Storage | RwTag::TxReceipt | RwTag::TxLog
+            )
+        })
+        .map(Rw::state_key)
+        .collect();
+    1 + keys.len()
 }
 
 impl Circuit<Fr> for SuperCircuit {

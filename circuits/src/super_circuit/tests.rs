@@ -250,3 +250,24 @@ fn hex_of(v: &Fr) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The public rows counted without sorting are those the public state tables hold.
+#[test]
+fn public_rows_count_the_public_state() {
+    for w in [block(), two_tx_block_for_public_rows()] {
+        let pre = crate::state::pre_state::<Fr>(&w.rws).len();
+        let post = crate::state::post_state::<Fr>(&w.rws).len();
+        assert!(pre < post);
+        assert_eq!(public_rows(&w.rws), 1 + post);
+    }
+}
+
+/// Two transactions of a program that writes storage and logs.
+fn two_tx_block_for_public_rows() -> Witness {
+    // SSTORE(1, 2), LOG1(0, 0, topic 7), STOP
+    let code = vec![
+        0x60, 0x02, 0x60, 0x01, 0x55, 0x60, 0x07, 0x5f, 0x5f, 0xa1, 0x00,
+    ];
+    let traced = Program::new(code).trace_repeated(2);
+    equivm_witness::build_witness(&traced.trace).expect("witness")
+}
