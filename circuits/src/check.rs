@@ -1,6 +1,7 @@
-//! MockProver's verdict, reached faster: [`mock_check`] runs halo2's `MockProver` for the
-//! synthesis, then checks the copy constraints, every lookup on every usable row and every
-//! gate polynomial on every row itself, as `MockProver::verify` would.
+//! MockProver's verdict, reached faster: [`mock_check`] synthesizes the circuit into plain
+//! cells (its constraint system configured once per circuit type), then checks the copy
+//! constraints, every lookup on every usable row and every gate polynomial on every row
+//! itself, as `MockProver::verify` would.
 //!
 //! A gate polynomial here is a product of factors, the first of them an enable (a fixed
 //! column, a step's state flag, ...). `MockProver` evaluates the whole product on every row
@@ -20,14 +21,16 @@
 //! Poisoned cells (halo2's blinding rows) follow `MockProver`'s rule: a poisoned factor
 //! times zero is zero, otherwise the polynomial is poisoned and fails.
 
+mod cells;
+
+use cells::AssignedCells;
 use halo2_proofs::{
-    dev::{AdviceCellValue, CellValue, MockProver},
-    plonk::{Advice, Any, Circuit, Column, ConstraintSystem, Expression, Gate},
+    dev::MockProver,
+    plonk::{Any, Circuit, Column, ConstraintSystem, Expression, FloorPlanner, Gate},
 };
 use halo2curves::bn256::Fr;
 use halo2curves::ff::{Field, PrimeField};
-use rayon::iter::ParallelIterator;
-use std::any::TypeId;
+use std::any::{Any as AnyType, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -128,16 +131,16 @@ fn factors(e: &Expression<Fr>) -> Vec<&Expression<Fr>> {
 
 /// A list of polynomials (a gate's, or a lookup's inputs) as factors: those all of them
 /// share, and each one's others.
-struct SharedFactors<'a> {
-    common: Vec<&'a Expression<Fr>>,
-    rest: Vec<Vec<&'a Expression<Fr>>>,
+struct SharedFactors {
+    common: Vec<Expression<Fr>>,
+    rest: Vec<Vec<Expression<Fr>>>,
 }
 
-impl<'a> SharedFactors<'a> {
+impl SharedFactors {
     /// Factors larger than this are not compared across polynomials (an enable is small).
     const MAX_SHARED: usize = 2_000;
 
-    fn of(polynomials: &'a [Expression<Fr>]) -> Self {
+    fn of(polynomials: &[Expression<Fr>]) -> Self {
         let per_poly: Vec<Vec<&Expression<Fr>>> = polynomials.iter().map(|p| factors(p)).collect();
         let key =
             |f: &Expression<Fr>| (f.complexity() <= Self::MAX_SHARED).then(|| format!("{f:?}"));
@@ -167,10 +170,10 @@ impl<'a> SharedFactors<'a> {
                     Some(i) => {
                         left.remove(i);
                         if p == 0 {
-                            common.push(*f);
+                            common.push((*f).clone());
                         }
                     }
-                    None => own.push(*f),
+                    None => own.push((*f).clone()),
                 }
             }
             rest.push(own);
@@ -206,91 +209,153 @@ impl<'a> SharedFactors<'a> {
     }
 }
 
-/// `C`'s constraint system, configured once per circuit type (configuring the EVM circuit
-/// takes a good part of a second).
-fn constraint_system<C: Circuit<Fr, Params = ()> + 'static>() -> Arc<ConstraintSystem<Fr>> {
-    type Systems = Mutex<HashMap<TypeId, Arc<ConstraintSystem<Fr>>>>;
-    static SYSTEMS: OnceLock<Systems> = OnceLock::new();
-    let systems = SYSTEMS.get_or_init(Default::default);
-    if let Some(cs) = systems
+/// What checking a circuit type needs, prepared once per type: its constraint system and
+/// configuration, its gates and lookup inputs split into factors, and a key per lookup
+/// table (lookups into the same table expressions share it).
+struct Plan<C: Circuit<Fr>> {
+    cs: ConstraintSystem<Fr>,
+    config: C::Config,
+    gates: Vec<SharedFactors>,
+    lookup_inputs: Vec<SharedFactors>,
+    table_keys: Vec<Vec<String>>,
+}
+
+/// `C`'s plan, made on first use (configuring the super circuit takes a good part of a
+/// second, splitting its polynomials about as long again).
+fn plan<C>() -> Arc<Plan<C>>
+where
+    C: Circuit<Fr, Params = ()> + 'static,
+    C::Config: Send + Sync + 'static,
+{
+    type Plans = Mutex<HashMap<TypeId, Arc<dyn AnyType + Send + Sync>>>;
+    static PLANS: OnceLock<Plans> = OnceLock::new();
+    let plans = PLANS.get_or_init(Default::default);
+    let cached = plans
         .lock()
         .expect("not poisoned")
         .get(&TypeId::of::<C>())
-    {
-        return cs.clone();
+        .cloned();
+    if let Some(plan) = cached.and_then(|p| p.downcast::<Plan<C>>().ok()) {
+        return plan;
     }
     let mut cs = ConstraintSystem::<Fr>::default();
-    C::configure(&mut cs);
-    let cs = Arc::new(cs);
-    systems
+    let config = C::configure(&mut cs);
+    let plan = Arc::new(Plan::<C> {
+        gates: cs
+            .gates()
+            .iter()
+            .map(|g| SharedFactors::of(g.polynomials()))
+            .collect(),
+        lookup_inputs: cs
+            .lookups()
+            .iter()
+            .map(|l| SharedFactors::of(l.input_expressions()))
+            .collect(),
+        table_keys: cs
+            .lookups()
+            .iter()
+            .map(|l| {
+                l.table_expressions()
+                    .iter()
+                    .map(Expression::identifier)
+                    .collect()
+            })
+            .collect(),
+        cs,
+        config,
+    });
+    plans
         .lock()
         .expect("not poisoned")
-        .insert(TypeId::of::<C>(), cs.clone());
-    cs
+        .insert(TypeId::of::<C>(), plan.clone());
+    plan
 }
 
-/// Runs `circuit` at `k` with `instance` under `MockProver` and returns its verdict: `Err`
-/// lists the failures: the copy constraints' first (at most 64: the column and row), then
-/// the lookups' (at most 64: the lookup's name and index and the row), then the gates' (at
-/// most 64: the gate and constraint names and the row). The outer `Err` is a synthesis
+/// Checks `circuit` at `k` with `instance` as `MockProver` would and returns its verdict:
+/// `Err` lists the failures: the copy constraints' first (at most 64: the column and row),
+/// then the lookups' (at most 64: the lookup's name and index and the row), then the gates'
+/// (at most 64: the gate and constraint names and the row). The outer `Err` is a synthesis
 /// error.
 ///
-/// Circuits with halo2 selectors (which `MockProver` rewrites into fixed columns) are
-/// checked by `MockProver::verify` itself.
-pub fn mock_check<C: Circuit<Fr, Params = ()> + 'static>(
+/// The circuit is synthesized once into plain cells (its constraint system and
+/// configuration are made once per circuit type). Circuits this does not follow — with
+/// halo2 selectors (which `MockProver` rewrites into fixed columns), challenges, or
+/// assignments read back from other cells — are run and checked by `MockProver` itself.
+pub fn mock_check<C>(
     k: u32,
     circuit: &C,
     instance: Vec<Vec<Fr>>,
-) -> Result<Result<(), Vec<String>>, halo2_proofs::plonk::Error> {
+) -> Result<Result<(), Vec<String>>, halo2_proofs::plonk::Error>
+where
+    C: Circuit<Fr, Params = ()> + 'static,
+    C::Config: Send + Sync + 'static,
+{
     const MAX_FAILURES: usize = 64;
-    let prover = MockProver::run(k, circuit, instance.clone())?;
-    let cs = constraint_system::<C>();
-    let texts = |failures: Vec<halo2_proofs::dev::VerifyFailure>| -> Vec<String> {
-        failures
-            .iter()
-            .take(MAX_FAILURES)
-            .map(|f| f.to_string())
-            .collect()
+    let plan = plan::<C>();
+    let cs = &plan.cs;
+    let by_mock_prover = || -> Result<Result<(), Vec<String>>, halo2_proofs::plonk::Error> {
+        let prover = MockProver::run(k, circuit, instance.clone())?;
+        Ok(prover.verify_par().map_err(|failures| {
+            failures
+                .iter()
+                .take(MAX_FAILURES)
+                .map(|f| f.to_string())
+                .collect()
+        }))
     };
-    if cs.num_selectors() > 0 {
-        return Ok(prover.verify().map_err(texts));
-    }
     let n = 1usize << k;
+    if cs.num_selectors() > 0 || cs.num_challenges() > 0 || n < cs.minimum_rows() {
+        return by_mock_prover();
+    }
+    if instance.len() != cs.num_instance_columns() {
+        return Err(halo2_proofs::plonk::Error::InvalidInstances);
+    }
     let usable = n - (cs.blinding_factors() + 1);
+    if instance.iter().any(|column| column.len() > usable) {
+        return Err(halo2_proofs::plonk::Error::InstanceTooLarge);
+    }
+    let mut assigned = AssignedCells::new(k, cs, &instance);
+    C::FloorPlanner::synthesize(
+        &mut assigned,
+        circuit,
+        plan.config.clone(),
+        cs.constants().clone(),
+    )?;
+    if assigned.unsupported.is_some() {
+        return by_mock_prover();
+    }
     let mut failures = Vec::new();
 
     let cells = Cells {
         n: n as i32,
-        fixed: prover
-            .fixed()
+        fixed: assigned
+            .fixed
             .iter()
             .map(|column| {
                 column
                     .iter()
-                    .map(|v| match v {
-                        CellValue::Unassigned => Val::Real(Fr::ZERO),
-                        CellValue::Assigned(v) => Val::Real(*v),
-                        CellValue::Poison(_) => Val::Poison,
+                    .map(|v| Val::Real(v.unwrap_or(Fr::ZERO)))
+                    .collect()
+            })
+            .collect(),
+        // MockProver poisons the rows past the usable ones (the blinding rows).
+        advice: assigned
+            .advice
+            .iter()
+            .map(|column| {
+                column
+                    .iter()
+                    .enumerate()
+                    .map(|(row, v)| {
+                        if row < usable {
+                            Val::Real(*v)
+                        } else {
+                            Val::Poison
+                        }
                     })
                     .collect()
             })
             .collect(),
-        // Columns numbered 0.. as the circuit's are (a fresh system numbers them in order).
-        advice: {
-            let mut fresh = ConstraintSystem::<Fr>::default();
-            (0..cs.num_advice_columns()).map(move |_| fresh.advice_column())
-        }
-        .map(|column: Column<Advice>| {
-            prover
-                .advice_values(column)
-                .iter()
-                .map(|v| match v {
-                    AdviceCellValue::Assigned(a) => Val::Real(a.evaluate()),
-                    AdviceCellValue::Poison(_) => Val::Poison,
-                })
-                .collect()
-        })
-        .collect(),
         instance: instance
             .iter()
             .map(|column| {
@@ -302,33 +367,24 @@ pub fn mock_check<C: Circuit<Fr, Params = ()> + 'static>(
             .collect(),
     };
 
-    // Copy constraints: every cell of a permuted column equals the cell the permutation maps
-    // it to (an unassigned fixed cell is only equal to another unassigned one).
-    let columns = cs.permutation().get_columns();
-    let original = |column: usize, row: usize| -> Option<Val> {
-        let c = columns[column];
+    // Copy constraints: the two cells of every copy are equal (an unassigned fixed cell is
+    // only equal to another unassigned one), which is what the permutation's cycles hold.
+    let original = |c: Column<Any>, row: usize| -> Option<Val> {
         match c.column_type() {
             Any::Advice(_) => Some(cells.advice[c.index()][row]),
-            Any::Fixed => match prover.fixed()[c.index()][row] {
-                CellValue::Unassigned => None,
-                _ => Some(cells.fixed[c.index()][row]),
-            },
+            Any::Fixed => assigned.fixed[c.index()][row].map(Val::Real),
             Any::Instance => Some(cells.instance[c.index()][row]),
         }
     };
     let mut copy_failures = 0;
-    'copies: for (column, mapping) in prover.permutation().mapping().enumerate() {
-        let mapping: Vec<(usize, usize)> = mapping.collect();
-        for (row, (to_column, to_row)) in mapping.into_iter().enumerate() {
-            if original(column, row) != original(to_column, to_row) {
-                failures.push(format!(
-                    "Equality constraint not satisfied by cell ({:?}, row {row})",
-                    columns[column]
-                ));
-                copy_failures += 1;
-                if copy_failures >= MAX_FAILURES {
-                    break 'copies;
-                }
+    for &(left, left_row, right, right_row) in &assigned.copies {
+        if original(left, left_row) != original(right, right_row) {
+            failures.push(format!(
+                "Equality constraint not satisfied by cell ({left:?}, row {left_row})"
+            ));
+            copy_failures += 1;
+            if copy_failures >= MAX_FAILURES {
+                break;
             }
         }
     }
@@ -339,11 +395,7 @@ pub fn mock_check<C: Circuit<Fr, Params = ()> + 'static>(
     let mut tables: HashMap<Vec<String>, HashSet<Vec<Val>>> = HashMap::new();
     let mut lookup_failures = 0;
     'lookups: for (index, lookup) in cs.lookups().iter().enumerate() {
-        let key: Vec<String> = lookup
-            .table_expressions()
-            .iter()
-            .map(Expression::identifier)
-            .collect();
+        let key = plan.table_keys[index].clone();
         let table = tables.entry(key).or_insert_with(|| {
             (0..usable)
                 .map(|row| {
@@ -355,7 +407,7 @@ pub fn mock_check<C: Circuit<Fr, Params = ()> + 'static>(
                 })
                 .collect()
         });
-        let inputs = SharedFactors::of(lookup.input_expressions());
+        let inputs = &plan.lookup_inputs[index];
         let width = inputs.rest.len();
         let zeros_present = table.contains(&vec![Val::Real(Fr::ZERO); width]);
         let mut tuple = Vec::with_capacity(width);
@@ -384,11 +436,7 @@ pub fn mock_check<C: Circuit<Fr, Params = ()> + 'static>(
 
     // Gates, on every row (MockProver checks them on the blinding rows too, where advice
     // cells are poisoned).
-    let gates: Vec<(&Gate<Fr>, SharedFactors)> = cs
-        .gates()
-        .iter()
-        .map(|g| (g, SharedFactors::of(g.polynomials())))
-        .collect();
+    let gates: Vec<(&Gate<Fr>, &SharedFactors)> = cs.gates().iter().zip(&plan.gates).collect();
     let mut gate_failures = 0;
     'rows: for row in 0..n {
         for (gate, factors) in &gates {
