@@ -175,6 +175,17 @@ pub enum ExecutionState {
     Create,
     /// `CREATE2`.
     Create2,
+    /// `CREATE` whose creation fails its pre-checks (call depth, a value above the
+    /// creator's balance, or the creator's nonce at its largest): nothing starts, the step
+    /// pushes 0.
+    CreatePrecheckFailed,
+    /// `CREATE2` whose creation fails its pre-checks.
+    Create2PrecheckFailed,
+    /// `CREATE` whose new address is taken (code or a nonce already there): the creator's
+    /// nonce is bumped, nothing starts, the step pushes 0.
+    CreateCollision,
+    /// `CREATE2` whose new address is taken.
+    Create2Collision,
     /// `RETURN`, `REVERT`.
     ReturnRevert,
     /// `STOP` that ends a creation successfully (it deposits empty code).
@@ -299,7 +310,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 105] = {
+    pub const ALL: [ExecutionState; 109] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -377,6 +388,10 @@ impl ExecutionState {
             PrecompilePointEvaluation,
             Create,
             Create2,
+            CreatePrecheckFailed,
+            Create2PrecheckFailed,
+            CreateCollision,
+            Create2Collision,
             ReturnRevert,
             StopCreation,
             ReturnCreation,

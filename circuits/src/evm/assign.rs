@@ -172,6 +172,8 @@ impl WitnessIndex {
                 crate::evm::execution::starts_callee_with_code(witness, step)
                     || crate::evm::execution::skips_callee_without_code(witness, step)
                     || crate::evm::execution::refuses_callee(witness, step)
+                    || crate::evm::execution::refuses_creation(witness, step)
+                    || crate::evm::execution::collides(witness, step)
                     || crate::evm::execution::starts_creation(witness, step)
             })
             .map(|step| step.rw_counter)
@@ -215,9 +217,13 @@ impl WitnessIndex {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Whether `step` is a call whose accesses follow its gadget's layout: one that starts a
-    /// callee with code ([`CallOpGadget`](crate::evm::execution::CallOpGadget)) or skips one
-    /// without ([`NoCodeCallGadget`](crate::evm::execution::NoCodeCallGadget)).
+    /// Whether `step` is a call or creation whose accesses follow its gadget's layout: one
+    /// that starts a callee with code ([`CallOpGadget`](crate::evm::execution::CallOpGadget)),
+    /// skips one without ([`NoCodeCallGadget`](crate::evm::execution::NoCodeCallGadget)),
+    /// refuses one ([`RefusedCallGadget`](crate::evm::execution::RefusedCallGadget),
+    /// [`RefusedCreateGadget`](crate::evm::execution::RefusedCreateGadget)), meets a taken
+    /// address ([`CollidingCreateGadget`](crate::evm::execution::CollidingCreateGadget)) or
+    /// starts a creation ([`CreateOpGadget`](crate::evm::execution::CreateOpGadget)).
     pub fn call_fits_layout(&self, step: &ExecStep) -> bool {
         matches!(
             step.execution_state,
@@ -229,6 +235,10 @@ impl WitnessIndex {
                 | ExecutionState::DelegateOrStaticCallPrecheckFailed
                 | ExecutionState::Create
                 | ExecutionState::Create2
+                | ExecutionState::CreatePrecheckFailed
+                | ExecutionState::Create2PrecheckFailed
+                | ExecutionState::CreateCollision
+                | ExecutionState::Create2Collision
         ) && self.calls_in_layout.contains(&step.rw_counter)
     }
 

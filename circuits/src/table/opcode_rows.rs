@@ -181,7 +181,7 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 23] = [
 /// The states, not errors, that an opcode's step may take instead of its `OPCODES` state:
 /// the calls into an account without code or whose callee fails its pre-checks, and the
 /// STOP and RETURN that end a creation.
-pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 6] = [
+pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 10] = [
     (ExecutionState::CallWithoutCode, &[0xf1, 0xf2]),
     (
         ExecutionState::DelegateOrStaticCallWithoutCode,
@@ -192,6 +192,10 @@ pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 6] = [
         ExecutionState::DelegateOrStaticCallPrecheckFailed,
         &[0xf4, 0xfa],
     ),
+    (ExecutionState::CreatePrecheckFailed, &[0xf0]),
+    (ExecutionState::Create2PrecheckFailed, &[0xf5]),
+    (ExecutionState::CreateCollision, &[0xf0]),
+    (ExecutionState::Create2Collision, &[0xf5]),
     (ExecutionState::StopCreation, &[0x00]),
     (ExecutionState::ReturnCreation, &[0xf3]),
 ];

@@ -2,10 +2,14 @@
 //!
 //! The caller's step pops value, offset, size (and salt) and pushes its result (the new
 //! address, or 0 when the creation fails), then reads `TxId`, `Depth`, `CalleeAddress` and
-//! `IsStatic`. Pre-check failures (depth, balance, nonce) start nothing and bump nothing. A
+//! `IsStatic`. Pre-check failures (depth, balance, nonce) start nothing and bump nothing:
+//! the step reads the creator's balance and nonce, records no last callee (id 0, no return
+//! data) and reads no init code (nothing hashes or runs it; the memory still grows). A
 //! creation that passes them bumps the creator's nonce and marks the new address warm (both
-//! in the caller's scope), reads the new address's code hash (a collision, with code or a
-//! nonce already there, starts nothing), saves the caller's state and starts the creation
+//! in the caller's scope) and reads the new address's code hash. A collision (code or a
+//! nonce already there) starts nothing: the step first reads the creator's balance (the
+//! value is there), then after the code hash the address's nonce, records no last callee
+//! and reads the init code. Otherwise the step saves the caller's state and starts the creation
 //! frame (`frame::begin_frame`: the callee's context, nonce 1 for the new account and the
 //! value transfer, in the callee's scope). The init code is read from memory last, as one
 //! copy into the bytecode table. The address's preimage (`rlp([creator, nonce])`, or
@@ -35,7 +39,6 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         s.tx.calls
             .get(child)
             .ok_or_else(|| b.inconsistent(s, "callee missing"))?;
-    let callee_id = b.tx.frames.get(child).map_or(0, |f| f.call_id);
     let result = if callee.success {
         address_word(callee.address)
     } else {
@@ -46,13 +49,20 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     b.read(Rw::call_context(s.call_id, F::Depth));
     b.read(Rw::call_context(s.call_id, F::CalleeAddress));
     b.read(Rw::call_context(s.call_id, F::IsStatic));
+    let creator = s.frame.address;
     if frame::failed_precheck(&callee.end_reason) {
-        frame::save_caller(b, s, callee);
-        frame::set_last_callee(b, s.frame_id, callee_id, 0, 0);
-        copy_init_code(b, s, offset, size, &callee.input)?;
+        // What the pre-checks read: the creator's balance (the value must be there) and
+        // nonce (it must not be the largest).
+        b.read(Rw::account(creator, AccountField::Balance));
+        b.read(Rw::account(creator, AccountField::Nonce));
+        frame::set_last_callee(b, s.frame_id, 0, 0, 0);
         return Ok(());
     }
-    let creator = s.frame.address;
+    let collides = callee.end_reason == "CreateCollision";
+    if collides {
+        // The pre-check on the value, which a started creation's transfer proves.
+        b.read(Rw::account(creator, AccountField::Balance));
+    }
     let nonce = b.state.account(creator, AccountField::Nonce);
     b.write(
         Rw::account(creator, AccountField::Nonce),
@@ -61,8 +71,13 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
     );
     super::account::warm_account(b, s, callee.address);
     b.read(Rw::account(callee.address, AccountField::CodeHash));
-    // Saved after the creator's own reversible writes, which the restored counter counts.
-    frame::save_caller(b, s, callee);
+    if collides {
+        b.read(Rw::account(callee.address, AccountField::Nonce));
+    } else {
+        // Saved after the creator's own reversible writes, which the restored counter
+        // counts.
+        frame::save_caller(b, s, callee);
+    }
     let preimage = if s.step.opcode == 0xf5 {
         create2_preimage(creator, v[3], &callee.input)
     } else {
@@ -72,8 +87,8 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         return Err(b.inconsistent(s, "the creation's address is not its preimage's hash"));
     }
     b.add_bytecode(preimage.into());
-    if callee.end_reason == "CreateCollision" {
-        frame::set_last_callee(b, s.frame_id, callee_id, 0, 0);
+    if collides {
+        frame::set_last_callee(b, s.frame_id, 0, 0, 0);
         return copy_init_code(b, s, offset, size, &callee.input);
     }
     let args = FrameArgs {

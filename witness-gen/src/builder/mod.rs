@@ -562,8 +562,10 @@ impl<'t> Builder<'t> {
     }
 
     /// The state of a call step whose callee (the caller's next child frame) never runs a
-    /// step: `CallPrecheckFailed` or `DelegateOrStaticCallPrecheckFailed` when it failed
-    /// its pre-checks (call depth, balance), `CallWithoutCode` or
+    /// step: `CallPrecheckFailed`, `DelegateOrStaticCallPrecheckFailed`,
+    /// `CreatePrecheckFailed` or `Create2PrecheckFailed` when it failed its pre-checks
+    /// (call depth, balance, the creator's nonce), `CreateCollision` or `Create2Collision`
+    /// when a creation's address is taken, `CallWithoutCode` or
     /// `DelegateOrStaticCallWithoutCode` when it passed them, is no precompile and ran no
     /// step (an account without code). Any other state is kept.
     fn call_without_code(
@@ -573,6 +575,8 @@ impl<'t> Builder<'t> {
         state: ExecutionState,
     ) -> ExecutionState {
         let (without_code, refused) = match state {
+            ExecutionState::Create => (state, ExecutionState::CreatePrecheckFailed),
+            ExecutionState::Create2 => (state, ExecutionState::Create2PrecheckFailed),
             ExecutionState::Call => (
                 ExecutionState::CallWithoutCode,
                 ExecutionState::CallPrecheckFailed,
@@ -596,6 +600,13 @@ impl<'t> Builder<'t> {
         };
         if frame::failed_precheck(&callee.end_reason) {
             return refused;
+        }
+        if callee.end_reason == "CreateCollision" {
+            match state {
+                ExecutionState::Create => return ExecutionState::CreateCollision,
+                ExecutionState::Create2 => return ExecutionState::Create2Collision,
+                _ => {}
+            }
         }
         let ran_steps = self
             .tx
@@ -634,7 +645,12 @@ impl<'t> Builder<'t> {
             | DelegateOrStaticCallWithoutCode
             | CallPrecheckFailed
             | DelegateOrStaticCallPrecheckFailed => callop::build(self, s),
-            Create | Create2 => create::build(self, s),
+            Create
+            | Create2
+            | CreatePrecheckFailed
+            | Create2PrecheckFailed
+            | CreateCollision
+            | Create2Collision => create::build(self, s),
             ReturnRevert | ReturnCreation => return_revert::build(self, s),
             SelfDestruct => selfdestruct::build(self, s),
             BeginTx | BeginTxCreate | AccessListWarm | EndTx | EndBlock | Padding => {

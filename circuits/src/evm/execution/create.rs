@@ -43,7 +43,9 @@
 //! keccak256). The callee's `IsSuccess` is free here: the step that ends the creation proves
 //! it. Empty init code is copied nowhere: its hash is pinned to keccak256 of nothing, whose
 //! bytecode-table row at index 0 is the implicit STOP the creation then runs.
-//! `unsupported`: a failed pre-check (depth, balance, nonce) and an address collision.
+//! A creation that fails its pre-checks (depth, balance, nonce) is another state
+//! (`create_precheck_failed.rs`), and so is one whose address is taken
+//! (`create_collision.rs`).
 
 use super::{
     common_error::{assign_le_bytes, LessThan},

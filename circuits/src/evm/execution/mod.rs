@@ -33,6 +33,8 @@ mod codecopy;
 mod common_error;
 mod copy_to_memory;
 mod create;
+mod create_collision;
+mod create_precheck_failed;
 mod creation_end;
 mod dup;
 mod end_block;
@@ -151,6 +153,14 @@ pub use codecopy::CodeCopyGadget;
 pub use common_error::{ErrorEnd, LessThan};
 pub use copy_to_memory::CopyToMemory;
 pub use create::{starts_creation, Create2Gadget, CreateGadget, CreateOpGadget, CreateRws};
+pub use create_collision::{
+    collides, CollidingCreateGadget, CollidingCreateRws, Create2CollisionGadget,
+    CreateCollisionGadget,
+};
+pub use create_precheck_failed::{
+    refuses_creation, Create2PrecheckFailedGadget, CreatePrecheckFailedGadget, RefusedCreateGadget,
+    RefusedCreateRws,
+};
 pub use creation_end::{CreationEndGadget, ReturnCreationGadget, StopCreationGadget};
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
@@ -417,6 +427,10 @@ gadgets! {
     self_destruct: SelfDestructGadget,
     create: CreateGadget,
     create2: Create2Gadget,
+    create_precheck_failed: CreatePrecheckFailedGadget,
+    create2_precheck_failed: Create2PrecheckFailedGadget,
+    create_collision: CreateCollisionGadget,
+    create2_collision: Create2CollisionGadget,
     stop_creation: StopCreationGadget,
     return_creation: ReturnCreationGadget,
 }

@@ -236,8 +236,8 @@ fn empty_init_code_runs_the_implicit_stop() {
 }
 
 #[test]
-fn other_creations_are_unsupported() {
-    // A collision: CREATE2 twice with the same salt.
+fn a_collision_is_another_state() {
+    // CREATE2 twice with the same salt: the second meets the first one's account.
     let code = creator_code(
         &INIT,
         0,
@@ -245,7 +245,14 @@ fn other_creations_are_unsupported() {
         &[0x60, 0x01, 0x60, 0x05, 0x60, 27, 0x5f, 0xf5, 0x00],
     );
     let w = run(Program::new(code).contract_nonce(1));
-    let second = nth_step(&w, ExecutionState::Create2, 1);
     assert!(supported(&w, nth_step(&w, ExecutionState::Create2, 0)));
-    assert!(!supported(&w, second));
+    let second = nth_step(&w, ExecutionState::Create2Collision, 0);
+    assert!(supported(&w, second));
+    assert_eq!(
+        w.steps
+            .iter()
+            .filter(|s| s.execution_state == ExecutionState::Create2)
+            .count(),
+        1
+    );
 }
