@@ -3,19 +3,22 @@
 //! serves both; `IS_CREATE2` says whether it pops a salt.
 //!
 //! ```text
-//! value, offset, size, [salt] = pops (rw 0..p); result = push (rw p)
-//! TxId (p+1) = tx_id, Depth (p+2), creator = CalleeAddress (p+3), IsStatic (p+4) reads
-//! "is_static = 0" (a creation in a static call is a write-protection error)
-//! "depth < 1024"; "size ≤ 49152" (EIP-3860; larger is an error state)
-//! MemoryExpansion(offset, size); CopyWords(size)
-//! creator nonce write (p+5): "nonce + 1 = nonce'" (lo; hi 0), "(nonce - (2^64 - 1))·inv = 1"
+//! CreateArgs (create/args.rs), shared by every creation step:
+//!   value, offset, size, [salt] = pops (rw 0..p); result = push (rw p)
+//!   TxId (p+1) = tx_id, Depth (p+2), creator = CalleeAddress (p+3), IsStatic (p+4) reads
+//!   "is_static = 0" (a creation in a static call is a write-protection error)
+//!   MemoryExpansion(offset, size); "size ≤ 49152" (EIP-3860); CopyWords(size)
+//!   cost = 32000 + 2·words + [CREATE2] 6·words + memory gas
+//! "depth < 1024"
+//! NewAddress (create/new_address.rs), shared with the colliding creation:
+//!   creator nonce write (p+5): "nonce + 1 = nonce'", "(nonce - (2^64 - 1))·inv = 1"
 //!                                                     undo 0 in the creator's scope
-//! ContractAddress (create/address.rs): address from rlp([creator, nonce]) or
-//!   0xff ‖ creator ‖ salt ‖ init_hash, by the preimage's byte lookups
-//! warm mark of address (p+6), undo 1 in the creator's scope
-//! address CodeHash read (p+7) = keccak256(())        (with nonce 0 below: no collision)
-//! cost = 32000 + 2·words + [CREATE2] 6·words + memory gas
-//! gas_available = gas_left - cost (8 bytes); "gas_available = 64·q + r" (q 8 bytes, r < 64)
+//!   ContractAddress (create/address.rs): address from rlp([creator, nonce]) or
+//!     0xff ‖ creator ‖ salt ‖ init_hash, by the preimage's byte lookups
+//!   warm mark of address (p+6), undo 1 in the creator's scope; address CodeHash (p+7)
+//! "code hash = keccak256(())"                        (with nonce 0 below: no collision)
+//! CreationGas (create/gas_split.rs): gas_available = gas_left - cost (8 bytes);
+//!   "gas_available = 64·q + r" (q 8 bytes, r < 64)
 //! saves (p+8..p+12): ProgramCounter = pc + 1, StackPointer = stack_pointer + pops - 1,
 //!   GasLeft = q, MemorySize = the new size, ReversibleWriteCounter = counter + 2
 //! callee context writes (p+13..p+29, id callee_id): TxId = tx_id with value_prev = 0,
@@ -48,12 +51,8 @@
 //! (`create_collision.rs`).
 
 use super::{
-    common_error::{assign_le_bytes, LessThan},
-    copy_to_memory::CopyWords,
-    memory_expansion::{Length, MemoryExpansion},
-    tx_arith::{address_expr, assign_copy_lookup, copy_event_at, ByteNumber},
-    value_transfer::ValueTransfer,
-    ExecutionGadget, WordIsZero,
+    common_error::LessThan, tx_arith::address_expr, value_transfer::ValueTransfer, ExecutionGadget,
+    WordIsZero,
 };
 use crate::evm::{
     assign::{word_of, StepRegion, WitnessIndex},
@@ -63,22 +62,27 @@ use crate::evm::{
         ConstraintBuilder, Reversion, RwRowColumns, StepStateTransition, Transition,
     },
 };
-use crate::table::{copy::copy_data_type_number, u256_word, CopyTableRow};
-use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use equivm_gadgets::Word;
 use equivm_trace::revm::primitives::{KECCAK_EMPTY, U256};
-use equivm_witness::{
-    AccountField, CallContextField as C, CopyDataType, ExecStep, ExecutionState, Rw, Witness,
-};
+use equivm_witness::{AccountField, CallContextField as C, ExecStep, ExecutionState, Rw, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
 };
 
 mod address;
+mod args;
+mod gas_split;
 mod layout;
+mod new_address;
 
 pub use address::ContractAddress;
+pub use args::{create_pops, CreateArgs, CreateFacts, CreateOperands};
+pub use gas_split::CreationGas;
 pub use layout::{starts_creation, CreateRws};
+pub use new_address::{
+    assign_init_code_lookup, init_code_lookup, NewAddress, NewAddressFacts, NewAddressParts,
+};
 
 /// Gas every creation costs (`CREATE`).
 pub const CREATE_GAS: u64 = 32_000;
@@ -93,17 +97,11 @@ pub const MAX_INIT_CODE_SIZE: u64 = 49_152;
 #[derive(Clone, Debug)]
 pub struct CreateOpGadget<F: PrimeField, const IS_CREATE2: bool> {
     context: ContextColumns,
+    args: CreateArgs<F>,
     depth_ok: LessThan<F, 2>,
-    expansion: MemoryExpansion<F>,
-    size_fits: LessThan<F, 2>,
-    words: CopyWords<F>,
-    nonce_not_max: Cell<F>,
-    /// The init code's hash (lo, hi): the creation's code hash.
-    pub init_hash: [Cell<F>; 2],
-    address: ContractAddress<F, IS_CREATE2>,
-    gas_available: ByteNumber<F, 8>,
-    q64: [Cell<F>; 8],
-    r64: [Cell<F>; 2],
+    /// The new address's derivation (the init code's hash is the creation's code hash).
+    pub new_address: NewAddress<F, IS_CREATE2>,
+    gas: CreationGas<F>,
     success: Cell<F>,
     callee_id: Cell<F>,
     callee_persistent: Cell<F>,
@@ -143,115 +141,23 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let step = cb.step();
         let layout = CreateRws::of(IS_CREATE2);
-        let value = cb.stack_pop();
-        let offset = cb.stack_pop();
-        let size = cb.stack_pop();
-        let salt = IS_CREATE2.then(|| cb.stack_pop());
-        let result = cb.stack_push();
-
-        let tx_id = cb.call_context_lookup(C::TxId);
-        cb.require_equal_word("TxId read = tx_id", tx_id, small(step.tx_id.clone()));
-        let depth = cb.call_context_lookup(C::Depth);
-        let creator = cb.call_context_lookup(C::CalleeAddress);
-        let is_static = cb.call_context_lookup(C::IsStatic);
-        cb.require_equal_word("is_static = 0", is_static, small(c(0)));
-        let depth_ok = LessThan::configure(cb, "depth < 1024", depth.lo.clone(), c(1024));
-
-        let expansion = MemoryExpansion::configure_range(cb, offset, size.clone());
-        let (size_value, size_is_zero) = match &expansion.length {
-            Length::Dynamic(d) => (
-                expr_from_le_bytes(&d.size_bytes.iter().map(Cell::expr).collect::<Vec<_>>()),
-                d.size_is_zero.expr(),
-            ),
-            _ => unreachable!("configure_range gives a dynamic length"),
-        };
-        let has_code = c::<F>(1) - size_is_zero;
-        let size_fits = LessThan::configure(
-            cb,
-            "size ≤ 49152 (EIP-3860)",
-            size_value.clone(),
-            c(MAX_INIT_CODE_SIZE + 1),
-        );
-        let words = CopyWords::configure(cb, size_value.clone());
-
-        let creator_address = address_expr(&creator);
-        let reversion = Reversion::of_step(&step);
-        let nonce = cb.account_write(creator_address.clone(), AccountField::Nonce);
-        cb.undo_if_reverted(&reversion);
-        cb.require_equal(
-            "creator nonce + 1 = nonce written",
-            nonce.value_prev.lo.clone() + c(1),
-            nonce.value.lo.clone(),
-        );
-        cb.require_zero("creator nonce.hi = 0", nonce.value.hi.clone());
-        cb.require_zero("creator nonce_prev.hi = 0", nonce.value_prev.hi.clone());
-        let nonce_not_max = cb.query_cell();
-        cb.require_equal(
-            "the nonce can be bumped: (nonce - (2^64 - 1))·inv = 1",
-            (nonce.value_prev.lo.clone() - Expression::Constant(F::from(u64::MAX)))
-                * nonce_not_max.expr(),
-            c(1),
-        );
-        let init_hash = [cb.query_cell(), cb.query_cell()];
-        let init_hash_word = Word::new(init_hash[0].expr(), init_hash[1].expr());
-        // Empty init code is copied nowhere: its hash is keccak256 of nothing.
-        let empty = empty_hash::<F>();
-        cb.require_zero(
-            "size = 0: init_hash.lo = keccak256(()).lo",
-            (c::<F>(1) - has_code.clone()) * (init_hash_word.lo.clone() - empty.lo),
-        );
-        cb.require_zero(
-            "size = 0: init_hash.hi = keccak256(()).hi",
-            (c::<F>(1) - has_code.clone()) * (init_hash_word.hi.clone() - empty.hi),
-        );
-        let address = ContractAddress::<F, IS_CREATE2>::configure(
-            cb,
-            &creator,
-            nonce.value_prev.lo.clone(),
-            salt.as_ref(),
-            &init_hash_word,
-        );
-        let new_address = address.address();
-        let new_address_expr = address_expr(&new_address);
-        cb.access_list_account_write(step.tx_id.clone(), new_address_expr.clone());
-        cb.undo_if_reverted(&reversion);
-        let code_hash = cb.account_read(new_address_expr.clone(), AccountField::CodeHash);
+        let (args, ops) = CreateArgs::configure(cb, IS_CREATE2);
+        let depth_ok = LessThan::configure(cb, "depth < 1024", ops.depth.lo.clone(), c(1024));
+        let (new_address, parts) = NewAddress::<F, IS_CREATE2>::configure(cb, &ops);
         cb.require_equal_word(
             "the new address has no code: code hash = keccak256(())",
-            code_hash,
+            parts.code_hash.clone(),
             empty_hash(),
         );
-
-        let cost = c(CREATE_GAS)
-            + c(INIT_CODE_WORD_GAS + if IS_CREATE2 { CREATE2_WORD_GAS } else { 0 }) * words.expr()
-            + expansion.gas(step.memory_word_size.clone());
-        let gas_available = ByteNumber::configure(
-            cb,
-            "gas_available = gas_left - cost (enough gas)",
-            step.gas_left.clone() - cost,
-        );
-        let available = gas_available.word().lo;
-        let q64 = cb.query_bytes::<8>();
-        let kept = expr_from_le_bytes(&q64.iter().map(Cell::expr).collect::<Vec<_>>());
-        let r64 = [cb.query_byte(), cb.query_byte()];
-        cb.require_equal(
-            "gas_available = 64·q + r",
-            available.clone(),
-            c(64) * kept.clone() + r64[0].expr(),
-        );
-        cb.require_equal(
-            "r + 192 is a byte (r < 64)",
-            r64[1].expr(),
-            r64[0].expr() + c(192),
-        );
-        let callee_gas = available - kept.clone();
+        let (gas, kept, callee_gas) =
+            CreationGas::configure(cb, step.gas_left.clone() - ops.cost.clone());
 
         let pops = layout.pops as u64;
         for (field, saved) in [
             (C::ProgramCounter, step.program_counter.clone() + c(1)),
             (C::StackPointer, step.stack_pointer.clone() + c(pops - 1)),
             (C::GasLeft, kept),
-            (C::MemorySize, expansion.new_size()),
+            (C::MemorySize, ops.new_memory_size.clone()),
             (
                 C::ReversibleWriteCounter,
                 step.reversible_write_counter.clone() + c(2),
@@ -283,20 +189,20 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
         );
         let fields: [(C, Word<Expression<F>>); 15] = [
             (C::CallerId, small(step.call_id.clone())),
-            (C::Depth, small(depth.lo.clone() + c(1))),
-            (C::CallerAddress, creator.clone()),
-            (C::CalleeAddress, new_address.clone()),
+            (C::Depth, small(ops.depth.lo.clone() + c(1))),
+            (C::CallerAddress, ops.creator.clone()),
+            (C::CalleeAddress, parts.address.clone()),
             (C::CallDataOffset, small(c(0))),
             (C::CallDataLength, small(c(0))),
             (C::ReturnDataOffset, small(c(0))),
             (C::ReturnDataLength, small(c(0))),
-            (C::Value, value.clone()),
+            (C::Value, ops.value.clone()),
             (C::IsSuccess, small(success.expr())),
             (C::IsPersistent, small(callee_persistent.expr())),
             (C::IsStatic, small(c(0))),
             (C::IsRoot, small(c(0))),
             (C::IsCreate, small(c(1))),
-            (C::CodeHash, init_hash_word.clone()),
+            (C::CodeHash, parts.init_hash.clone()),
         ];
         for (field, want) in fields {
             let written = cb.call_context_write(id.clone(), field);
@@ -320,13 +226,13 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
         );
         cb.require_equal(
             "result.lo = success·address.lo",
-            result.lo,
-            success.expr() * new_address.lo.clone(),
+            ops.result.lo.clone(),
+            success.expr() * parts.address.lo.clone(),
         );
         cb.require_equal(
             "result.hi = success·address.hi",
-            result.hi,
-            success.expr() * new_address.hi.clone(),
+            ops.result.hi.clone(),
+            success.expr() * parts.address.hi.clone(),
         );
 
         let callee_scope = |writes_before: u64| Reversion {
@@ -334,7 +240,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
             end: end.lo.clone(),
             writes_before: c(writes_before),
         };
-        let new_nonce = cb.account_write(new_address_expr.clone(), AccountField::Nonce);
+        let new_nonce = cb.account_write(parts.address_expr.clone(), AccountField::Nonce);
         cb.undo_if_reverted_nth(&callee_scope(0), 0);
         cb.require_equal_word("new account nonce = 1", new_nonce.value, small(c(1)));
         cb.require_equal_word(
@@ -342,45 +248,23 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
             new_nonce.value_prev,
             small(c(0)),
         );
-        let created = cb.created_flag_write(step.tx_id.clone(), new_address_expr.clone());
+        let created = cb.created_flag_write(step.tx_id.clone(), parts.address_expr.clone());
         cb.undo_if_reverted_nth(&callee_scope(0), 1);
         cb.require_equal_word("created flag = 1", created.value, small(c(1)));
 
-        let value_is_zero = WordIsZero::configure(cb, "value", value.clone());
+        let value_is_zero = WordIsZero::configure(cb, "value", ops.value.clone());
         let transfers = c::<F>(1) - value_is_zero.expr();
         let transfer = cb.optional_rw_accesses(transfers.clone(), |cb| {
             ValueTransfer::configure(
                 cb,
-                creator_address,
-                new_address_expr,
-                value,
+                address_expr(&ops.creator),
+                parts.address_expr.clone(),
+                ops.value.clone(),
                 &callee_scope(2),
             )
         });
         transfer.require_boolean_carries(cb);
-
-        let offset_eff = expr_from_le_bytes(
-            &expansion
-                .offset_bytes
-                .iter()
-                .map(Cell::expr)
-                .collect::<Vec<_>>(),
-        );
-        let claim = CopyTableRow {
-            src_type: c(copy_data_type_number(CopyDataType::Memory)),
-            src_id: small(step.call_id.clone()),
-            src_addr: offset_eff.clone(),
-            src_addr_end: offset_eff + size_value.clone(),
-            dst_type: c(copy_data_type_number(CopyDataType::Bytecode)),
-            dst_id: init_hash_word.clone(),
-            dst_addr: c(0),
-            length: size_value.clone(),
-            rw_counter_start: step.rw_counter.clone() + cb.rw_counter_delta(),
-            rw_count: size_value.clone(),
-            log_id: c(0),
-        };
-        cb.copy_lookup(has_code, claim);
-        cb.add_rw_counter_delta(size_value);
+        init_code_lookup(cb, &ops, parts.init_hash.clone());
 
         cb.require_next_opcode_step_if(c(1));
         cb.require_step_state_transition(StepStateTransition {
@@ -388,7 +272,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
             call_id: Transition::To(id),
             is_root: Transition::To(c(0)),
             is_create: Transition::To(c(1)),
-            code_hash: Transition::To(init_hash_word),
+            code_hash: Transition::To(parts.init_hash),
             program_counter: Transition::To(c(0)),
             stack_pointer: Transition::To(c(1024)),
             gas_left: Transition::To(callee_gas),
@@ -402,16 +286,10 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
         });
         Self {
             context: cb.context_columns(),
+            args,
             depth_ok,
-            expansion,
-            size_fits,
-            words,
-            nonce_not_max,
-            init_hash,
-            address,
-            gas_available,
-            q64,
-            r64,
+            new_address,
+            gas,
             success,
             callee_id,
             callee_persistent,
@@ -432,55 +310,24 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
         let rws = witness.step_rws(step);
         let rw = |i: usize| rws.get(i).ok_or(Error::Synthesis);
         let v = |i: usize| rw(i).map(|rw| rw.value);
-        let (value, offset, size) = (v(0)?, v(1)?, v(2)?);
-        let salt = if IS_CREATE2 { v(3)? } else { U256::ZERO };
-        let depth = u64::try_from(v(layout.depth)?).map_err(|_| Error::Synthesis)?;
+        let args = self.args.assign(region, step, rws, IS_CREATE2)?;
+        let value = args.value;
+        let depth = u64::try_from(args.depth).map_err(|_| Error::Synthesis)?;
         self.depth_ok.assign(region, depth, 1024)?;
-        let new_size = self
-            .expansion
-            .assign_range(region, offset, size, step.memory_word_size)?;
-        let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
-        self.size_fits
-            .assign(region, size, MAX_INIT_CODE_SIZE + 1)?;
-        self.words.assign(region, size)?;
-
-        let nonce_write = rw(layout.creator_nonce)?;
-        let nonce = u64::try_from(nonce_write.value_prev).map_err(|_| Error::Synthesis)?;
-        let inv = (F::from(nonce) - F::from(u64::MAX))
-            .invert()
-            .into_option()
-            .ok_or(Error::Synthesis)?;
-        self.nonce_not_max.assign(region, inv)?;
-
         let start = step.rw_counter + layout.total as u64 + if value.is_zero() { 0 } else { 3 };
-        // Empty init code has no copy.
-        let event = match size {
-            0 => None,
-            _ => Some(copy_event_at(witness, start, CopyDataType::Bytecode)?),
-        };
-        let init_code: &[u8] = event.map_or(&[], |e| &e.bytes);
-        let init_hash = equivm_trace::revm::primitives::keccak256(init_code);
-        let hash_word = crate::table::b256_word(init_hash).to_field::<F>();
-        self.init_hash[0].assign(region, hash_word.lo)?;
-        self.init_hash[1].assign(region, hash_word.hi)?;
-        let creator = super::call_args::address_of_word(v(layout.creator)?);
-        let address = self
-            .address
-            .assign(region, creator, nonce, salt, init_code)?;
-        if rw(layout.warm_mark)?.address != address {
-            return Err(Error::Synthesis);
-        }
-
-        let cost = CREATE_GAS
-            + (INIT_CODE_WORD_GAS + if IS_CREATE2 { CREATE2_WORD_GAS } else { 0 })
-                * size.div_ceil(32)
-            + memory_cost(new_size)
-            - memory_cost(step.memory_word_size);
-        let available = step.gas_left.checked_sub(cost).ok_or(Error::Synthesis)?;
-        self.gas_available.assign(region, U256::from(available))?;
-        assign_le_bytes(&self.q64, region, available / 64)?;
-        self.r64[0].assign(region, F::from(available % 64))?;
-        self.r64[1].assign(region, F::from(available % 64 + 192))?;
+        let derived = self.new_address.assign(
+            region,
+            witness,
+            &args,
+            rw(layout.creator_nonce)?,
+            rw(layout.warm_mark)?,
+            start,
+        )?;
+        let available = step
+            .gas_left
+            .checked_sub(args.cost)
+            .ok_or(Error::Synthesis)?;
+        self.gas.assign(region, available)?;
 
         let callee = rw(layout.callee_context)?;
         self.callee_id.assign(region, F::from(callee.id))?;
@@ -535,27 +382,12 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
                 .assign(region, accesses + 2 + k, undo.as_ref())?;
         }
 
-        let claim = event
-            .map(|event| {
-                CopyTableRow::from_event(
-                    event,
-                    Word::new(u128::from(event.src_id), 0),
-                    u256_word(U256::from_be_bytes(init_hash.0)),
-                )
-            })
-            .transpose()
-            .map_err(|_| Error::Synthesis)?;
-        assign_copy_lookup(region, &self.context, 0, claim)
+        assign_init_code_lookup(region, &self.context, &derived)
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         !index.call_fits_layout(step)
     }
-}
-
-/// `3·w + floor(w² / 512)`: the gas of a memory of `w` words.
-fn memory_cost(w: u64) -> u64 {
-    3 * w + w * w / 512
 }
 
 #[cfg(test)]

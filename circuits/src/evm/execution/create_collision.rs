@@ -32,29 +32,24 @@
 //! it; CREATE's address does not, and its copy only binds the free `init_hash`.
 
 use super::{
-    common_error::{assign_le_bytes, LessThan},
-    copy_to_memory::CopyWords,
+    common_error::LessThan,
     create::{
-        empty_hash, ContractAddress, CREATE2_WORD_GAS, CREATE_GAS, INIT_CODE_WORD_GAS,
-        MAX_INIT_CODE_SIZE,
+        assign_init_code_lookup, create_pops, empty_hash, init_code_lookup, CreateArgs,
+        CreationGas, NewAddress,
     },
-    memory_expansion::{Length, MemoryExpansion},
-    tx_arith::{address_expr, assign_copy_lookup, copy_event_at, ByteNumber},
+    tx_arith::address_expr,
     word_lt::WordLessThan,
     ExecutionGadget, WordIsZero, CALL_DEPTH_LIMIT,
 };
 use crate::evm::{
     assign::{word_of, StepRegion, WitnessIndex},
-    cell::Cell,
     columns::ContextColumns,
-    constraint_builder::{ConstraintBuilder, Reversion, StepStateTransition, Transition},
+    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
 };
-use crate::table::{copy::copy_data_type_number, u256_word, CopyTableRow};
-use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use equivm_gadgets::Word;
 use equivm_trace::revm::primitives::{KECCAK_EMPTY, U256};
 use equivm_witness::{
-    AccountField, CallContextField as C, CopyDataType, ExecStep, ExecutionState, RwField, RwTag,
-    Witness,
+    AccountField, CallContextField as C, ExecStep, ExecutionState, RwField, RwTag, Witness,
 };
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -87,7 +82,7 @@ pub struct CollidingCreateRws {
 impl CollidingCreateRws {
     /// The layout of CREATE (`is_create2` false) or CREATE2.
     pub const fn of(is_create2: bool) -> Self {
-        let pops = if is_create2 { 4 } else { 3 };
+        let pops = create_pops(is_create2);
         Self {
             pops,
             depth: pops + 2,
@@ -106,23 +101,16 @@ impl CollidingCreateRws {
 #[derive(Clone, Debug)]
 pub struct CollidingCreateGadget<F: PrimeField, const IS_CREATE2: bool> {
     context: ContextColumns,
+    args: CreateArgs<F>,
     depth_ok: LessThan<F, 2>,
     /// `[balance < value]`, required 0.
     pub poor: WordLessThan<F>,
-    expansion: MemoryExpansion<F>,
-    size_fits: LessThan<F, 2>,
-    words: CopyWords<F>,
-    nonce_not_max: Cell<F>,
-    /// The init code's hash (lo, hi).
-    pub init_hash: [Cell<F>; 2],
-    address: ContractAddress<F, IS_CREATE2>,
+    new_address: NewAddress<F, IS_CREATE2>,
     /// `[code hash = keccak256(())]` of the new address.
     pub code_is_empty: WordIsZero<F>,
     /// `[nonce = 0]` of the new address.
     pub nonce_is_zero: WordIsZero<F>,
-    gas_available: ByteNumber<F, 8>,
-    q64: [Cell<F>; 8],
-    r64: [Cell<F>; 2],
+    gas: CreationGas<F>,
 }
 
 /// CREATE whose new address is taken.
@@ -136,11 +124,6 @@ fn c<F: PrimeField>(v: u64) -> Expression<F> {
 
 fn small<F: PrimeField>(v: Expression<F>) -> Word<Expression<F>> {
     Word::new(v, c(0))
-}
-
-/// `3·w + floor(w² / 512)`: the gas of a memory of `w` words.
-fn memory_cost(w: u64) -> u64 {
-    3 * w + w * w / 512
 }
 
 impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
@@ -160,87 +143,28 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let step = cb.step();
         let layout = CollidingCreateRws::of(IS_CREATE2);
-        let value = cb.stack_pop();
-        let offset = cb.stack_pop();
-        let size = cb.stack_pop();
-        let salt = IS_CREATE2.then(|| cb.stack_pop());
-        let result = cb.stack_push();
-        cb.require_equal_word("result = 0", result, small(c(0)));
-
-        let tx_id = cb.call_context_lookup(C::TxId);
-        cb.require_equal_word("TxId read = tx_id", tx_id, small(step.tx_id.clone()));
-        let depth = cb.call_context_lookup(C::Depth);
-        let creator = cb.call_context_lookup(C::CalleeAddress);
-        let is_static = cb.call_context_lookup(C::IsStatic);
-        cb.require_equal_word("is_static = 0", is_static, small(c(0)));
-        let depth_ok =
-            LessThan::configure(cb, "depth < 1024", depth.lo.clone(), c(CALL_DEPTH_LIMIT));
-        let creator_address = address_expr(&creator);
-        let balance = cb.account_read(creator_address.clone(), AccountField::Balance);
-        let poor = WordLessThan::configure(cb, "balance < value", balance, value);
+        let (args, ops) = CreateArgs::configure(cb, IS_CREATE2);
+        cb.require_equal_word("result = 0", ops.result.clone(), small(c(0)));
+        let depth_ok = LessThan::configure(
+            cb,
+            "depth < 1024",
+            ops.depth.lo.clone(),
+            c(CALL_DEPTH_LIMIT),
+        );
+        let balance = cb.account_read(address_expr(&ops.creator), AccountField::Balance);
+        let poor = WordLessThan::configure(cb, "balance < value", balance, ops.value.clone());
         cb.require_zero("the value is there: [balance < value] = 0", poor.expr());
 
-        let expansion = MemoryExpansion::configure_range(cb, offset, size);
-        let (size_value, size_is_zero) = match &expansion.length {
-            Length::Dynamic(d) => (
-                expr_from_le_bytes(&d.size_bytes.iter().map(Cell::expr).collect::<Vec<_>>()),
-                d.size_is_zero.expr(),
-            ),
-            _ => unreachable!("configure_range gives a dynamic length"),
-        };
-        let has_code = c::<F>(1) - size_is_zero;
-        let size_fits = LessThan::configure(
-            cb,
-            "size ≤ 49152 (EIP-3860)",
-            size_value.clone(),
-            c(MAX_INIT_CODE_SIZE + 1),
-        );
-        let words = CopyWords::configure(cb, size_value.clone());
-
-        let reversion = Reversion::of_step(&step);
-        let nonce = cb.account_write(creator_address, AccountField::Nonce);
-        cb.undo_if_reverted(&reversion);
-        cb.require_equal(
-            "creator nonce + 1 = nonce written",
-            nonce.value_prev.lo.clone() + c(1),
-            nonce.value.lo.clone(),
-        );
-        cb.require_zero("creator nonce.hi = 0", nonce.value.hi.clone());
-        cb.require_zero("creator nonce_prev.hi = 0", nonce.value_prev.hi.clone());
-        let nonce_not_max = cb.query_cell();
-        cb.require_equal(
-            "the nonce can be bumped: (nonce - (2^64 - 1))·inv = 1",
-            (nonce.value_prev.lo.clone() - Expression::Constant(F::from(u64::MAX)))
-                * nonce_not_max.expr(),
-            c(1),
-        );
-        let init_hash = [cb.query_cell(), cb.query_cell()];
-        let init_hash_word = Word::new(init_hash[0].expr(), init_hash[1].expr());
+        let (new_address, parts) = NewAddress::<F, IS_CREATE2>::configure(cb, &ops);
+        let new_nonce = cb.account_read(parts.address_expr.clone(), AccountField::Nonce);
         let empty = empty_hash::<F>();
-        cb.require_zero(
-            "size = 0: init_hash.lo = keccak256(()).lo",
-            (c::<F>(1) - has_code.clone()) * (init_hash_word.lo.clone() - empty.lo.clone()),
-        );
-        cb.require_zero(
-            "size = 0: init_hash.hi = keccak256(()).hi",
-            (c::<F>(1) - has_code.clone()) * (init_hash_word.hi.clone() - empty.hi.clone()),
-        );
-        let address = ContractAddress::<F, IS_CREATE2>::configure(
-            cb,
-            &creator,
-            nonce.value_prev.lo.clone(),
-            salt.as_ref(),
-            &init_hash_word,
-        );
-        let new_address = address_expr(&address.address());
-        cb.access_list_account_write(step.tx_id.clone(), new_address.clone());
-        cb.undo_if_reverted(&reversion);
-        let code_hash = cb.account_read(new_address.clone(), AccountField::CodeHash);
-        let new_nonce = cb.account_read(new_address, AccountField::Nonce);
         let code_is_empty = WordIsZero::configure(
             cb,
             "code hash - keccak256(())",
-            Word::new(code_hash.lo - empty.lo, code_hash.hi - empty.hi),
+            Word::new(
+                parts.code_hash.lo.clone() - empty.lo,
+                parts.code_hash.hi.clone() - empty.hi,
+            ),
         );
         let nonce_is_zero = WordIsZero::configure(cb, "address nonce", new_nonce);
         cb.require_zero(
@@ -256,52 +180,8 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             let written = cb.call_context_write(step.call_id.clone(), field);
             cb.require_equal_word(&format!("{field:?} = 0"), written, small(c(0)));
         }
-
-        let word_gas = INIT_CODE_WORD_GAS + if IS_CREATE2 { CREATE2_WORD_GAS } else { 0 };
-        let cost = c(CREATE_GAS)
-            + c(word_gas) * words.expr()
-            + expansion.gas(step.memory_word_size.clone());
-        let gas_available = ByteNumber::configure(
-            cb,
-            "gas_available = gas_left - cost (enough gas)",
-            step.gas_left.clone() - cost,
-        );
-        let q64 = cb.query_bytes::<8>();
-        let kept = expr_from_le_bytes(&q64.iter().map(Cell::expr).collect::<Vec<_>>());
-        let r64 = [cb.query_byte(), cb.query_byte()];
-        cb.require_equal(
-            "gas_available = 64·q + r",
-            gas_available.word().lo,
-            c(64) * kept.clone() + r64[0].expr(),
-        );
-        cb.require_equal(
-            "r + 192 is a byte (r < 64)",
-            r64[1].expr(),
-            r64[0].expr() + c(192),
-        );
-
-        let offset_eff = expr_from_le_bytes(
-            &expansion
-                .offset_bytes
-                .iter()
-                .map(Cell::expr)
-                .collect::<Vec<_>>(),
-        );
-        let claim = CopyTableRow {
-            src_type: c(copy_data_type_number(CopyDataType::Memory)),
-            src_id: small(step.call_id.clone()),
-            src_addr: offset_eff.clone(),
-            src_addr_end: offset_eff + size_value.clone(),
-            dst_type: c(copy_data_type_number(CopyDataType::Bytecode)),
-            dst_id: init_hash_word,
-            dst_addr: c(0),
-            length: size_value.clone(),
-            rw_counter_start: step.rw_counter.clone() + cb.rw_counter_delta(),
-            rw_count: size_value.clone(),
-            log_id: c(0),
-        };
-        cb.copy_lookup(has_code, claim);
-        cb.add_rw_counter_delta(size_value);
+        let (gas, kept, _) = CreationGas::configure(cb, step.gas_left.clone() - ops.cost.clone());
+        init_code_lookup(cb, &ops, parts.init_hash);
 
         // The creator goes on.
         cb.require_next_not_boundary();
@@ -314,7 +194,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             program_counter: Transition::Delta(c(1)),
             stack_pointer: Transition::Delta(c(layout.pops as u64 - 1)),
             gas_left: Transition::To(kept),
-            memory_word_size: Transition::To(expansion.new_size()),
+            memory_word_size: Transition::To(ops.new_memory_size),
             reversible_write_counter: Transition::Delta(c(2)),
             log_id: Transition::Same,
             tx_id: Transition::Same,
@@ -324,19 +204,13 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
         });
         Self {
             context: cb.context_columns(),
+            args,
             depth_ok,
             poor,
-            expansion,
-            size_fits,
-            words,
-            nonce_not_max,
-            init_hash,
-            address,
+            new_address,
             code_is_empty,
             nonce_is_zero,
-            gas_available,
-            q64,
-            r64,
+            gas,
         }
     }
 
@@ -350,44 +224,18 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
         let rws = witness.step_rws(step);
         let rw = |i: usize| rws.get(i).ok_or(Error::Synthesis);
         let v = |i: usize| rw(i).map(|rw| rw.value);
-        let (value, offset, size) = (v(0)?, v(1)?, v(2)?);
-        let salt = if IS_CREATE2 { v(3)? } else { U256::ZERO };
-        let depth = u64::try_from(v(layout.depth)?).map_err(|_| Error::Synthesis)?;
+        let args = self.args.assign(region, step, rws, IS_CREATE2)?;
+        let depth = u64::try_from(args.depth).map_err(|_| Error::Synthesis)?;
         self.depth_ok.assign(region, depth, CALL_DEPTH_LIMIT)?;
-        self.poor.assign(region, v(layout.balance)?, value)?;
-        let new_size = self
-            .expansion
-            .assign_range(region, offset, size, step.memory_word_size)?;
-        let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
-        self.size_fits
-            .assign(region, size, MAX_INIT_CODE_SIZE + 1)?;
-        self.words.assign(region, size)?;
-
-        let nonce =
-            u64::try_from(rw(layout.creator_nonce)?.value_prev).map_err(|_| Error::Synthesis)?;
-        let inv = (F::from(nonce) - F::from(u64::MAX))
-            .invert()
-            .into_option()
-            .ok_or(Error::Synthesis)?;
-        self.nonce_not_max.assign(region, inv)?;
-
-        let start = step.rw_counter + layout.total as u64;
-        let event = match size {
-            0 => None,
-            _ => Some(copy_event_at(witness, start, CopyDataType::Bytecode)?),
-        };
-        let init_code: &[u8] = event.map_or(&[], |e| &e.bytes);
-        let init_hash = equivm_trace::revm::primitives::keccak256(init_code);
-        let hash_word = crate::table::b256_word(init_hash).to_field::<F>();
-        self.init_hash[0].assign(region, hash_word.lo)?;
-        self.init_hash[1].assign(region, hash_word.hi)?;
-        let creator = super::call_args::address_of_word(v(layout.creator)?);
-        let address = self
-            .address
-            .assign(region, creator, nonce, salt, init_code)?;
-        if rw(layout.warm_mark)?.address != address {
-            return Err(Error::Synthesis);
-        }
+        self.poor.assign(region, v(layout.balance)?, args.value)?;
+        let derived = self.new_address.assign(
+            region,
+            witness,
+            &args,
+            rw(layout.creator_nonce)?,
+            rw(layout.warm_mark)?,
+            step.rw_counter + layout.total as u64,
+        )?;
         let empty = word_of::<F>(U256::from_be_bytes(KECCAK_EMPTY.0));
         let code_hash = word_of::<F>(v(layout.code_hash)?);
         self.code_is_empty.assign(
@@ -396,29 +244,12 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
         )?;
         self.nonce_is_zero
             .assign(region, word_of(v(layout.code_hash + 1)?))?;
-
-        let cost = CREATE_GAS
-            + (INIT_CODE_WORD_GAS + if IS_CREATE2 { CREATE2_WORD_GAS } else { 0 })
-                * size.div_ceil(32)
-            + memory_cost(new_size)
-            - memory_cost(step.memory_word_size);
-        let available = step.gas_left.checked_sub(cost).ok_or(Error::Synthesis)?;
-        self.gas_available.assign(region, U256::from(available))?;
-        assign_le_bytes(&self.q64, region, available / 64)?;
-        self.r64[0].assign(region, F::from(available % 64))?;
-        self.r64[1].assign(region, F::from(available % 64 + 192))?;
-
-        let claim = event
-            .map(|event| {
-                CopyTableRow::from_event(
-                    event,
-                    Word::new(u128::from(event.src_id), 0),
-                    u256_word(U256::from_be_bytes(init_hash.0)),
-                )
-            })
-            .transpose()
-            .map_err(|_| Error::Synthesis)?;
-        assign_copy_lookup(region, &self.context, 0, claim)
+        let available = step
+            .gas_left
+            .checked_sub(args.cost)
+            .ok_or(Error::Synthesis)?;
+        self.gas.assign(region, available)?;
+        assign_init_code_lookup(region, &self.context, &derived)
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {

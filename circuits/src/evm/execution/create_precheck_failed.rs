@@ -25,10 +25,7 @@
 //! are free; only their size (the memory growth and the word gas) counts.
 
 use super::{
-    common_error::LessThan,
-    copy_to_memory::CopyWords,
-    create::{CREATE2_WORD_GAS, CREATE_GAS, INIT_CODE_WORD_GAS, MAX_INIT_CODE_SIZE},
-    memory_expansion::{Length, MemoryExpansion},
+    create::{create_pops, CreateArgs},
     tx_arith::address_expr,
     word_lt::WordLessThan,
     ExecutionGadget, WordIsZero, CALL_DEPTH_LIMIT,
@@ -68,7 +65,7 @@ pub struct RefusedCreateRws {
 impl RefusedCreateRws {
     /// The layout of CREATE (`is_create2` false) or CREATE2.
     pub const fn of(is_create2: bool) -> Self {
-        let pops = if is_create2 { 4 } else { 3 };
+        let pops = create_pops(is_create2);
         Self {
             pops,
             depth: pops + 2,
@@ -83,6 +80,7 @@ impl RefusedCreateRws {
 /// CREATE and CREATE2 whose creation fails its pre-checks.
 #[derive(Clone, Debug)]
 pub struct RefusedCreateGadget<F: PrimeField, const IS_CREATE2: bool> {
+    args: CreateArgs<F>,
     /// `[depth = 1024]`.
     pub too_deep: WordIsZero<F>,
     /// `[balance < value]`.
@@ -91,9 +89,6 @@ pub struct RefusedCreateGadget<F: PrimeField, const IS_CREATE2: bool> {
     pub nonce_max: WordIsZero<F>,
     /// `(1 - too_deep)·(1 - poor)`.
     pub neither: Cell<F>,
-    expansion: MemoryExpansion<F>,
-    size_fits: LessThan<F, 2>,
-    words: CopyWords<F>,
     gas_after: [Cell<F>; 8],
 }
 
@@ -121,11 +116,6 @@ fn minus_value<F: PrimeField>(value: U256, constant: u64) -> Word<F> {
     Word::new(w.lo - F::from(constant), w.hi)
 }
 
-/// `3·w + floor(w² / 512)`: the gas of a memory of `w` words.
-fn memory_cost(w: u64) -> u64 {
-    3 * w + w * w / 512
-}
-
 impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
     for RefusedCreateGadget<F, IS_CREATE2>
 {
@@ -142,28 +132,16 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let step = cb.step();
-        let value = cb.stack_pop();
-        let offset = cb.stack_pop();
-        let size = cb.stack_pop();
-        if IS_CREATE2 {
-            // The salt: nothing is hashed, so any salt is refused alike.
-            cb.stack_pop();
-        }
-        let result = cb.stack_push();
-        cb.require_equal_word("result = 0", result, small(c(0)));
-
-        let tx_id = cb.call_context_lookup(C::TxId);
-        cb.require_equal_word("TxId read = tx_id", tx_id, small(step.tx_id.clone()));
-        let depth = cb.call_context_lookup(C::Depth);
-        let creator = cb.call_context_lookup(C::CalleeAddress);
-        let is_static = cb.call_context_lookup(C::IsStatic);
-        cb.require_equal_word("is_static = 0", is_static, small(c(0)));
-        let creator_address = address_expr(&creator);
+        // The salt is popped and not used: nothing is hashed, any salt is refused alike.
+        let (args, ops) = CreateArgs::configure(cb, IS_CREATE2);
+        cb.require_equal_word("result = 0", ops.result.clone(), small(c(0)));
+        let creator_address = address_expr(&ops.creator);
         let balance = cb.account_read(creator_address.clone(), AccountField::Balance);
         let nonce = cb.account_read(creator_address, AccountField::Nonce);
 
-        let too_deep = WordIsZero::configure(cb, "depth - 1024", minus(&depth, CALL_DEPTH_LIMIT));
-        let poor = WordLessThan::configure(cb, "balance < value", balance, value);
+        let too_deep =
+            WordIsZero::configure(cb, "depth - 1024", minus(&ops.depth, CALL_DEPTH_LIMIT));
+        let poor = WordLessThan::configure(cb, "balance < value", balance, ops.value.clone());
         let nonce_max = WordIsZero::configure(cb, "nonce - (2^64 - 1)", minus(&nonce, u64::MAX));
         let neither = cb.query_cell();
         cb.require_equal(
@@ -176,21 +154,6 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             neither.expr() * (c::<F>(1) - nonce_max.expr()),
         );
 
-        let expansion = MemoryExpansion::configure_range(cb, offset, size);
-        let size_value = match &expansion.length {
-            Length::Dynamic(d) => {
-                expr_from_le_bytes(&d.size_bytes.iter().map(Cell::expr).collect::<Vec<_>>())
-            }
-            _ => unreachable!("configure_range gives a dynamic length"),
-        };
-        let size_fits = LessThan::configure(
-            cb,
-            "size ≤ 49152 (EIP-3860)",
-            size_value.clone(),
-            c(MAX_INIT_CODE_SIZE + 1),
-        );
-        let words = CopyWords::configure(cb, size_value);
-
         for field in [
             C::LastCalleeId,
             C::LastCalleeReturnDataOffset,
@@ -200,16 +163,12 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             cb.require_equal_word(&format!("{field:?} = 0"), written, small(c(0)));
         }
 
-        let word_gas = INIT_CODE_WORD_GAS + if IS_CREATE2 { CREATE2_WORD_GAS } else { 0 };
-        let cost = c(CREATE_GAS)
-            + c(word_gas) * words.expr()
-            + expansion.gas(step.memory_word_size.clone());
         let gas_after = cb.query_bytes::<8>();
         let gas_after_expr =
             expr_from_le_bytes(&gas_after.iter().map(Cell::expr).collect::<Vec<_>>());
         cb.require_equal(
             "gas_left - cost = Σ gas_after_i·256^i (enough gas)",
-            step.gas_left.clone() - cost,
+            step.gas_left.clone() - ops.cost.clone(),
             gas_after_expr.clone(),
         );
 
@@ -225,7 +184,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             program_counter: Transition::Delta(c(1)),
             stack_pointer: Transition::Delta(c(pops - 1)),
             gas_left: Transition::To(gas_after_expr),
-            memory_word_size: Transition::To(expansion.new_size()),
+            memory_word_size: Transition::To(ops.new_memory_size),
             reversible_write_counter: Transition::Same,
             log_id: Transition::Same,
             tx_id: Transition::Same,
@@ -234,13 +193,11 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             rw_counter_end_of_reversion: Transition::Same,
         });
         Self {
+            args,
             too_deep,
             poor,
             nonce_max,
             neither,
-            expansion,
-            size_fits,
-            words,
             gas_after,
         }
     }
@@ -254,28 +211,19 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
         let layout = RefusedCreateRws::of(IS_CREATE2);
         let rws = witness.step_rws(step);
         let v = |i: usize| rws.get(i).map(|rw| rw.value).ok_or(Error::Synthesis);
-        let (value, offset, size) = (v(0)?, v(1)?, v(2)?);
+        let args = self.args.assign(region, step, rws, IS_CREATE2)?;
         let too_deep = self
             .too_deep
-            .assign(region, minus_value(v(layout.depth)?, CALL_DEPTH_LIMIT))?;
-        let poor = self.poor.assign(region, v(layout.balance)?, value)?;
+            .assign(region, minus_value(args.depth, CALL_DEPTH_LIMIT))?;
+        let poor = self.poor.assign(region, v(layout.balance)?, args.value)?;
         self.nonce_max
             .assign(region, minus_value(v(layout.balance + 1)?, u64::MAX))?;
         self.neither
             .assign(region, F::from(u64::from(!too_deep && !poor)))?;
-
-        let new_size = self
-            .expansion
-            .assign_range(region, offset, size, step.memory_word_size)?;
-        let size = u64::try_from(size).map_err(|_| Error::Synthesis)?;
-        self.size_fits
-            .assign(region, size, MAX_INIT_CODE_SIZE + 1)?;
-        self.words.assign(region, size)?;
-
-        let word_gas = INIT_CODE_WORD_GAS + if IS_CREATE2 { CREATE2_WORD_GAS } else { 0 };
-        let cost = CREATE_GAS + word_gas * size.div_ceil(32) + memory_cost(new_size)
-            - memory_cost(step.memory_word_size);
-        let after = step.gas_left.checked_sub(cost).ok_or(Error::Synthesis)?;
+        let after = step
+            .gas_left
+            .checked_sub(args.cost)
+            .ok_or(Error::Synthesis)?;
         for (cell, byte) in self.gas_after.iter().zip(after.to_le_bytes()) {
             cell.assign(region, F::from(u64::from(byte)))?;
         }

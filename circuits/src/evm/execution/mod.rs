@@ -152,7 +152,10 @@ pub use code_size::CodeSizeGadget;
 pub use codecopy::CodeCopyGadget;
 pub use common_error::{ErrorEnd, LessThan};
 pub use copy_to_memory::CopyToMemory;
-pub use create::{starts_creation, Create2Gadget, CreateGadget, CreateOpGadget, CreateRws};
+pub use create::{
+    starts_creation, Create2Gadget, CreateArgs, CreateFacts, CreateGadget, CreateOpGadget,
+    CreateOperands, CreateRws, CreationGas, NewAddress, NewAddressFacts, NewAddressParts,
+};
 pub use create_collision::{
     collides, CollidingCreateGadget, CollidingCreateRws, Create2CollisionGadget,
     CreateCollisionGadget,

@@ -40,7 +40,7 @@ pub struct CreateRws {
 impl CreateRws {
     /// The layout of CREATE (`is_create2` false) or CREATE2.
     pub const fn of(is_create2: bool) -> Self {
-        let pops = if is_create2 { 4 } else { 3 };
+        let pops = super::args::create_pops(is_create2);
         let saves = pops + 8;
         let callee_context = saves + 5;
         Self {

@@ -146,11 +146,16 @@ fn a_wrong_address_is_rejected() {
     // Another hash: the preimage lookups are pinned to the hash the address comes from.
     let g = create_gadget();
     assert_rejected(
-        verify(&c, vec![cell(0, &g.address.hash[0], 5)]),
+        verify(&c, vec![cell(0, &g.new_address.address.hash[0], 5)]),
         "CREATE: row 0: bytecode lane code_hash (lo)",
     );
     // Another nonce encoding (short instead of long).
-    let rlp = g.address.nonce.as_ref().expect("CREATE encodes the nonce");
+    let rlp = g
+        .new_address
+        .address
+        .nonce
+        .as_ref()
+        .expect("CREATE encodes the nonce");
     assert!(verify(&c, vec![cell(0, &rlp.short, 1)]).is_err());
     assert!(verify(&c, vec![cell(0, &rlp.is_small, 1)]).is_err());
 }
@@ -164,8 +169,12 @@ fn create2_binds_its_salt_and_init_code() {
         verify(&c, vec![rw(3, "value_lo", Fr::from(0x43))]),
         "CREATE2 preimage: salt.lo",
     );
-    assert!(verify(&c, vec![cell(0, &g.init_hash[0], 1)]).is_err());
-    assert!(verify(&c, vec![cell(0, &g.address.hash_hi_bytes[0], 1)]).is_err());
+    assert!(verify(&c, vec![cell(0, &g.new_address.init_hash[0], 1)]).is_err());
+    assert!(verify(
+        &c,
+        vec![cell(0, &g.new_address.address.hash_hi_bytes[0], 1)]
+    )
+    .is_err());
 }
 
 #[test]
@@ -223,9 +232,9 @@ fn empty_init_code_runs_the_implicit_stop() {
         // Another init code hash than keccak256 of nothing.
         let (c, _) = around(&w, create2);
         let hash = if create2 {
-            create2_gadget().init_hash
+            create2_gadget().new_address.init_hash
         } else {
-            create_gadget().init_hash
+            create_gadget().new_address.init_hash
         };
         let name = if create2 { "CREATE2" } else { "CREATE" };
         assert_rejected(
