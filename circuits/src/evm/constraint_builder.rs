@@ -1006,6 +1006,22 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         self.rw_access("receipt access", is_write, key, Committed::Zero)
     }
 
+    /// Writes the step's `LastCalleeId`, `LastCalleeReturnDataOffset` and
+    /// `LastCalleeReturnDataLength` as 0 (in this order): a call or creation that started no
+    /// callee leaves no return data.
+    pub fn write_no_last_callee(&mut self) {
+        let call_id = self.step().call_id;
+        for field in [
+            CallContextField::LastCalleeId,
+            CallContextField::LastCalleeReturnDataOffset,
+            CallContextField::LastCalleeReturnDataLength,
+        ] {
+            let written = self.call_context_write(call_id.clone(), field);
+            let zero = Word::new(constant(0), constant(0));
+            self.require_equal_word(&format!("{field:?} = 0"), written, zero);
+        }
+    }
+
     /// Writes context field `field` of call `call_id`; returns the value written.
     pub fn call_context_write(
         &mut self,

@@ -153,14 +153,7 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for NoCodeCallGadg
             }
             None => (None, None, None, None),
         };
-        for field in [
-            C::LastCalleeId,
-            C::LastCalleeReturnDataOffset,
-            C::LastCalleeReturnDataLength,
-        ] {
-            let written = cb.call_context_write(step.call_id.clone(), field);
-            cb.require_equal_word(&format!("{field:?} = 0"), written, Word::new(c(0), c(0)));
-        }
+        cb.write_no_last_callee();
 
         let transfers = ops.transfers.clone();
         let cost = cb.props().constant_gas

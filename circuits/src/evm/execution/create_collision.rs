@@ -172,14 +172,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             code_is_empty.expr() * nonce_is_zero.expr(),
         );
 
-        for field in [
-            C::LastCalleeId,
-            C::LastCalleeReturnDataOffset,
-            C::LastCalleeReturnDataLength,
-        ] {
-            let written = cb.call_context_write(step.call_id.clone(), field);
-            cb.require_equal_word(&format!("{field:?} = 0"), written, small(c(0)));
-        }
+        cb.write_no_last_callee();
         let (gas, kept, _) = CreationGas::configure(cb, step.gas_left.clone() - ops.cost.clone());
         init_code_lookup(cb, &ops, parts.init_hash);
 

@@ -154,14 +154,7 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F>
             neither.expr() * (c::<F>(1) - nonce_max.expr()),
         );
 
-        for field in [
-            C::LastCalleeId,
-            C::LastCalleeReturnDataOffset,
-            C::LastCalleeReturnDataLength,
-        ] {
-            let written = cb.call_context_write(step.call_id.clone(), field);
-            cb.require_equal_word(&format!("{field:?} = 0"), written, small(c(0)));
-        }
+        cb.write_no_last_callee();
 
         let gas_after = cb.query_bytes::<8>();
         let gas_after_expr =
