@@ -267,6 +267,10 @@ pub enum ExecutionState {
 /// CODECOPY, RETURNDATACOPY and MCOPY (EXTCODECOPY's cost has its account access).
 pub const COPY_OPCODES: [u8; 4] = [0x37, 0x39, 0x3e, 0x5e];
 
+/// MLOAD, MSTORE and MSTORE8, whose out-of-gas (on the constant gas or on the memory
+/// expansion) is [`ExecutionState::ErrorOutOfGasMemoryExpansion`].
+pub const MEMORY_OPCODES: [u8; 3] = [0x51, 0x52, 0x53];
+
 /// KECCAK256, whose out-of-gas is [`ExecutionState::ErrorOutOfGasKeccak`].
 pub const KECCAK256: u8 = 0x20;
 
@@ -535,6 +539,9 @@ impl ExecutionState {
             {
                 ErrorOutOfGasCreate
             }
+            // MLOAD, MSTORE and MSTORE8 short of their constant gas: still short of the
+            // constant gas plus the expansion, which is what that state proves.
+            "OutOfGas" if MEMORY_OPCODES.contains(&opcode) => ErrorOutOfGasMemoryExpansion,
             "OutOfGas" | "ReentrancySentryOOG" if constant_gas_only => ErrorOutOfGasConstant,
             "OutOfGas" | "ReentrancySentryOOG" => ErrorOutOfGasDynamic,
             "MemoryOOG" | "MemoryLimitOOG" | "InvalidOperandOOG" => ErrorOutOfGasMemoryExpansion,
@@ -596,6 +603,13 @@ mod tests {
             ExecutionState::for_halt("MemoryOOG", 0x51, false),
             Some(HaltKind::Error(ErrorOutOfGasMemoryExpansion))
         );
+        for op in MEMORY_OPCODES {
+            assert_eq!(
+                oog(op, false),
+                Some(HaltKind::Error(ErrorOutOfGasMemoryExpansion)),
+                "0x{op:02x}"
+            );
+        }
         for halt in ["OutOfGas", "MemoryOOG", "InvalidOperandOOG"] {
             for op in COPY_OPCODES {
                 assert_eq!(

@@ -214,6 +214,16 @@ mod tests {
                 "MSTORE8 at 4096, little gas",
                 witness(near_mstore8, 21_000 + 6 + 300),
             ),
+            // PUSH1 1 PUSH1 0 MSTORE with 2 gas left: short of the constant gas itself (revm
+            // says OutOfGas, not MemoryOOG).
+            (
+                "MSTORE short of its constant gas",
+                witness(vec![0x60, 1, 0x60, 0, 0x52, 0x00], 21_000 + 6 + 2),
+            ),
+            (
+                "MLOAD short of its constant gas",
+                witness(vec![0x60, 0, 0x51, 0x00], 21_000 + 3 + 1),
+            ),
         ] {
             assert_eq!(verify(&circuit_of(&w), vec![]), Ok(()), "{what}");
             let unsupported = EvmCircuit::unsupported_steps(&w);
