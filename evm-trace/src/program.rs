@@ -142,6 +142,18 @@ impl Program {
         self
     }
 
+    /// Adds an account without code whose nonce is `nonce` to the pre-state.
+    pub fn with_nonce_account(mut self, address: Address, nonce: u64) -> Self {
+        self.accounts.insert(
+            address,
+            AccountState {
+                nonce,
+                ..AccountState::default()
+            },
+        );
+        self
+    }
+
     /// Runs the transaction in a Cancun block and returns its trace.
     pub fn trace(&self) -> TracedTx {
         self.trace_repeated(1)

@@ -3,7 +3,7 @@
 //! Every witness step has exactly one [`ExecutionState`]. Successful opcodes map to the
 //! state of their family (see [`crate::opcodes::OPCODES`]); a step that halted its frame
 //! exceptionally maps to an error state chosen from revm's instruction-result name
-//! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `BeginTxCreate`, `AccessListWarm`, `EndTx`,
+//! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `BeginTxCreate`, `BeginTxCreateCollision`, `AccessListWarm`, `EndTx`,
 //! `EndBlock`, `Padding`) have no opcode.
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,11 @@ pub enum ExecutionState {
     /// Start of a creation transaction (no `to`): as `BeginTx`, and the new account's address,
     /// nonce and created flag, with the transaction's data as the init code.
     BeginTxCreate,
+    /// Start of a creation transaction whose address is taken (code or a nonce there): as
+    /// `BeginTxCreate` up to the root call's context, then the address's nonce read; the
+    /// creation never starts (no nonce, created flag or value transfer), the call fails and
+    /// all its gas is spent.
+    BeginTxCreateCollision,
     /// One access-list item of a transaction (EIP-2930) marked warm: an address, or a
     /// storage key of an address; one step per item, in list order, right after `BeginTx`.
     AccessListWarm,
@@ -314,11 +319,12 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 109] = {
+    pub const ALL: [ExecutionState; 110] = {
         use ExecutionState::*;
         [
             BeginTx,
             BeginTxCreate,
+            BeginTxCreateCollision,
             AccessListWarm,
             EndTx,
             EndBlock,

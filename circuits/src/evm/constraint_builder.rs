@@ -1617,7 +1617,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     }
 
     /// The next step is none of the steps that start or end a transaction or a block, nor a
-    /// precompile's step: `Σ is_state(s)@next = 0` over `BeginTx`, `BeginTxCreate`, `EndTx`,
+    /// precompile's step: `Σ is_state(s)@next = 0` over `BeginTx`, `BeginTxCreate`,
+    /// `BeginTxCreateCollision`, `EndTx`,
     /// `EndBlock` and `PrecompileIdentity` (degree 2: each `is_state` is a product of two one-hot cells).
     /// Every step whose call goes on (an opcode that stays in its call, a call into an
     /// account without code, an EXP chain, the transaction's start and its access list)
@@ -1628,6 +1629,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         let cells: Vec<_> = [
             ExecutionState::BeginTx,
             ExecutionState::BeginTxCreate,
+            ExecutionState::BeginTxCreateCollision,
             ExecutionState::EndTx,
             ExecutionState::EndBlock,
             ExecutionState::PrecompileIdentity,

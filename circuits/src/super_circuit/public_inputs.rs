@@ -85,8 +85,9 @@ impl PublicInputs {
 }
 
 /// Checks that `instance` starts the proof at a block's first step: `rw_counter` 1, the
-/// first transaction (`tx_id` 1) in `BeginTx` or `BeginTxCreate`, or `EndBlock` for a block without
-/// transactions. The circuit takes the first state as given, so a verifier must check it.
+/// first transaction (`tx_id` 1) in `BeginTx`, `BeginTxCreate` or `BeginTxCreateCollision`,
+/// or `EndBlock` for a block without transactions. The circuit takes the first state as
+/// given, so a verifier must check it.
 pub fn check_block_start(instance: &[Vec<Fr>]) -> Result<(), String> {
     if instance.len() != NUM_INSTANCE_COLUMNS {
         return Err(format!(
@@ -115,7 +116,11 @@ pub fn check_block_start(instance: &[Vec<Fr>]) -> Result<(), String> {
     let expected: &[ExecutionState] = if num_txs == Fr::zero() {
         &[ExecutionState::EndBlock]
     } else {
-        &[ExecutionState::BeginTx, ExecutionState::BeginTxCreate]
+        &[
+            ExecutionState::BeginTx,
+            ExecutionState::BeginTxCreate,
+            ExecutionState::BeginTxCreateCollision,
+        ]
     };
     if field("rw_counter") != Fr::one() {
         return Err("the first step's rw_counter is not 1".into());

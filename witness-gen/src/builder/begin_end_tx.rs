@@ -5,7 +5,8 @@
 //! coinbase (EIP-3651) and precompiles 0x01..=0x0a, the callee's code hash read (for a
 //! creation: the new address's, empty unless it collides), the root call's context, and (in
 //! the root call's reversion scope) the created account's nonce and created flag and the
-//! value transfer. A creation's init code is the tx's data, copied into the bytecode table
+//! value transfer. A creation whose address is taken (`BeginTxCreateCollision`) reads the
+//! address's nonce instead and starts nothing: the root call ends in the same step, failed. A creation's init code is the tx's data, copied into the bytecode table
 //! (a copy event without rw accesses), and its address's preimage `rlp([sender, nonce])` is
 //! registered like a code. Then one `AccessListWarm` step per access-list item marks it warm,
 //! and a call into an account without code runs its one step, the STOP at pc 0. EndTx:
@@ -45,7 +46,9 @@ pub(crate) fn begin_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError
         .ok_or_else(|| tx_err(b, "transaction has no root call".into()))?;
     let root_call_id = b.tx.frames.first().map_or(0, |f| f.call_id);
     let intrinsic = tx.tx.gas_limit.saturating_sub(root.gas_limit);
-    let state = if root.kind.is_create() {
+    let state = if root.kind.is_create() && frame::collides(root) {
+        ExecutionState::BeginTxCreateCollision
+    } else if root.kind.is_create() {
         ExecutionState::BeginTxCreate
     } else {
         ExecutionState::BeginTx

@@ -58,7 +58,7 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         frame::set_last_callee(b, s.frame_id, 0, 0, 0);
         return Ok(());
     }
-    let collides = callee.end_reason == "CreateCollision";
+    let collides = frame::collides(callee);
     if collides {
         // The pre-check on the value, which a started creation's transfer proves.
         b.read(Rw::account(creator, AccountField::Balance));

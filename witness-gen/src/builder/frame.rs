@@ -98,6 +98,12 @@ pub(crate) fn begin_frame(
     if let Some(fi) = b.tx.frames.get_mut(f) {
         fi.caller_writes_at_begin = caller_writes;
     }
+    if frame.kind.is_create() && frame.parent.is_none() && collides(frame) {
+        // A creation transaction whose address is taken: the nonce there (the other half of
+        // the collision check), and nothing starts.
+        b.read(Rw::account(frame.address, AccountField::Nonce));
+        return Ok(());
+    }
     if frame.kind.is_create() {
         b.write(
             Rw::account(frame.address, AccountField::Nonce),
@@ -119,6 +125,11 @@ pub(crate) fn begin_frame(
         transfer(b, frame.caller, frame.address, frame.value, f).map_err(|r| frame_err(b, f, r))?;
     }
     Ok(())
+}
+
+/// Whether a creation frame met a taken address (code or a nonce there) and never started.
+pub(crate) fn collides(frame: &equivm_trace::CallFrame) -> bool {
+    frame.kind.is_create() && frame.end_reason == "CreateCollision"
 }
 
 /// Moves `value` from `from` to `to` inside frame `f`'s reversion scope.

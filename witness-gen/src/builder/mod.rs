@@ -653,9 +653,13 @@ impl<'t> Builder<'t> {
             | Create2Collision => create::build(self, s),
             ReturnRevert | ReturnCreation => return_revert::build(self, s),
             SelfDestruct => selfdestruct::build(self, s),
-            BeginTx | BeginTxCreate | AccessListWarm | EndTx | EndBlock | Padding => {
-                Err(self.inconsistent(s, "synthetic state for an executed opcode"))
-            }
+            BeginTx
+            | BeginTxCreate
+            | BeginTxCreateCollision
+            | AccessListWarm
+            | EndTx
+            | EndBlock
+            | Padding => Err(self.inconsistent(s, "synthetic state for an executed opcode")),
             other => Err(WitnessError::Unsupported {
                 tx: self.tx.index,
                 step: s.step_index,

@@ -1,6 +1,7 @@
 //! BeginTx: the synthetic step that starts a transaction's root call. One gadget,
-//! [`BeginTxOpGadget`], serves a message call (state `BeginTx`) and a creation (state
-//! `BeginTxCreate`, `IS_CREATE`; what it adds is in `begin_tx/creation.rs`).
+//! [`BeginTxOpGadget`], serves a message call (state `BeginTx`), a creation (state
+//! `BeginTxCreate`, `IS_CREATE`; what it adds is in `begin_tx/creation.rs`) and a creation
+//! whose address is taken (state `BeginTxCreateCollision`, `COLLIDES`; below).
 //!
 //! With tx-table lookups of the step's tx (`tx_id`), the coinbase from the block table and,
 //! for a blob transaction (type 3, EIP-4844), the blob base fee:
@@ -41,6 +42,17 @@
 //!   reversible writes → 2·[creation] + 2·[Value ≠ 0], log id → 0, tx id same, refund → 0,
 //!   is_persistent → IsPersistent, rw_counter_end_of_reversion → RwCounterEndOfReversion
 //! ```
+//! A creation whose address is taken (`COLLIDES`; EIP-684, and EIP-7610's nonce):
+//! ```text
+//! no access list (items = 0), next state EndTx
+//! rw 16 code hash read: free; call context IsSuccess = 0 (so IsPersistent = 0)
+//! rw 34 the address's nonce read;  "[code hash = keccak256(())]·[nonce = 0] = 0"
+//! the copy of the tx's data into the bytecode table (as a creation's)
+//! rw 35 IsSuccess read = 0 (the root call ends here, failed);
+//!   RwCounterEndOfReversion = its counter (nothing to undo)
+//! no nonce or created-flag write, no value transfer
+//! transition: as a creation's, but gas → 0 (all of it spent) and reversible writes → 0
+//! ```
 //! `IsSuccess` is free here: the step that ends the root call reads it back and proves it.
 //! Not proved here (their own circuits): that the tx is signed by the sender and valid
 //! (EIP-3607, nonce < 2^64 − 1, fee caps), and that a tx follows every EndTx. The call id
@@ -65,7 +77,7 @@ use crate::evm::{
 };
 use crate::table::{BlockFieldTag, TxFieldTag};
 use equivm_gadgets::Word;
-use equivm_trace::revm::primitives::U256;
+use equivm_trace::revm::primitives::{KECCAK_EMPTY, U256};
 use equivm_witness::{
     AccountField, CallContextField, CopyDataType, ExecStep, ExecutionState, Witness,
 };
@@ -86,6 +98,11 @@ pub const BEGIN_TX_RWS: u64 = 34;
 /// Rw accesses a creation transaction's BeginTx adds: the new account's nonce and created
 /// flag.
 pub const BEGIN_TX_CREATE_RWS: u64 = 2;
+/// Rw accesses a creation transaction whose address is taken adds: the address's nonce
+/// read and the failed root call's `IsSuccess` read.
+pub const BEGIN_TX_COLLISION_RWS: u64 = 2;
+/// The callee's (or the new address's) code hash read.
+const BEGIN_TX_CODE_HASH_RW: usize = 16;
 /// Intrinsic gas per access-list address (EIP-2930).
 pub const ACCESS_LIST_ADDRESS_GAS: u64 = 2_400;
 /// Intrinsic gas per access-list storage key (EIP-2930).
@@ -111,9 +128,10 @@ const TX_FIELDS: [TxFieldTag; 12] = [
     TxFieldTag::BlobHashesLen,
 ];
 
-/// The BeginTx step of a message call (`IS_CREATE` false) or of a creation.
+/// The BeginTx step of a message call (`IS_CREATE` false) or of a creation, whose address
+/// is free or (`COLLIDES`) taken.
 #[derive(Clone, Debug)]
-pub struct BeginTxOpGadget<F: PrimeField, const IS_CREATE: bool> {
+pub struct BeginTxOpGadget<F: PrimeField, const IS_CREATE: bool, const COLLIDES: bool> {
     /// The access-list items the AccessListWarm steps after this one warm.
     pub chain: AccessListChain<F>,
     items_is_zero: WordIsZero<F>,
@@ -132,12 +150,26 @@ pub struct BeginTxOpGadget<F: PrimeField, const IS_CREATE: bool> {
     balance_after_fee: WordBytes<F>,
     /// A creation's address, init code and writes.
     creation: Option<TxCreation<F>>,
+    /// A taken address's code hash and nonce checks (`COLLIDES`).
+    collision: Option<TxCollision<F>>,
+}
+
+/// What proves a creation transaction's address taken: its code hash is not
+/// `keccak256(())`, or its nonce is not 0.
+#[derive(Clone, Debug)]
+pub struct TxCollision<F: PrimeField> {
+    /// `[code hash = keccak256(())]`.
+    pub no_code: WordIsZero<F>,
+    /// `[nonce = 0]`.
+    pub no_nonce: WordIsZero<F>,
 }
 
 /// BeginTx of a message call.
-pub type BeginTxGadget<F> = BeginTxOpGadget<F, false>;
+pub type BeginTxGadget<F> = BeginTxOpGadget<F, false, false>;
 /// BeginTx of a creation transaction.
-pub type BeginTxCreateGadget<F> = BeginTxOpGadget<F, true>;
+pub type BeginTxCreateGadget<F> = BeginTxOpGadget<F, true, false>;
+/// BeginTx of a creation transaction whose address is taken.
+pub type BeginTxCreateCollisionGadget<F> = BeginTxOpGadget<F, true, true>;
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
     Expression::Constant(F::from(v))
@@ -147,16 +179,18 @@ fn small<F: PrimeField>(v: Expression<F>) -> Word<Expression<F>> {
     Word::new(v, c(0))
 }
 
-impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadget<F, IS_CREATE> {
-    const NAME: &'static str = if IS_CREATE {
-        "BEGIN_TX_CREATE"
-    } else {
-        "BEGIN_TX"
+impl<F: PrimeField, const IS_CREATE: bool, const COLLIDES: bool> ExecutionGadget<F>
+    for BeginTxOpGadget<F, IS_CREATE, COLLIDES>
+{
+    const NAME: &'static str = match (IS_CREATE, COLLIDES) {
+        (true, true) => "BEGIN_TX_CREATE_COLLISION",
+        (true, false) => "BEGIN_TX_CREATE",
+        _ => "BEGIN_TX",
     };
-    const STATE: ExecutionState = if IS_CREATE {
-        ExecutionState::BeginTxCreate
-    } else {
-        ExecutionState::BeginTx
+    const STATE: ExecutionState = match (IS_CREATE, COLLIDES) {
+        (true, true) => ExecutionState::BeginTxCreateCollision,
+        (true, false) => ExecutionState::BeginTxCreate,
+        _ => ExecutionState::BeginTx,
     };
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
@@ -199,9 +233,16 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             al_addresses.lo.clone() + al_keys.lo.clone(),
         );
         let items_is_zero = WordIsZero::configure(cb, "items", small(items.clone()));
-        chain.require_next(cb, c(1) - items_is_zero.expr(), items);
-        // Then the access list and the root call's code.
-        cb.require_next_not_boundary();
+        chain.require_next(cb, c(1) - items_is_zero.expr(), items.clone());
+        if COLLIDES {
+            // The creation never starts: the transaction ends next (an access list would
+            // come between; such a transaction is not supported here).
+            cb.require_zero("no access list", items);
+            cb.require_next_state(&[ExecutionState::EndTx]);
+        } else {
+            // Then the access list and the root call's code.
+            cb.require_next_not_boundary();
+        }
         cb.require_equal(
             "gas_left = tx.GasLimit",
             step.gas_left,
@@ -242,17 +283,18 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
         for address in warm {
             cb.access_list_account_write(tx_id.clone(), address);
         }
-        let code_hash = cb.account_read(receiver.clone(), AccountField::CodeHash);
+        let read_hash = cb.account_read(receiver.clone(), AccountField::CodeHash);
         let code_hash = match &creation {
+            Some(t) if COLLIDES => t.init_hash(),
             Some(t) => {
                 cb.require_equal_word(
                     "the new address has no code: code hash = keccak256(())",
-                    code_hash,
+                    read_hash.clone(),
                     empty_hash(),
                 );
                 t.init_hash()
             }
-            None => code_hash,
+            None => read_hash.clone(),
         };
 
         use CallContextField as C;
@@ -282,7 +324,7 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             (C::ReturnDataOffset, Some(small(c(0)))),
             (C::ReturnDataLength, Some(small(c(0)))),
             (C::Value, Some(value.clone())),
-            (C::IsSuccess, None),
+            (C::IsSuccess, COLLIDES.then(|| small(c(0)))),
             (C::IsPersistent, None),
             (C::IsStatic, Some(small(c(0)))),
             (C::IsRoot, Some(small(c(1)))),
@@ -323,10 +365,29 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             end: end_of_reversion.lo.clone(),
             writes_before: c(writes_before),
         };
-        if let Some(t) = &creation {
+        let mut collision = None;
+        if COLLIDES {
+            let nonce = cb.account_read(receiver.clone(), AccountField::Nonce);
+            let empty = empty_hash::<F>();
+            let no_code = WordIsZero::configure(
+                cb,
+                "code hash - keccak256(())",
+                Word::new(read_hash.lo - empty.lo, read_hash.hi - empty.hi),
+            );
+            let no_nonce = WordIsZero::configure(cb, "the address's nonce", nonce);
+            cb.require_zero(
+                "the address is taken: code or a nonce there",
+                no_code.expr() * no_nonce.expr(),
+            );
+            collision = Some(TxCollision { no_code, no_nonce });
+        } else if let Some(t) = &creation {
             t.configure_writes(cb, tx_id.clone(), &scope(0));
         }
-        let created_writes = if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 };
+        let created_writes = if IS_CREATE && !COLLIDES {
+            BEGIN_TX_CREATE_RWS
+        } else {
+            0
+        };
         let reversion = scope(created_writes);
 
         let mut intrinsic = c::<F>(TX_BASE_GAS)
@@ -342,7 +403,26 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             gas_limit.lo - intrinsic,
         );
         let value_is_zero = WordIsZero::configure(cb, "tx.Value", value.clone());
-        let transfers = c::<F>(1) - value_is_zero.expr();
+        if COLLIDES {
+            // The init code's copy comes before the end of the root call, which fails.
+            if let Some(t) = &creation {
+                t.configure_copy(cb, tx_id.clone());
+            }
+            let success = cb.call_context_lookup(C::IsSuccess);
+            cb.require_equal_word("the root call fails (IsSuccess = 0)", success, small(c(0)));
+            // No write to undo: the reversion ends at this last access.
+            cb.require_equal(
+                "RwCounterEndOfReversion = the IsSuccess read's counter",
+                end_of_reversion.lo.clone(),
+                cb.step().rw_counter + cb.rw_counter_delta() - c(1),
+            );
+        }
+        // A taken address receives no value.
+        let transfers = if COLLIDES {
+            c(0)
+        } else {
+            c::<F>(1) - value_is_zero.expr()
+        };
         let transfer = cb.optional_rw_accesses(transfers.clone(), |cb| {
             ValueTransfer::configure(
                 cb,
@@ -353,9 +433,15 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             )
         });
         transfer.require_boolean_carries(cb);
-        if let Some(t) = &creation {
+        if let (false, Some(t)) = (COLLIDES, &creation) {
             t.configure_copy(cb, tx_id.clone());
         }
+        // A taken address ends the transaction with all its gas spent.
+        let gas_left = if COLLIDES {
+            c(0)
+        } else {
+            gas_after_expr(&gas_after)
+        };
 
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
@@ -364,7 +450,7 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             code_hash: Transition::To(code_hash),
             program_counter: Transition::To(c(0)),
             stack_pointer: Transition::To(c(1024)),
-            gas_left: Transition::To(gas_after_expr(&gas_after)),
+            gas_left: Transition::To(gas_left),
             memory_word_size: Transition::To(c(0)),
             reversible_write_counter: Transition::To(transfers * c(2) + c(created_writes)),
             log_id: Transition::To(c(0)),
@@ -385,6 +471,7 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             transfer,
             balance_after_fee,
             creation,
+            collision,
         }
     }
 
@@ -448,9 +535,21 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
             .checked_sub(TX_BASE_GAS + data_gas + access_list_gas + creation_gas)
             .ok_or(Error::Synthesis)?;
         self.gas_after.assign(region, U256::from(after))?;
-        let transfers = !self.value_is_zero.assign(region, word_of(info.value))?;
+        let transfers = !self.value_is_zero.assign(region, word_of(info.value))? && !COLLIDES;
+        if let Some(t) = &self.collision {
+            let read = |i: usize| rws.get(i).map(|rw| rw.value).ok_or(Error::Synthesis);
+            let (hash, empty) = (
+                word_of::<F>(read(BEGIN_TX_CODE_HASH_RW)?),
+                word_of::<F>(U256::from_be_bytes(KECCAK_EMPTY.0)),
+            );
+            t.no_code
+                .assign(region, Word::new(hash.lo - empty.lo, hash.hi - empty.hi))?;
+            t.no_nonce
+                .assign(region, word_of(read(BEGIN_TX_RWS as usize)?))?;
+        }
         if let Some(t) = &self.creation {
-            let end = step.rw_counter + step.rw_count;
+            // A collision's copy comes before its last access, the IsSuccess read.
+            let end = step.rw_counter + step.rw_count - u64::from(COLLIDES);
             let copy = witness.copy_events.iter().find(|e| {
                 e.rw_counter_start == end
                     && e.src_type == CopyDataType::TxCalldata
@@ -472,10 +571,15 @@ impl<F: PrimeField, const IS_CREATE: bool> ExecutionGadget<F> for BeginTxOpGadge
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         let shape = index.tx_shape(step.tx_index);
         let plain = shape.is_create == IS_CREATE;
-        let expected = BEGIN_TX_RWS
-            + if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 }
-            + if shape.has_value { 3 } else { 0 };
-        !plain || step.rw_count != expected
+        let expected = if COLLIDES {
+            BEGIN_TX_RWS + BEGIN_TX_COLLISION_RWS
+        } else {
+            BEGIN_TX_RWS
+                + if IS_CREATE { BEGIN_TX_CREATE_RWS } else { 0 }
+                + if shape.has_value { 3 } else { 0 }
+        };
+        let no_access_list = !COLLIDES || shape.access_list_items == 0;
+        !plain || !no_access_list || step.rw_count != expected
     }
 }
 
@@ -483,5 +587,7 @@ fn gas_after_expr<F: PrimeField>(g: &ByteNumber<F, 8>) -> Expression<F> {
     g.word().lo
 }
 
+#[cfg(test)]
+mod collision_tests;
 #[cfg(test)]
 mod tests;

@@ -201,6 +201,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
         cb.require_next_state(&[
             ExecutionState::BeginTx,
             ExecutionState::BeginTxCreate,
+            ExecutionState::BeginTxCreateCollision,
             ExecutionState::EndBlock,
         ]);
         cb.require_step_state_transition(StepStateTransition {

@@ -124,7 +124,9 @@ pub use account_access::AccountAccess;
 pub use add_mod::AddModGadget;
 pub use add_sub::AddSubGadget;
 pub use balance::BalanceGadget;
-pub use begin_tx::{BeginTxCreateGadget, BeginTxGadget, BeginTxOpGadget};
+pub use begin_tx::{
+    BeginTxCreateCollisionGadget, BeginTxCreateGadget, BeginTxGadget, BeginTxOpGadget,
+};
 pub use bitwise::BitwiseGadget;
 pub use blob_hash::BlobHashGadget;
 pub use block_ctx::BlockCtxGadget;
@@ -289,6 +291,7 @@ fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
         G::STATE,
         ExecutionState::BeginTx
             | ExecutionState::BeginTxCreate
+            | ExecutionState::BeginTxCreateCollision
             | ExecutionState::AccessListWarm
             | ExecutionState::EndTx
             | ExecutionState::EndBlock
@@ -339,6 +342,7 @@ macro_rules! gadgets {
 gadgets! {
     begin_tx: BeginTxGadget,
     begin_tx_create: BeginTxCreateGadget,
+    begin_tx_create_collision: BeginTxCreateCollisionGadget,
     access_list_warm: AccessListWarmGadget,
     end_tx: EndTxGadget,
     end_block: EndBlockGadget,

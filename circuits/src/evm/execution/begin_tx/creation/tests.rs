@@ -200,25 +200,3 @@ fn the_root_deposit_ends_the_transaction() {
         "kept = (1 - is_root)·(reversible_write_counter + 1)",
     );
 }
-
-#[test]
-fn a_creation_into_an_existing_account_is_unsupported() {
-    // The new address already has code: revm's collision starts no init code, which
-    // BeginTxCreate does not prove (its code hash read and nonce write would fail).
-    let address = equivm_trace::revm::primitives::Address::from_slice(
-        &equivm_trace::revm::primitives::keccak256(equivm_witness::address::create_preimage(
-            equivm_trace::program::SENDER,
-            0,
-        ))[12..],
-    );
-    let w = run(Program::new(DEPLOY.to_vec())
-        .create()
-        .with_account(address, vec![0x00]));
-    let unsupported = EvmCircuit::unsupported_steps(&w);
-    assert!(
-        unsupported
-            .iter()
-            .any(|(s, _)| *s == ExecutionState::BeginTxCreate),
-        "{unsupported:?}"
-    );
-}
