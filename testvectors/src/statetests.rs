@@ -331,12 +331,9 @@ fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> Ca
     if mode != Mode::Tamper {
         return CaseOutcome::of(Verdict::Passed, None);
     }
-    let counts = crate::tamper::run_mutants(
-        &circuit,
-        options.mutants,
-        TAMPER_SEED,
-        crate::mock::mock_check,
-    );
+    let counts = crate::tamper::run_mutants(&circuit, options.mutants, TAMPER_SEED, |c| {
+        crate::mock::mock_check_from_pre_state(c, &circuit)
+    });
     let (verdict, reason) = if counts.survived > 0 {
         (
             Verdict::Failed,

@@ -21,6 +21,13 @@
 //!
 //! A mutant that the assignment itself refuses (a synthesis error) is counted as
 //! `invalid`, not as killed: only the constraints count.
+//!
+//! The state-test runner checks each mutant against the honest block's public pre-state
+//! (the verifier's) and the mutant's own other public inputs, its post-state above all
+//! (what a cheating prover would claim): [`crate::mock::mock_check_from_pre_state`]. A
+//! mutant that changed only a first read's value would otherwise claim another pre-state,
+//! under which its execution may be just as valid: a proof about another block, not a
+//! false one about this block.
 
 use equivm_circuits::evm::{assign::Override, step::state_index};
 use equivm_circuits::super_circuit::SuperCircuit;

@@ -22,6 +22,8 @@ use halo2curves::bn256::Fr;
 
 /// Number of instance columns.
 pub const NUM_INSTANCE_COLUMNS: usize = 29;
+/// The instance columns of the public pre-state table.
+pub const PRE_STATE_COLUMNS: std::ops::Range<usize> = 1..1 + PUBLIC_STATE_COLUMNS;
 
 /// The public inputs of one block, as rows.
 #[derive(Clone, Debug, PartialEq, Eq)]
