@@ -1,7 +1,7 @@
 //! The size of the circuit that verifies one proof: how many cells snark-verifier's
 //! aggregation circuit spends on a verifying key, measured by building its witness from a
-//! placeholder proof of the key's shape (nothing is proved, and the placeholder does not
-//! verify: only the count is meaningful).
+//! stand-in proof of the key's shape (snark-verifier's dummy snark: nothing is proved, and
+//! the stand-in does not verify; only the count is meaningful).
 
 use halo2_proofs::{
     halo2curves::bn256::{Bn256, G1Affine},
