@@ -240,7 +240,7 @@ fn prove_writes_a_proof_that_verify_accepts_and_a_flipped_byte_is_refused() {
     let proof = dir.join("proof.json");
     let result = equivm()
         .env("EQUIVM_PARAMS_DIR", dir.join("params"))
-        .args(["prove", "--name", "stackMemoryJumps", "--out"])
+        .args(["prove", "--name", "keccakStoreLog", "--out"])
         .arg(&proof)
         .arg(bundled().join("basics.json"))
         .output()

@@ -4,7 +4,7 @@
 //! state of their family (see [`crate::opcodes::OPCODES`]); a step that halted its frame
 //! exceptionally maps to an error state chosen from revm's instruction-result name
 //! ([`ExecutionState::for_halt`]). Synthetic states (`BeginTx`, `BeginTxCreate`, `BeginTxCreateCollision`, `AccessListWarm`, `EndTx`,
-//! `EndBlock`, `Padding`) have no opcode.
+//! `EndTxClearSlot`, `EndTxDeleteAccount`, `EndBlock`, `Padding`) have no opcode.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,13 @@ pub enum ExecutionState {
     AccessListWarm,
     /// End of a transaction: refund, coinbase reward, receipt.
     EndTx,
+    /// After `EndTx`: one non-zero storage slot of an account the transaction created and
+    /// self-destructed (EIP-6780) written 0, the account's slot count lowered by one.
+    EndTxClearSlot,
+    /// After `EndTx` and its account's `EndTxClearSlot` steps: an account the transaction
+    /// created and self-destructed (EIP-6780) deleted: its nonce, balance and code hash
+    /// cleared, its slot count 0, its created flag from pending (2) to done (3).
+    EndTxDeleteAccount,
     /// End of the block.
     EndBlock,
     /// Unused rows after the block.
@@ -319,7 +326,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 110] = {
+    pub const ALL: [ExecutionState; 112] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -327,6 +334,8 @@ impl ExecutionState {
             BeginTxCreateCollision,
             AccessListWarm,
             EndTx,
+            EndTxClearSlot,
+            EndTxDeleteAccount,
             EndBlock,
             Padding,
             Stop,

@@ -263,12 +263,26 @@ impl Rw {
     }
 
     /// Whether `address` was created in tx `tx_id` (EIP-6780): the account's warm-flag cell
-    /// with `index` 1, written 1 by the creation in its reversion scope.
+    /// with `index` 1, written 1 by the creation in its reversion scope, 2 by a SELFDESTRUCT
+    /// of the account (pending deletion) and 3 by the deletion after the tx's `EndTx`.
     pub fn created_flag(tx_id: u64, address: Address) -> Self {
         Rw {
             id: tx_id,
             address,
             index: 1,
+            ..Rw::new(RwTag::TxAccessListAccount)
+        }
+    }
+
+    /// The number of non-zero storage slots of `address`, counted in tx `tx_id` for an
+    /// account that tx created (EIP-6780): the account's warm-flag cell with `index` 2. Each
+    /// SSTORE into a created account moves it by `[current = 0] − [new = 0]`; the deletion of
+    /// a self-destructed account clears slots until it is 0.
+    pub fn slot_count(tx_id: u64, address: Address) -> Self {
+        Rw {
+            id: tx_id,
+            address,
+            index: 2,
             ..Rw::new(RwTag::TxAccessListAccount)
         }
     }

@@ -974,7 +974,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     }
 
     /// Reads the created flag (EIP-6780) of account `address` in tx `tx_id`: 1 when a
-    /// creation of the tx made it (and was not undone).
+    /// creation of the tx made it (and was not undone), 2 once it self-destructed.
     pub fn created_flag_read(
         &mut self,
         tx_id: Expression<F>,
@@ -985,6 +985,21 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             .index(constant(1));
         self.rw_access("created flag read", false, key, Committed::Zero)
             .value
+    }
+
+    /// Reads (`is_write` false) or writes the slot count (EIP-6780) of account `address` in
+    /// tx `tx_id`: its warm-flag cell with index 2, the non-zero storage slots of an account
+    /// the tx created; returns the row.
+    pub fn slot_count_access(
+        &mut self,
+        is_write: bool,
+        tx_id: Expression<F>,
+        address: Expression<F>,
+    ) -> RwTableRow<Expression<F>> {
+        let key = RwKey::new(RwTag::TxAccessListAccount, tx_id)
+            .address(address)
+            .index(constant(2));
+        self.rw_access("slot count access", is_write, key, Committed::Zero)
     }
 
     /// Reads the refund counter of tx `tx_id`; returns the value.
@@ -1618,7 +1633,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
 
     /// The next step is none of the steps that start or end a transaction or a block, nor a
     /// precompile's step: `Σ is_state(s)@next = 0` over `BeginTx`, `BeginTxCreate`,
-    /// `BeginTxCreateCollision`, `EndTx`,
+    /// `BeginTxCreateCollision`, `EndTx`, `EndTxClearSlot`, `EndTxDeleteAccount`,
     /// `EndBlock` and `PrecompileIdentity` (degree 2: each `is_state` is a product of two one-hot cells).
     /// Every step whose call goes on (an opcode that stays in its call, a call into an
     /// account without code, an EXP chain, the transaction's start and its access list)
@@ -1631,6 +1646,8 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             ExecutionState::BeginTxCreate,
             ExecutionState::BeginTxCreateCollision,
             ExecutionState::EndTx,
+            ExecutionState::EndTxClearSlot,
+            ExecutionState::EndTxDeleteAccount,
             ExecutionState::EndBlock,
             ExecutionState::PrecompileIdentity,
         ]
@@ -1644,7 +1661,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         })
         .collect();
         self.require_next(
-            "next state is not BeginTx, BeginTxCreate, EndTx, EndBlock or a precompile's",
+            "next state is not a transaction boundary or a precompile's",
             move |next| {
                 cells.iter().fold(constant::<F>(0), |acc, (g, i)| {
                     acc + next(&Cell::new(*g, 0)) * next(&Cell::new(*i, 0))

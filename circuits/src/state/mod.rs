@@ -23,6 +23,10 @@
 //! - **results**: the last access of every account field, storage slot, receipt field and
 //!   log field is a row of the public post-state table, and every non-zero row of that
 //!   table is such a last access;
+//! - **deletions** (EIP-6780): the last access of an account's created flag (a
+//!   `TxAccessListAccount` cell with `index` 1: 1 created, 2 self-destructed, 3 deleted) is
+//!   not 2: an account a transaction created and self-destructed is deleted after its
+//!   `EndTx` (the EVM circuit's `EndTxDeleteAccount` is the only step that moves 2 on);
 //! - **count**: `count` runs over the rows and ends at the number of real rows. The super
 //!   circuit asserts it equals the number of accesses the EVM circuit made (`rw_counter - 1`
 //!   after `EndBlock`). Since the EVM circuit looks up counters `1..=N`, each once and all
@@ -89,6 +93,10 @@ pub struct StateCircuitConfig {
     pub pre_enable: Column<Advice>,
     /// 1 on the last access of an account field, storage slot, receipt or log field.
     pub post_enable: Column<Advice>,
+    /// 1 on the last access of a created flag (`TxAccessListAccount`, `index` 1).
+    pub flag_last: Column<Advice>,
+    /// Inverse of `value − 2` where `flag_last` is 1 (the flag does not end pending).
+    pub flag_inv: Column<Advice>,
 }
 
 fn tag_flag(tag: RwTag) -> usize {
@@ -112,6 +120,7 @@ impl StateCircuitConfig {
         let diff_bytes = [(); DIFF_BYTES].map(|()| advice());
         let (id_same, id_diff_inv, count) = (advice(), advice(), advice());
         let (pre_enable, post_enable) = (advice(), advice());
+        let (flag_last, flag_inv) = (advice(), advice());
         let config = Self {
             rw,
             fixed,
@@ -130,6 +139,8 @@ impl StateCircuitConfig {
             count,
             pre_enable,
             post_enable,
+            flag_last,
+            flag_inv,
         };
         config.configure_gates(meta);
         config.configure_lookups(meta);
@@ -320,7 +331,25 @@ impl StateCircuitConfig {
                 + flag(RwTag::TxLog);
             on_rows(
                 "post_enable = last access of an account, storage, receipt or log cell",
-                post_enable - (one() - same_next) * results,
+                post_enable - (one() - same_next.clone()) * results,
+            );
+            // Deletions (EIP-6780): a created flag does not end at 2 (pending).
+            let index = row.index.clone();
+            let flag_last = cur(m, self.flag_last);
+            on_rows(
+                "flag_last = last access of a created flag (index 1)",
+                flag_last.clone()
+                    - flag(RwTag::TxAccessListAccount)
+                        * index.clone()
+                        * (Expression::Constant(F::from(2)) - index)
+                        * (one() - same_next.clone()),
+            );
+            on_rows(
+                "a created flag does not end pending: (value - 2)·flag_inv = 1",
+                flag_last
+                    * ((row.value.lo.clone() - Expression::Constant(F::from(2)))
+                        * cur(m, self.flag_inv)
+                        - one()),
             );
             // Count and contiguity.
             on_rows(
@@ -460,6 +489,7 @@ impl StateCircuitConfig {
                         let mut fd = [F::ZERO; NUM_LIMBS];
                         let mut bytes = [0u8; DIFF_BYTES];
                         let (mut sort_id, mut pre, mut post) = (F::ZERO, F::ZERO, F::ZERO);
+                        let (mut flag_last, mut flag_inv) = (F::ZERO, F::ZERO);
                         if let Some(rw) = rw {
                             count += 1;
                             flags[tag_flag(rw.tag)] = F::ONE;
@@ -481,6 +511,11 @@ impl StateCircuitConfig {
                                 is_state || matches!(rw.tag, RwTag::TxReceipt | RwTag::TxLog);
                             pre = F::from(u64::from(first && is_state));
                             post = F::from(u64::from(!next_same && is_result));
+                            if !next_same && rw.tag == RwTag::TxAccessListAccount && rw.index == 1 {
+                                flag_last = F::ONE;
+                                let v = RwTableRow::<F>::from_rw(rw).value.lo;
+                                flag_inv = (v - F::from(2)).invert().unwrap_or(F::ZERO);
+                            }
                             prev_limbs = l;
                         } else if offset > 0 {
                             prev_limbs = ordering::ZERO_LIMBS;
@@ -497,6 +532,8 @@ impl StateCircuitConfig {
                         set(&mut region, self.sort_id, offset, sort_id);
                         set(&mut region, self.pre_enable, offset, pre);
                         set(&mut region, self.post_enable, offset, post);
+                        set(&mut region, self.flag_last, offset, flag_last);
+                        set(&mut region, self.flag_inv, offset, flag_inv);
                         let id_diff = values.id - prev_id;
                         set(
                             &mut region,

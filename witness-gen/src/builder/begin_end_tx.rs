@@ -280,10 +280,51 @@ pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> 
         b.write(Rw::receipt(tx_id, field), value, None);
     }
 
+    b.close_step(idx);
+    delete_destructed(b, root_call_id)
+}
+
+/// Emits the deletion of every account the transaction created and self-destructed
+/// (EIP-6780), after its `EndTx`, in address order: for each, one `EndTxClearSlot` step
+/// per non-zero storage slot (the created flag read pending, the slot written 0, the slot
+/// count lowered by one), then one `EndTxDeleteAccount` step (the created flag written
+/// from pending to done, the slot count read 0, nonce, balance and code hash cleared).
+/// The steps belong to the next transaction's `tx_id` (`EndTx` moved it on) and name the
+/// ended one's cells.
+fn delete_destructed(b: &mut Builder, root_call_id: u64) -> Result<(), WitnessError> {
+    let tx_id = b.tx.id;
     let mut destroyed = std::mem::take(&mut b.tx.destructed);
     destroyed.sort();
     destroyed.dedup();
+    let ended = b.tx.index;
+    b.tx.index = ended + 1;
+    let open = |b: &mut Builder, state| {
+        b.open_step(state, root_call_id, None, None, 0, None, 0, 0, 1024, 0)
+    };
     for a in destroyed {
+        for slot in b.state.storage_slots(a) {
+            if b.state.storage(a, slot).is_zero() {
+                continue;
+            }
+            let idx = open(b, ExecutionState::EndTxClearSlot);
+            b.read(Rw::created_flag(tx_id, a));
+            b.write(Rw::storage(tx_id, a, slot), U256::ZERO, None);
+            let count = b.state.get(&Rw::slot_count(tx_id, a).state_key());
+            let count = count
+                .checked_sub(U256::from(1))
+                .ok_or(WitnessError::Inconsistent {
+                    tx: ended,
+                    step: None,
+                    pc: 0,
+                    opcode: 0,
+                    reason: "a deleted account has more non-zero slots than it set".into(),
+                })?;
+            b.write(Rw::slot_count(tx_id, a), count, None);
+            b.close_step(idx);
+        }
+        let idx = open(b, ExecutionState::EndTxDeleteAccount);
+        b.write(Rw::created_flag(tx_id, a), U256::from(3), None);
+        b.read(Rw::slot_count(tx_id, a));
         b.write(Rw::account(a, AccountField::Nonce), U256::ZERO, None);
         b.write(Rw::account(a, AccountField::Balance), U256::ZERO, None);
         b.write(
@@ -291,13 +332,9 @@ pub(crate) fn end_tx(b: &mut Builder, tx: &TxTrace) -> Result<(), WitnessError> 
             b256_to_u256(KECCAK_EMPTY),
             None,
         );
-        for slot in b.state.storage_slots(a) {
-            if !b.state.storage(a, slot).is_zero() {
-                b.write(Rw::storage(tx_id, a, slot), U256::ZERO, None);
-            }
-        }
+        b.close_step(idx);
     }
-    b.close_step(idx);
+    b.tx.index = ended;
     Ok(())
 }
 

@@ -658,6 +658,8 @@ impl<'t> Builder<'t> {
             | BeginTxCreateCollision
             | AccessListWarm
             | EndTx
+            | EndTxClearSlot
+            | EndTxDeleteAccount
             | EndBlock
             | Padding => Err(self.inconsistent(s, "synthetic state for an executed opcode")),
             other => Err(WitnessError::Unsupported {

@@ -7,9 +7,10 @@
 //! beneficiary's is credited with it. A contract that names itself is debited and credited
 //! back, so its balance stays, unless it was created in this transaction: then the credit
 //! is skipped (written as 0 → 0, the balance burnt), and the account is deleted at the end
-//! of the transaction (nonce, balance, code hash and storage cleared in `EndTx`). The three
-//! writes are in the current frame's reversion scope. The contract's created flag is read
-//! last (1 when a creation of this tx made it); the frame then ends like a STOP.
+//! of the transaction (nonce, balance, code hash and storage cleared after `EndTx`). The
+//! contract's created flag is written last: 2 (pending deletion) when a creation of this tx
+//! made it, else 0 again. The four writes are in the current frame's reversion scope; the
+//! frame then ends like a STOP.
 
 use super::account::warm_account;
 use super::{Builder, JournalEntry, StepCtx};
@@ -51,9 +52,13 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
         after,
         Some(s.frame_id),
     );
-    // Whether the contract was created in this tx (EIP-6780), read after the writes.
+    // The contract's created flag (EIP-6780), after the transfer: 0 stays 0 (nothing is
+    // deleted); 1 (created in this tx) or 2 (already self-destructed) becomes 2, pending
+    // deletion after the tx's `EndTx`.
     let tx_id = b.tx.id;
-    b.read(Rw::created_flag(tx_id, address));
+    let flag = Rw::created_flag(tx_id, address);
+    let pending = if created { U256::from(2) } else { U256::ZERO };
+    b.write(flag, pending, Some(s.frame_id));
     if created {
         b.tx.destructed.push(address);
         if let Some(fi) = b.tx.frames.get_mut(s.frame_id) {

@@ -1,7 +1,7 @@
 //! SLOAD, SSTORE (with EIP-2929 warm marks and EIP-2200/3529 refunds), TLOAD, TSTORE.
 //!
-//! Storage and transient-storage writes, warm marks and refund changes are reversible and
-//! join the current frame's journal. The refund change of an SSTORE is computed here from
+//! Storage and transient-storage writes, warm marks, refund changes and the slot counts of
+//! created accounts are reversible and join the current frame's journal. The refund change of an SSTORE is computed here from
 //! the slot's committed (tx-start), current and new values:
 //!
 //! - current == new: none;
@@ -84,6 +84,24 @@ pub(crate) fn build(b: &mut Builder, s: &StepCtx) -> Result<(), WitnessError> {
             let refund = u64::try_from(refund)
                 .map_err(|_| b.inconsistent(s, "refund counter would go negative"))?;
             b.write(Rw::refund(tx_id), U256::from(refund), Some(s.frame_id));
+            // The slot count of an account created in this tx (EIP-6780): what its deletion
+            // must clear, if it self-destructs.
+            let flag = b.read(Rw::created_flag(tx_id, address));
+            let count = b.state.get(&Rw::slot_count(tx_id, address).state_key());
+            let count = if flag.is_zero() || current.is_zero() == new.is_zero() {
+                Some(count)
+            } else if current.is_zero() {
+                count.checked_add(U256::from(1))
+            } else {
+                count.checked_sub(U256::from(1))
+            }
+            .ok_or_else(|| {
+                b.inconsistent(
+                    s,
+                    "a created account clears a slot it did not set (EIP-7610)",
+                )
+            })?;
+            b.write(Rw::slot_count(tx_id, address), count, Some(s.frame_id));
             Ok(())
         }
         0x5c => {

@@ -18,16 +18,16 @@
 //! rw 4  receipt CumulativeGasUsed of tx_id − 1 read (tx 0's is the initial 0)
 //! rw 5..7 receipt writes: PostStateOrStatus = IsSuccess,
 //!         CumulativeGasUsed = previous + used − eff, LogLength = log_id
-//! next state: BeginTx or EndBlock; rw_counter + 8, tx_id + 1; the rest is set by BeginTx.
+//! next state: the deletion of an account the tx created and self-destructed
+//!   (`EndTxClearSlot`, `EndTxDeleteAccount`, see `end_tx_delete.rs`), BeginTx or EndBlock;
+//!   rw_counter + 8, tx_id + 1; the rest is set by BeginTx.
 //! ```
-//! A tx that self-destructed accounts it created writes their deletion after the receipt;
-//! such an EndTx is `unsupported` (it needs a creation first, which has no gadget yet).
 
 use super::{
     tx_arith::{
         address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber, WordBytes,
     },
-    ExecutionGadget,
+    ExecutionGadget, AFTER_DELETION,
 };
 use crate::evm::{
     assign::{StepRegion, WitnessIndex},
@@ -198,12 +198,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
             Word::new(step.log_id, c(0)),
         );
 
-        cb.require_next_state(&[
-            ExecutionState::BeginTx,
-            ExecutionState::BeginTxCreate,
-            ExecutionState::BeginTxCreateCollision,
-            ExecutionState::EndBlock,
-        ]);
+        cb.require_next_state(&AFTER_DELETION);
         cb.require_step_state_transition(StepStateTransition {
             rw_counter: Transition::Delta(cb.rw_counter_delta()),
             call_id: Transition::Free,

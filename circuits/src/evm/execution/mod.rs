@@ -39,6 +39,7 @@ mod creation_end;
 mod dup;
 mod end_block;
 mod end_tx;
+mod end_tx_delete;
 mod error_code_store;
 mod error_invalid_creation_code;
 mod error_invalid_jump;
@@ -170,6 +171,7 @@ pub use creation_end::{CreationEndGadget, ReturnCreationGadget, StopCreationGadg
 pub use dup::DupGadget;
 pub use end_block::EndBlockGadget;
 pub use end_tx::EndTxGadget;
+pub use end_tx_delete::{EndTxClearSlotGadget, EndTxDeleteAccountGadget, AFTER_DELETION};
 pub use error_code_store::ErrorCodeStoreGadget;
 pub use error_invalid_creation_code::ErrorInvalidCreationCodeGadget;
 pub use error_invalid_jump::ErrorInvalidJumpGadget;
@@ -294,6 +296,8 @@ fn configure_one<F: PrimeField, G: ExecutionGadget<F>>(
             | ExecutionState::BeginTxCreateCollision
             | ExecutionState::AccessListWarm
             | ExecutionState::EndTx
+            | ExecutionState::EndTxClearSlot
+            | ExecutionState::EndTxDeleteAccount
             | ExecutionState::EndBlock
             | ExecutionState::Padding
             | ExecutionState::ExpRound
@@ -345,6 +349,8 @@ gadgets! {
     begin_tx_create_collision: BeginTxCreateCollisionGadget,
     access_list_warm: AccessListWarmGadget,
     end_tx: EndTxGadget,
+    end_tx_clear_slot: EndTxClearSlotGadget,
+    end_tx_delete_account: EndTxDeleteAccountGadget,
     end_block: EndBlockGadget,
     padding: PaddingGadget,
     stop: StopGadget,

@@ -93,7 +93,7 @@ fn a_refund_is_undone_with_the_rest() {
 fn writes_of_every_kind_then_an_error_pass() {
     let w = witness(Program::new(WRITES_THEN_INVALID.to_vec()));
     let err = nth_step(&w, ExecutionState::ErrorInvalidOpcode, 0);
-    assert_eq!(w.steps[err].reversible_write_counter, 6);
+    assert_eq!(w.steps[err].reversible_write_counter, 7);
     assert_eq!(verify(&whole(&w), vec![]), Ok(()));
     assert_eq!(super_circuit_verdict(w), Ok(()));
 }
@@ -121,10 +121,10 @@ fn an_undo_must_be_in_the_rw_log() {
 fn an_undo_is_pinned_to_its_write() {
     let w = witness(Program::new(SSTORE_REVERT.to_vec()));
     let sstore = nth_step(&w, ExecutionState::Sstore, 0);
-    // SSTORE's rw rows 0..8 are its accesses; its undos follow.
+    // SSTORE's rw rows 0..10 are its accesses; its undos follow.
     let o = Override::Rw {
         step: sstore,
-        access: 8,
+        access: 10,
         field: "value_lo",
         value: Fr::from(9),
     };

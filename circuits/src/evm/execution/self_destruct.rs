@@ -8,40 +8,47 @@
 //! own = CalleeAddress read (rw 4)
 //! EmptyAccount(beneficiary): nonce, code hash, balance reads (rw 5, 6, 7)   (beneficiary.rs)
 //! debit = own balance write (rw 8, undo 1): "value = 0";  balance = its value_prev
+//! same = [beneficiary = own] (WordIsZero of their difference)
 //! credit = beneficiary balance write (rw 9, undo 2):
-//!   "value_prev + balance = value" (AddNoOverflow, value range-checked)
+//!   "value_prev + balance·(1 − burn) = value" (AddNoOverflow, value range-checked)
 //! NewAccount: new_account = [balance ≠ 0]·empty
 //! cost = 5000 + 2600·(1 - was_warm) + 25000·new_account
 //! "gas_left - cost = Σ gas_after_i·256^i"            (8 bytes: enough gas)
-//! "created flag of own in tx = 0" (rw 10)   (EIP-6780: a contract created in this tx
-//!                                              burns its balance and is deleted: not here)
+//! created flag write (tx_id, own, index 1) (rw 10, undo 3): f = value_prev ∈ {0, 1, 2}
+//!   created = [f ≠ 0] (boolean): "2·created = f·(3 − f)";  "value = 2·created"
+//!   (EIP-6780: a contract created in this tx is deleted after the tx: pending, 2)
+//! burn = created·same                       (a created contract naming itself: burnt)
 //! "call's IsSuccess = 1" (rw 11)
 //! root: next state EndTx; with a caller (rw 12..=25): RestoreContext(return data 0, 0),
 //!   the next step executes an opcode
 //! transition: the ending transition with gas_after; the caller takes over
-//!   reversible_write_counter + 3 writes; refund unchanged
+//!   reversible_write_counter + 4 writes; refund unchanged
 //! ```
 //!
 //! A contract that names itself is debited and then credited: the credit's `value_prev` is
 //! the 0 the debit wrote, so its balance ends where it was (EIP-6780: nothing is deleted).
-//! Only a contract created in the same transaction burns its balance and is deleted: its
-//! created flag, which the creation wrote in its own reversion scope, is 1, so this gadget
-//! refuses it (such a SELFDESTRUCT is `unsupported` for now). The beneficiary's emptiness
-//! is read before the transfer.
+//! Only a contract created in the same transaction burns its balance (when it names itself)
+//! and is deleted: its created flag, which the creation wrote 1 in its own reversion scope,
+//! becomes 2, and the state circuit refuses a transaction that ends with a flag at 2 unless
+//! an `EndTxDeleteAccount` step took it to 3 (see `end_tx_delete.rs`). The flag's values
+//! are 0, 1, 2 during a transaction (3 is written after its `EndTx`), which is what
+//! `created`'s constraint needs. The beneficiary's emptiness is read before the transfer.
 
 use super::{
     account_access::AccountAccess,
     beneficiary::{self_destruct_cost, self_destruct_cost_expr, EmptyAccount, NewAccount},
     restore_context::{is_root_step, RestoreContext, RESTORE_CONTEXT_RWS},
     tx_arith::{address_expr, AddNoOverflow, WordBytes},
+    word_is_zero::WordIsZero,
     ExecutionGadget,
 };
 use crate::evm::{
-    assign::{StepRegion, WitnessIndex},
+    assign::{word_of, StepRegion, WitnessIndex},
     cell::Cell,
     constraint_builder::{ConstraintBuilder, Reversion, Transition},
 };
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
+use equivm_trace::revm::primitives::{Address, U256};
 use equivm_witness::{AccountField, CallContextField as C, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -66,8 +73,14 @@ pub struct SelfDestructGadget<F: PrimeField> {
     credit: AddNoOverflow<F>,
     /// `gas_left - cost`, little-endian bytes.
     pub gas_after: [Cell<F>; 8],
-    /// `(1 - is_root)·(reversible_write_counter + 3)`: the writes a caller takes over.
+    /// `(1 - is_root)·(reversible_write_counter + 4)`: the writes a caller takes over.
     kept: Cell<F>,
+    /// `[beneficiary = own]`.
+    pub same: WordIsZero<F>,
+    /// `[created flag ≠ 0]`: the contract was created in this transaction.
+    pub created: Cell<F>,
+    /// `created·same`: the balance is burnt.
+    pub burn: Cell<F>,
 }
 
 fn c<F: PrimeField>(v: u64) -> Expression<F> {
@@ -99,15 +112,26 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
             Word::new(c(0), c(0)),
         );
         let sent = debit.value_prev;
+        let same = WordIsZero::configure(
+            cb,
+            "beneficiary - own",
+            Word::new(beneficiary.clone() - own_address.clone(), c(0)),
+        );
+        let burn = cb.query_bool("burn is boolean");
+        let kept_part = c(1) - burn.expr();
+        let credited_amount = Word::new(
+            sent.lo.clone() * kept_part.clone(),
+            sent.hi.clone() * kept_part,
+        );
         let credit_row = cb.account_write(beneficiary, AccountField::Balance);
         cb.undo_if_reverted(&scope);
         let credited =
             WordBytes::configure(cb, "beneficiary balance after", credit_row.value.clone());
         let credit = AddNoOverflow::configure(
             cb,
-            "beneficiary balance_prev + sent = balance",
+            "beneficiary balance_prev + sent·(1 - burn) = balance",
             credit_row.value_prev,
-            sent.clone(),
+            credited_amount,
             credit_row.value,
         );
         credit.require_boolean_carry(cb, "credit");
@@ -124,11 +148,25 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
             gas_after_expr.clone(),
         );
 
-        let created = cb.created_flag_read(step.tx_id.clone(), own_address);
+        let flag = cb.created_flag_write(step.tx_id.clone(), own_address);
+        cb.undo_if_reverted(&scope);
+        let created = cb.query_bool("created is boolean");
+        let f = flag.value_prev.lo.clone();
+        cb.require_zero("created flag.hi = 0", flag.value_prev.hi.clone());
+        cb.require_equal(
+            "2·created = f·(3 - f) (f ∈ {0, 1, 2})",
+            created.expr() * c(2),
+            f.clone() * (c(3) - f),
+        );
         cb.require_equal_word(
-            "the contract was not created in this tx (created flag = 0)",
-            created,
-            Word::new(c(0), c(0)),
+            "created flag: value = 2·created (pending deletion)",
+            flag.value,
+            Word::new(created.expr() * c(2), c(0)),
+        );
+        cb.require_equal(
+            "burn = created·same",
+            burn.expr(),
+            created.expr() * same.expr(),
         );
         let is_success = cb.call_context_lookup(C::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 1", is_success, Word::new(c(1), c(0)));
@@ -139,9 +177,9 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         cb.require_next_opcode_step_if(has_caller.clone());
         let kept = cb.query_cell();
         cb.require_equal(
-            "kept = (1 - is_root)·(reversible_write_counter + 3)",
+            "kept = (1 - is_root)·(reversible_write_counter + 4)",
             kept.expr(),
-            has_caller * (step.reversible_write_counter.clone() + c(3)),
+            has_caller * (step.reversible_write_counter.clone() + c(4)),
         );
         let transition = back.ending_transition(cb, gas_after_expr, kept.expr(), Transition::Same);
         cb.require_step_state_transition(transition);
@@ -153,6 +191,9 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
             credit,
             gas_after,
             kept,
+            same,
+            created,
+            burn,
         }
     }
 
@@ -171,8 +212,21 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
             .assign(region, rw(5)?.value, rw(6)?.value, rw(7)?.value)?;
         let sent = rw(8)?.value_prev;
         let credit = rw(9)?;
+        let (beneficiary, own) = (rw(9)?.address, rw(8)?.address);
+        let to_f = |a: Address| {
+            let w = word_of::<F>(U256::from_be_slice(a.as_slice()));
+            w.lo + w.hi * equivm_gadgets::util::pow2::<F>(128)
+        };
+        let same = self
+            .same
+            .assign(region, Word::new(to_f(beneficiary) - to_f(own), F::ZERO))?;
+        let created = !rw(10)?.value_prev.is_zero();
+        let burn = created && same;
+        self.created.assign(region, F::from(u64::from(created)))?;
+        self.burn.assign(region, F::from(u64::from(burn)))?;
+        let credited = if burn { U256::ZERO } else { sent };
         self.credited.assign(region, credit.value)?;
-        self.credit.assign(region, credit.value_prev, sent)?;
+        self.credit.assign(region, credit.value_prev, credited)?;
         let new_account = self.new_account.assign(region, sent, empty)?;
         let cost = self_destruct_cost(was_warm, new_account);
         let after = step.gas_left.checked_sub(cost).ok_or(Error::Synthesis)?;
@@ -182,7 +236,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         let kept = if is_root_step(witness, step) {
             0
         } else {
-            step.reversible_write_counter + 3
+            step.reversible_write_counter + 4
         };
         self.kept.assign(region, F::from(kept))
     }
@@ -195,7 +249,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         } else {
             own + RESTORE_CONTEXT_RWS as u64
         };
-        call.is_create || index.runs_in_created_account(step) || step.rw_count != rws
+        call.is_create || step.rw_count != rws
     }
 }
 

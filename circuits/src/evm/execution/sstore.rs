@@ -8,13 +8,17 @@
 //!         committed_value = original (the slot at the tx's start; the state circuit proves it)
 //! rw 6    slot warm mark write: value 1, value_prev = was_warm
 //! rw 7    refund write: value_prev = refund, value = refund + delta
+//! rw 8    created flag read (tx_id, callee, index 1): f ∈ {0, 1, 2} (EIP-6780)
+//!         created = [f ≠ 0] (boolean): "2·created = f·(3 − f)"
+//! rw 9    slot count write (tx_id, callee, index 2): value = value_prev + created·(cz − nz)
+//!         (the non-zero slots of an account created in this tx: what its deletion clears)
 //! sentry: gas_left − 2301 fits 8 bytes (EIP-2200: fail when gas_left ≤ 2300)
 //! cost and flags cn, oc, on, oz, cz, nz: see `sstore_gas.rs`
 //! r_clean    = (1 − oz)·nz·4800
 //! r_dirty    = (1 − oz)·(nz − cz)·4800 + on·(oz·19900 + (1 − oz)·2800)
 //! r_inner    = oc·r_clean + (1 − oc)·r_dirty
 //! delta      = (1 − cn)·r_inner
-//! transition: pc + 1, stack pointer + 2, gas − cost, reversible writes + 3, refund → rw 7's value
+//! transition: pc + 1, stack pointer + 2, gas − cost, reversible writes + 4, refund → rw 7's value
 //! ```
 //! (`nz` and `cz` cannot both be 1 when `cn = 0`, so `nz − cz` is the dirty-slot refund sign.)
 //! Each product is held in a cell so that no constraint exceeds degree 5.
@@ -49,6 +53,8 @@ pub struct SstoreGadget<F: PrimeField> {
     r_clean: Cell<F>,
     r_dirty: Cell<F>,
     r_inner: Cell<F>,
+    /// `[created flag ≠ 0]`: the account was created in this transaction.
+    pub created: Cell<F>,
     same_context: SameContext<F>,
 }
 
@@ -80,7 +86,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             new.clone(),
         );
         let (current, original) = (slot.value_prev, slot.committed_value);
-        let mark = cb.access_list_storage_access(true, tx_id.clone(), callee, key);
+        let mark = cb.access_list_storage_access(true, tx_id.clone(), callee.clone(), key);
         cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         cb.require_equal_word(
             "slot warm mark: value = 1",
@@ -88,7 +94,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             Word::new(c(1), c(0)),
         );
         let warm = was_warm(cb, mark.value_prev);
-        let refund = cb.tx_refund_access(true, tx_id);
+        let refund = cb.tx_refund_access(true, tx_id.clone());
         cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
         cb.require_equal_word(
             "refund write: value_prev = refund",
@@ -106,6 +112,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
 
         let gas = SstoreGas::configure(cb, &current, &original, &new, warm);
         let [cn, oc, on, oz, cz, nz] = gas.flags();
+        let (cz_count, nz_count) = (cz.clone(), nz.clone());
         let one = || c::<F>(1);
         let r_clean = cb.query_cell();
         cb.require_equal(
@@ -131,6 +138,22 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             refund.value.clone(),
             Word::new(step.refund + (one() - cn) * r_inner.expr(), c(0)),
         );
+        let flag = cb.created_flag_read(tx_id.clone(), callee.clone());
+        let created = cb.query_bool("created is boolean");
+        cb.require_zero("created flag.hi = 0", flag.hi);
+        cb.require_equal(
+            "2·created = f·(3 - f) (f ∈ {0, 1, 2})",
+            created.expr() * c(2),
+            flag.lo.clone() * (c(3) - flag.lo),
+        );
+        let count = cb.slot_count_access(true, tx_id, callee);
+        cb.undo_if_reverted(&Reversion::of_step(&cb.step()));
+        cb.require_zero("slot count.hi = 0", count.value.hi.clone());
+        cb.require_equal(
+            "slot count: value = value_prev + created·(cz - nz)",
+            count.value.lo,
+            count.value_prev.lo + created.expr() * (cz_count - nz_count),
+        );
 
         let props = cb.props();
         let same_context = SameContext::configure_with_effects(
@@ -141,7 +164,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
                 memory_word_size: step.memory_word_size,
             }),
             SideEffects {
-                reversible_writes: c(3),
+                reversible_writes: c(4),
                 refund: Transition::To(refund.value.lo),
                 ..SideEffects::none()
             },
@@ -152,6 +175,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
             r_clean,
             r_dirty,
             r_inner,
+            created,
             same_context,
         }
     }
@@ -201,6 +225,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget<F> {
         self.r_clean.assign(region, signed(r_clean))?;
         self.r_dirty.assign(region, signed(r_dirty))?;
         self.r_inner.assign(region, signed(r_inner))?;
+        let created = !get(8)?.value.is_zero();
+        self.created.assign(region, F::from(u64::from(created)))?;
         self.same_context.assign(region, step)
     }
 }

@@ -228,12 +228,12 @@ fn a_short_return_area_takes_the_first_bytes() {
 
 #[test]
 fn a_callee_reverting_its_writes_passes() {
-    // SSTORE(0, 1) (refund-free, three undos), then REVERT(0, 5) into an 8-byte area.
+    // SSTORE(0, 1) (refund-free, four undos), then REVERT(0, 5) into an 8-byte area.
     let mut callee = vec![0x60, 1, 0x5f, 0x55];
     callee.extend_from_slice(&REVERT_DATA);
     let w = nested(&callee, 8);
     let ret = nth_step(&w, ExecutionState::ReturnRevert, 0);
-    assert_eq!(w.steps[ret].rw_count, super::CALLEE_RWS + 10 + 3);
+    assert_eq!(w.steps[ret].rw_count, super::CALLEE_RWS + 10 + 4);
     assert_eq!(verify(&whole(&w), vec![]), Ok(()));
 }
 

@@ -197,7 +197,7 @@ fn tampered_values_are_rejected() {
     );
     assert_rejected(
         verify(&c, vec![rw(9, "value_lo", Fr::from(999_999))]),
-        "SELFDESTRUCT: beneficiary balance_prev + sent = balance (lo)",
+        "SELFDESTRUCT: beneficiary balance_prev + sent·(1 - burn) = balance (lo)",
     );
     assert_rejected(
         verify(&c, vec![rw(3, "value_lo", Fr::from(1))]),
@@ -260,33 +260,50 @@ fn a_static_call_is_another_state() {
 }
 
 #[test]
-fn a_contract_created_in_the_transaction_is_refused() {
-    // The root CREATEs a contract whose code is `ADDRESS SELFDESTRUCT`, then CALLs it: the
-    // contract was created in this tx, its created flag is 1 (EIP-6780: it is deleted).
+fn a_contract_created_in_the_transaction_is_marked_for_deletion() {
+    // The root CREATEs a contract (with 5 wei) whose code is `ADDRESS SELFDESTRUCT`, then
+    // CALLs it: the contract was created in this tx, so its flag goes 1 → 2 (pending
+    // deletion, EIP-6780) and, naming itself, its balance is burnt.
     let init = [0x61, 0x30, 0xff, 0x5f, 0x52, 0x60, 0x02, 0x60, 0x1e, 0xf3];
     let call_it = [0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x85, 0x5a, 0xf1, 0x00];
-    let w = run(Program::new(creator_code(&init, 0, None, &call_it)).contract_nonce(1));
+    let w = run(Program::new(creator_code(&init, 5, None, &call_it)).contract_nonce(1));
     let i = destruct_step(&w, 0);
     let rws = w.step_rws(&w.steps[i]);
-    assert_eq!((rws[10].index, rws[10].value), (1, U256::from(1)));
-    assert!(!crate::evm::execution::is_supported(
-        &w.steps[i],
-        &crate::evm::assign::WitnessIndex::new(&w)
-    ));
-    assert_rejected(
-        verify(&slice(&w, i..i + 2), vec![]),
-        "SELFDESTRUCT: the contract was not created in this tx (created flag = 0)",
+    assert_eq!(
+        (rws[8].value_prev, rws[8].value),
+        (U256::from(5), U256::ZERO)
     );
-    // And a flag of 1 where the contract was not created is refused too.
-    let w = root(BENEFICIARY);
-    let o = Override::Rw {
-        step: 0,
-        access: 10,
-        field: "value_lo",
-        value: Fr::from(1),
-    };
+    assert_eq!((rws[9].value_prev, rws[9].value), (U256::ZERO, U256::ZERO));
+    assert_eq!((rws[10].index, rws[10].value_prev), (1, U256::from(1)));
+    assert_eq!(rws[10].value, U256::from(2));
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+    let g = gadget();
+    let c = slice(&w, i..i + 2);
+    // Credited back instead of burnt.
     assert_rejected(
-        verify(&around(&w, 0), vec![o]),
-        "SELFDESTRUCT: the contract was not created in this tx (created flag = 0) (lo)",
+        verify(
+            &c,
+            vec![cell(0, &g.burn, 0), rw(9, "value_lo", Fr::from(5))],
+        ),
+        "SELFDESTRUCT: burn = created·same",
+    );
+    assert_rejected(
+        verify(&c, vec![cell(0, &g.created, 0), cell(0, &g.burn, 0)]),
+        "SELFDESTRUCT: 2·created = f·(3 - f)",
+    );
+    // Not marked: the deletion would not be owed.
+    assert_rejected(
+        verify(&c, vec![rw(10, "value_lo", Fr::from(1))]),
+        "SELFDESTRUCT: created flag: value = 2·created (pending deletion)",
+    );
+    // A contract not created in this tx is not marked, nor claimed created.
+    let w = root(BENEFICIARY);
+    assert_rejected(
+        verify(&around(&w, 0), vec![rw(10, "value_lo", Fr::from(2))]),
+        "SELFDESTRUCT: created flag: value = 2·created (pending deletion)",
+    );
+    assert_rejected(
+        verify(&around(&w, 0), vec![cell(0, &gadget().created, 1)]),
+        "SELFDESTRUCT: 2·created = f·(3 - f)",
     );
 }
