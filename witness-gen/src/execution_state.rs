@@ -206,6 +206,9 @@ pub enum ExecutionState {
     ReturnCreation,
     /// `SELFDESTRUCT`.
     SelfDestruct,
+    /// `SELFDESTRUCT` run by init code: as `SelfDestruct` (the account, created in this
+    /// transaction, is marked for deletion), and the creation ends depositing empty code.
+    SelfDestructCreation,
     // ---- errors (the step halts its frame) ----
     /// Not enough gas for an opcode whose cost is constant.
     ErrorOutOfGasConstant,
@@ -326,7 +329,7 @@ pub enum HaltKind {
 
 impl ExecutionState {
     /// Every execution state, in declaration order: `ALL[i] as usize == i`.
-    pub const ALL: [ExecutionState; 112] = {
+    pub const ALL: [ExecutionState; 113] = {
         use ExecutionState::*;
         [
             BeginTx,
@@ -415,6 +418,7 @@ impl ExecutionState {
             StopCreation,
             ReturnCreation,
             SelfDestruct,
+            SelfDestructCreation,
             ErrorOutOfGasConstant,
             ErrorOutOfGasMemoryExpansion,
             ErrorOutOfGasSstore,

@@ -163,7 +163,7 @@ fn stats_report_every_gadget() {
     assert_eq!(bitwise.fixed_lookups, 64);
     assert_eq!(bitwise.height, 64 / s.fixed_lanes);
     assert!(s.advice_columns > s.evm_advice_columns);
-    assert_eq!(s.num_states, 112);
+    assert_eq!(s.num_states, 113);
     assert!(
         s.degree <= 5,
         "degree {} above halo2-axiom's default MAX_DEGREE",

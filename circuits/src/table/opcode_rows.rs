@@ -180,8 +180,8 @@ pub const ERROR_STATES_WITH_OPCODES: [ExecutionState; 23] = [
 
 /// The states, not errors, that an opcode's step may take instead of its `OPCODES` state:
 /// the calls into an account without code or whose callee fails its pre-checks, and the
-/// STOP and RETURN that end a creation.
-pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 10] = [
+/// STOP, RETURN and SELFDESTRUCT that end a creation.
+pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 11] = [
     (ExecutionState::CallWithoutCode, &[0xf1, 0xf2]),
     (
         ExecutionState::DelegateOrStaticCallWithoutCode,
@@ -198,6 +198,7 @@ pub const OTHER_STATE_OPCODES: [(ExecutionState, &[u8]); 10] = [
     (ExecutionState::Create2Collision, &[0xf5]),
     (ExecutionState::StopCreation, &[0x00]),
     (ExecutionState::ReturnCreation, &[0xf3]),
+    (ExecutionState::SelfDestructCreation, &[0xff]),
 ];
 
 /// All (execution-state index, opcode) pairs a step may have: one per opcode byte for its

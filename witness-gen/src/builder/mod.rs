@@ -549,6 +549,7 @@ impl<'t> Builder<'t> {
             match step.opcode {
                 0x00 => return Ok(ExecutionState::StopCreation),
                 0xf3 => return Ok(ExecutionState::ReturnCreation),
+                0xff => return Ok(ExecutionState::SelfDestructCreation),
                 _ => {}
             }
         }
@@ -652,7 +653,7 @@ impl<'t> Builder<'t> {
             | CreateCollision
             | Create2Collision => create::build(self, s),
             ReturnRevert | ReturnCreation => return_revert::build(self, s),
-            SelfDestruct => selfdestruct::build(self, s),
+            SelfDestruct | SelfDestructCreation => selfdestruct::build(self, s),
             BeginTx
             | BeginTxCreate
             | BeginTxCreateCollision

@@ -231,7 +231,7 @@ pub use returndatacopy::ReturnDataCopyGadget;
 pub use sar::SarGadget;
 pub use sdiv_smod::SdivSmodGadget;
 pub use self_balance::SelfBalanceGadget;
-pub use self_destruct::SelfDestructGadget;
+pub use self_destruct::{SelfDestructCreationGadget, SelfDestructGadget, SelfDestructOpGadget};
 pub use shift::{ShiftCore, ShiftGadget};
 pub use sign_extend::SignExtendGadget;
 pub use signed_cmp::{SignBit, SignedCmpGadget};
@@ -438,6 +438,7 @@ gadgets! {
     delegate_or_static_call_precheck_failed: DelegateOrStaticCallPrecheckFailedGadget,
     precompile_identity: PrecompileIdentityGadget,
     self_destruct: SelfDestructGadget,
+    self_destruct_creation: SelfDestructCreationGadget,
     create: CreateGadget,
     create2: Create2Gadget,
     create_precheck_failed: CreatePrecheckFailedGadget,

@@ -1,8 +1,10 @@
 //! SELFDESTRUCT (Cancun, EIP-6780): the contract's whole balance goes to the beneficiary and
-//! the call ends successfully, like a STOP.
+//! the call ends successfully, like a STOP. One gadget, [`SelfDestructOpGadget`]:
+//! `IN_CREATION` is the SELFDESTRUCT run by init code (state `SelfDestructCreation`), which
+//! also ends the creation as a STOP does, depositing empty code.
 //!
 //! ```text
-//! "is_create = 0"                                    (a creation's end deposits code)
+//! "is_create = IN_CREATION"
 //! AccountAccess (rw 0..3): beneficiary = pop mod 2^160, TxId, warm mark (undo 0)
 //! "IsStatic = 0" (rw 3)                               (else ErrorWriteProtection)
 //! own = CalleeAddress read (rw 4)
@@ -19,10 +21,12 @@
 //!   (EIP-6780: a contract created in this tx is deleted after the tx: pending, 2)
 //! burn = created·same                       (a created contract naming itself: burnt)
 //! "call's IsSuccess = 1" (rw 11)
-//! root: next state EndTx; with a caller (rw 12..=25): RestoreContext(return data 0, 0),
+//! IN_CREATION: CalleeAddress read (rw 12); code hash write (address, CodeHash) (rw 13,
+//!   undo 4) = keccak256(()) (the creation deposits empty code, at no gas)
+//! root: next state EndTx; with a caller (14 more rws): RestoreContext(return data 0, 0),
 //!   the next step executes an opcode
 //! transition: the ending transition with gas_after; the caller takes over
-//!   reversible_write_counter + 4 writes; refund unchanged
+//!   reversible_write_counter + 4 writes (+ 5 IN_CREATION); refund unchanged
 //! ```
 //!
 //! A contract that names itself is debited and then credited: the credit's `value_prev` is
@@ -55,12 +59,12 @@ use halo2_proofs::{
     plonk::{Error, Expression},
 };
 
-/// Rw accesses of the step before the frame ends (the pop to the credit).
+/// Rw accesses of the step before the frame ends (the pop to the created flag).
 pub const SELF_DESTRUCT_OWN_RWS: usize = 11;
 
-/// SELFDESTRUCT.
+/// SELFDESTRUCT (`IN_CREATION` false) or SELFDESTRUCT run by init code.
 #[derive(Clone, Debug)]
-pub struct SelfDestructGadget<F: PrimeField> {
+pub struct SelfDestructOpGadget<F: PrimeField, const IN_CREATION: bool> {
     /// The beneficiary and its warm mark.
     pub access: AccountAccess<F>,
     /// Whether the beneficiary was empty before the step.
@@ -87,13 +91,44 @@ fn c<F: PrimeField>(v: u64) -> Expression<F> {
     Expression::Constant(F::from(v))
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
-    const NAME: &'static str = "SELFDESTRUCT";
-    const STATE: ExecutionState = ExecutionState::SelfDestruct;
+/// SELFDESTRUCT.
+pub type SelfDestructGadget<F> = SelfDestructOpGadget<F, false>;
+/// SELFDESTRUCT run by init code.
+pub type SelfDestructCreationGadget<F> = SelfDestructOpGadget<F, true>;
+
+/// Reversible writes the step adds: the warm mark, the debit, the credit, the created flag,
+/// and the deposit of empty code `IN_CREATION`.
+const fn own_writes(in_creation: bool) -> u64 {
+    if in_creation {
+        5
+    } else {
+        4
+    }
+}
+
+impl<F: PrimeField, const IN_CREATION: bool> ExecutionGadget<F>
+    for SelfDestructOpGadget<F, IN_CREATION>
+{
+    const NAME: &'static str = if IN_CREATION {
+        "SELFDESTRUCT_CREATION"
+    } else {
+        "SELFDESTRUCT"
+    };
+    const STATE: ExecutionState = if IN_CREATION {
+        ExecutionState::SelfDestructCreation
+    } else {
+        ExecutionState::SelfDestruct
+    };
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let step = cb.step();
-        cb.require_zero("is_create = 0", step.is_create.clone());
+        let is_create = c(u64::from(IN_CREATION));
+        let what = if IN_CREATION {
+            "is_create = 1"
+        } else {
+            "is_create = 0"
+        };
+        cb.require_equal(what, step.is_create.clone(), is_create);
         let word = cb.stack_pop();
         let access = AccountAccess::configure_popped(cb, word);
         let is_static = cb.call_context_lookup(C::IsStatic);
@@ -170,6 +205,16 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         );
         let is_success = cb.call_context_lookup(C::IsSuccess);
         cb.require_equal_word("call's IsSuccess = 1", is_success, Word::new(c(1), c(0)));
+        if IN_CREATION {
+            let address = address_expr(&cb.call_context_lookup(C::CalleeAddress));
+            let deposited = cb.account_write(address, AccountField::CodeHash);
+            cb.undo_if_reverted(&scope);
+            cb.require_equal_word(
+                "the creation deposits empty code",
+                deposited.value,
+                super::create::empty_hash(),
+            );
+        }
         let is_root = step.is_root.clone();
         let has_caller = c(1) - is_root.clone();
         let back = cb.caller_rw_accesses(|cb| RestoreContext::configure(cb, c(0), c(0)));
@@ -177,9 +222,9 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         cb.require_next_opcode_step_if(has_caller.clone());
         let kept = cb.query_cell();
         cb.require_equal(
-            "kept = (1 - is_root)·(reversible_write_counter + 4)",
+            "kept = (1 - is_root)·(reversible_write_counter + own writes)",
             kept.expr(),
-            has_caller * (step.reversible_write_counter.clone() + c(4)),
+            has_caller * (step.reversible_write_counter.clone() + c(own_writes(IN_CREATION))),
         );
         let transition = back.ending_transition(cb, gas_after_expr, kept.expr(), Transition::Same);
         cb.require_step_state_transition(transition);
@@ -236,20 +281,20 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfDestructGadget<F> {
         let kept = if is_root_step(witness, step) {
             0
         } else {
-            step.reversible_write_counter + 4
+            step.reversible_write_counter + own_writes(IN_CREATION)
         };
         self.kept.assign(region, F::from(kept))
     }
 
     fn unsupported(step: &ExecStep, index: &WitnessIndex) -> bool {
         let call = index.call(step.call_id);
-        let own = SELF_DESTRUCT_OWN_RWS as u64 + 1;
+        let own = SELF_DESTRUCT_OWN_RWS as u64 + if IN_CREATION { 3 } else { 1 };
         let rws = if call.is_root {
             own
         } else {
             own + RESTORE_CONTEXT_RWS as u64
         };
-        call.is_create || step.rw_count != rws
+        call.is_create != IN_CREATION || step.rw_count != rws
     }
 }
 

@@ -291,3 +291,62 @@ fn a_reverted_self_destruct_deletes_nothing() {
     assert_eq!(flags.last(), Some(&U256::from(1)));
     assert_eq!(super_circuit_verdict(w), Ok(()));
 }
+
+#[test]
+fn init_code_that_self_destructs_ends_the_creation_and_is_deleted() {
+    // Init code `SSTORE(0, 1) ADDRESS SELFDESTRUCT` with 3 wei: the creation ends depositing
+    // empty code, the account (created in this tx) is marked, its slot cleared and it is
+    // deleted after EndTx; the creator goes on.
+    let init = [0x60, 0x01, 0x5f, 0x55, 0x30, 0xff];
+    let w = run(Program::new(creator_code(&init, 3, None, &[0x00])).contract_nonce(1));
+    let i = nth_step(&w, ExecutionState::SelfDestructCreation, 0);
+    let rws = w.step_rws(&w.steps[i]);
+    assert_eq!(
+        (rws[10].value_prev, rws[10].value),
+        (U256::from(1), U256::from(2))
+    );
+    assert_eq!(rws[13].field, RwField::Account(AccountField::CodeHash));
+    assert_eq!(rws[13].value, U256::from_be_bytes(KECCAK_EMPTY.0));
+    use ExecutionState::*;
+    assert_eq!(
+        states_after_end_tx(&w),
+        vec![EndTxClearSlot, EndTxDeleteAccount, EndBlock]
+    );
+    assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+    let c = slice(&w, i..i + 2);
+    assert_rejected(
+        verify(&c, vec![rw(0, 13, "value_lo", 5)]),
+        "SELFDESTRUCT_CREATION: the creation deposits empty code",
+    );
+    assert_rejected(
+        verify(&c, vec![rw(0, 10, "value_lo", 0)]),
+        "SELFDESTRUCT_CREATION: created flag: value = 2·created (pending deletion)",
+    );
+    let kept = w.steps[i + 1].reversible_write_counter;
+    assert_rejected(
+        verify(
+            &c,
+            vec![Override::StepState {
+                step: 1,
+                field: "reversible_write_counter",
+                value: Fr::from(kept - 1),
+            }],
+        ),
+        "SELFDESTRUCT_CREATION",
+    );
+    assert_eq!(super_circuit_verdict(w), Ok(()));
+}
+
+#[test]
+fn a_creation_transaction_that_self_destructs_is_deleted() {
+    // The transaction's own init code sets a slot and self-destructs to itself.
+    let init = vec![0x60, 0x01, 0x5f, 0x55, 0x30, 0xff];
+    let w = run(Program::new(init).create().value(9));
+    nth_step(&w, ExecutionState::SelfDestructCreation, 0);
+    use ExecutionState::*;
+    assert_eq!(
+        states_after_end_tx(&w),
+        vec![EndTxClearSlot, EndTxDeleteAccount, EndBlock]
+    );
+    assert_eq!(super_circuit_verdict(w), Ok(()));
+}
