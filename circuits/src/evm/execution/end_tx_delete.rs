@@ -5,7 +5,7 @@
 //! t = tx_id − 1        (EndTx moved tx_id on; the cells named are the ended transaction's)
 //! EndTxClearSlot (account A, slot K: free cells)
 //!   rw 0  created flag read (t, A, index 1) = 2            (A self-destructed: pending)
-//!   rw 1  storage write (t, A, K): value = 0,
+//!   rw 1  storage write (t, A, K): value = 0, committed_value = 0 (0 when t began),
 //!         value_prev ≠ 0: "value_prev.lo·inv_lo + value_prev.hi·inv_hi = 1"
 //!   rw 2  slot count write (t, A, index 2): value = value_prev − 1
 //!   next state: EndTxClearSlot or EndTxDeleteAccount
@@ -27,7 +27,9 @@
 //! `EndTxClearSlot` takes one non-zero slot of a pending account to 0 and lowers the count
 //! by one, so at 0 every slot is 0. A slot already 0 cannot be cleared (its `value_prev`
 //! has no inverse), nor a slot of an account not pending or already deleted (its flag is
-//! not 2). Both states are transaction boundaries ([`ConstraintBuilder::
+//! not 2), nor a slot that was not 0 when the transaction began (its committed value,
+//! which the state circuit proves): a cleared slot was set in the transaction, so by an
+//! SSTORE, which counted it under its own (range-checked) key. Both states are transaction boundaries ([`ConstraintBuilder::
 //! require_next_not_boundary`]): no step of a running call is followed by them, and only
 //! `EndTx` and they themselves name them as next states. The account's pre-state storage
 //! is not read: an account created over non-empty storage (which EIP-7610 calls a
@@ -128,6 +130,11 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxClearSlotGadget<F> {
             word_expr(&key),
         );
         cb.require_equal_word("slot written 0", slot.value, small(0));
+        cb.require_equal_word(
+            "the slot was 0 when the transaction began",
+            slot.committed_value,
+            small(0),
+        );
         let inv = [cb.query_cell(), cb.query_cell()];
         cb.require_equal(
             "the slot was not 0: lo·inv_lo + hi·inv_hi = 1",

@@ -139,6 +139,10 @@ fn tampered_deletion_steps_are_rejected() {
         ),
         (rw(0, 1, "value_lo", 5), "END_TX_CLEAR_SLOT: slot written 0"),
         (
+            rw(0, 1, "committed_value_lo", 2),
+            "END_TX_CLEAR_SLOT: the slot was 0 when the transaction began",
+        ),
+        (
             rw(0, 2, "value_lo", 2),
             "END_TX_CLEAR_SLOT: slot count: value = value_prev - 1",
         ),
