@@ -14,6 +14,8 @@
 //!   rw 1  slot count read (t, A, index 2) = 0
 //!   rw 2..4 nonce write 0, balance write 0, code hash write = keccak256 of the empty code
 //!   next state: EndTxClearSlot, EndTxDeleteAccount, BeginTx (any kind) or EndBlock
+//! both: no call runs: "pc = 0", "stack_pointer = 1024", "gas_left = 0",
+//!   "memory_word_size = 0", "reversible_write_counter = 0"
 //! transition: rw_counter + 3 (+ 5), tx_id unchanged; the rest free, as after EndTx
 //! ```
 //!
@@ -101,6 +103,20 @@ fn deletion_transition<F: PrimeField>(cb: &ConstraintBuilder<'_, F>) -> StepStat
     }
 }
 
+/// A deletion step runs in no call: its pc, stack pointer, gas, memory size and reversible
+/// write count are pinned (`EndTx` leaves them free, and nothing after it reads them).
+fn require_no_call<F: PrimeField>(cb: &mut ConstraintBuilder<'_, F>) {
+    let step = cb.step();
+    cb.require_zero("pc = 0", step.program_counter);
+    cb.require_equal("stack_pointer = 1024", step.stack_pointer, c(1024));
+    cb.require_zero("gas_left = 0", step.gas_left);
+    cb.require_zero("memory_word_size = 0", step.memory_word_size);
+    cb.require_zero(
+        "reversible_write_counter = 0",
+        step.reversible_write_counter,
+    );
+}
+
 /// EndTxClearSlot: one non-zero slot of a pending account written 0.
 #[derive(Clone, Debug)]
 pub struct EndTxClearSlotGadget<F: PrimeField> {
@@ -118,6 +134,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxClearSlotGadget<F> {
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let ended = cb.step().tx_id - c(1);
+        require_no_call(cb);
         let address = cb.query_cell();
         let key = cb.query_word();
         let flag = cb.created_flag_read(ended.clone(), address.expr());
@@ -194,6 +211,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxDeleteAccountGadget<F> {
 
     fn configure(cb: &mut ConstraintBuilder<'_, F>) -> Self {
         let ended = cb.step().tx_id - c(1);
+        require_no_call(cb);
         let address = cb.query_cell();
         let flag = cb.created_flag_write(ended.clone(), address.expr());
         cb.require_equal_word(

@@ -174,6 +174,36 @@ fn tampered_deletion_steps_are_rejected() {
     for (o, needle) in cases {
         assert_rejected(verify(&c, vec![o]), needle);
     }
+    // No call runs: the step state is pinned.
+    for (step, field, value, needle) in [
+        (0, "gas_left", 1, "END_TX_CLEAR_SLOT: gas_left = 0"),
+        (1, "program_counter", 1, "END_TX_CLEAR_SLOT: pc = 0"),
+        (
+            2,
+            "stack_pointer",
+            1023,
+            "END_TX_DELETE_ACCOUNT: stack_pointer = 1024",
+        ),
+        (
+            2,
+            "memory_word_size",
+            1,
+            "END_TX_DELETE_ACCOUNT: memory_word_size = 0",
+        ),
+        (
+            2,
+            "reversible_write_counter",
+            1,
+            "END_TX_DELETE_ACCOUNT: reversible_write_counter = 0",
+        ),
+    ] {
+        let o = Override::StepState {
+            step,
+            field,
+            value: Fr::from(value),
+        };
+        assert_rejected(verify(&c, vec![o]), needle);
+    }
     // A slot that was already 0 cannot be cleared (to lower the count without a slot).
     let clear: EndTxClearSlotGadget<Fr> = (*config().gadgets.end_tx_clear_slot).clone();
     let texts = failure_texts(verify(
