@@ -72,34 +72,48 @@ fn mul(a: Val, b: Val) -> Val {
     }
 }
 
-/// Every cell the gates can query, as dense columns.
-struct Cells {
+/// Every cell the gates can query: the synthesis's columns, read in place (an advice
+/// column holds its cells up to its last non-zero one; rows past the usable ones are
+/// poisoned, as `MockProver`'s blinding rows are).
+struct Cells<'a> {
     n: i32,
-    fixed: Vec<Vec<Val>>,
-    advice: Vec<Vec<Val>>,
+    usable: usize,
+    fixed: &'a [Vec<Option<Fr>>],
+    advice: &'a [Vec<Fr>],
     instance: Vec<Vec<Val>>,
 }
 
-impl Cells {
-    fn at(column: &[Val], n: i32, row: usize, rotation: i32) -> Val {
-        let r = (row as i32 + rotation).rem_euclid(n) as usize;
-        column.get(r).copied().unwrap_or(Val::Real(Fr::ZERO))
+impl Cells<'_> {
+    fn row(&self, row: usize, rotation: i32) -> usize {
+        (row as i32 + rotation).rem_euclid(self.n) as usize
+    }
+
+    fn fixed_at(&self, column: usize, row: usize) -> Val {
+        let v = self.fixed[column].get(row).copied().flatten();
+        Val::Real(v.unwrap_or(Fr::ZERO))
+    }
+
+    fn advice_at(&self, column: usize, row: usize) -> Val {
+        if row >= self.usable {
+            return Val::Poison;
+        }
+        Val::Real(self.advice[column].get(row).copied().unwrap_or(Fr::ZERO))
+    }
+
+    fn instance_at(&self, column: usize, row: usize) -> Val {
+        self.instance[column]
+            .get(row)
+            .copied()
+            .unwrap_or(Val::Real(Fr::ZERO))
     }
 
     fn eval(&self, e: &Expression<Fr>, row: usize) -> Val {
         e.evaluate(
             &Val::Real,
             &|_| Val::Poison,
-            &|q| Self::at(&self.fixed[q.column_index()], self.n, row, q.rotation().0),
-            &|q| Self::at(&self.advice[q.column_index()], self.n, row, q.rotation().0),
-            &|q| {
-                Self::at(
-                    &self.instance[q.column_index()],
-                    self.n,
-                    row,
-                    q.rotation().0,
-                )
-            },
+            &|q| self.fixed_at(q.column_index(), self.row(row, q.rotation().0)),
+            &|q| self.advice_at(q.column_index(), self.row(row, q.rotation().0)),
+            &|q| self.instance_at(q.column_index(), self.row(row, q.rotation().0)),
             &|_| Val::Poison,
             &|a| match a {
                 Val::Real(a) => Val::Real(-a),
@@ -328,34 +342,9 @@ where
 
     let cells = Cells {
         n: n as i32,
-        fixed: assigned
-            .fixed
-            .iter()
-            .map(|column| {
-                column
-                    .iter()
-                    .map(|v| Val::Real(v.unwrap_or(Fr::ZERO)))
-                    .collect()
-            })
-            .collect(),
-        // MockProver poisons the rows past the usable ones (the blinding rows).
-        advice: assigned
-            .advice
-            .iter()
-            .map(|column| {
-                column
-                    .iter()
-                    .enumerate()
-                    .map(|(row, v)| {
-                        if row < usable {
-                            Val::Real(*v)
-                        } else {
-                            Val::Poison
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
+        usable,
+        fixed: &assigned.fixed,
+        advice: &assigned.advice,
         instance: instance
             .iter()
             .map(|column| {
@@ -371,9 +360,9 @@ where
     // only equal to another unassigned one), which is what the permutation's cycles hold.
     let original = |c: Column<Any>, row: usize| -> Option<Val> {
         match c.column_type() {
-            Any::Advice(_) => Some(cells.advice[c.index()][row]),
+            Any::Advice(_) => Some(cells.advice_at(c.index(), row)),
             Any::Fixed => assigned.fixed[c.index()][row].map(Val::Real),
-            Any::Instance => Some(cells.instance[c.index()][row]),
+            Any::Instance => Some(cells.instance_at(c.index(), row)),
         }
     };
     let mut copy_failures = 0;

@@ -36,7 +36,9 @@ pub(super) struct AssignedCells<'i> {
     usable: usize,
     /// Fixed cells by column, `None` where unassigned.
     pub fixed: Vec<Vec<Option<Fr>>>,
-    /// Advice cells by column (zero where unassigned, as `MockProver` has them).
+    /// Advice cells by column, up to the column's last non-zero cell (zero where
+    /// unassigned or past the end, as `MockProver` has them): a column a sub-circuit fills
+    /// with zeros past its rows takes no memory for them.
     pub advice: Vec<Vec<Fr>>,
     instance: &'i [Vec<Fr>],
     /// Copy constraints, in the order the synthesis made them.
@@ -53,7 +55,7 @@ impl<'i> AssignedCells<'i> {
         Self {
             usable: n - (cs.blinding_factors() + 1),
             fixed: vec![vec![None; n]; cs.num_fixed_columns()],
-            advice: vec![vec![Fr::ZERO; n]; cs.num_advice_columns()],
+            advice: vec![Vec::new(); cs.num_advice_columns()],
             instance,
             copies: Vec::new(),
             equality: cs.permutation().get_columns().into_iter().collect(),
@@ -126,12 +128,16 @@ impl Assignment<Fr> for AssignedCells<'_> {
             return Value::unknown();
         }
         match known(to) {
-            Some(value) => match self
-                .advice
-                .get_mut(column.index())
-                .and_then(|c| c.get_mut(row))
-            {
-                Some(cell) => *cell = value.evaluate(),
+            Some(value) => match self.advice.get_mut(column.index()) {
+                Some(cells) => {
+                    let value = value.evaluate();
+                    if row < cells.len() {
+                        cells[row] = value;
+                    } else if !bool::from(value.is_zero()) {
+                        cells.resize(row + 1, Fr::ZERO);
+                        cells[row] = value;
+                    }
+                }
                 None => self.refuse(Unsupported::Misuse),
             },
             None => self.refuse(Unsupported::UnknownValue),
