@@ -36,6 +36,7 @@ use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Rw, RwTag};
 use halo2_proofs::halo2curves::bn256::Fr;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 /// What a mutant changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,8 +198,18 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
         }
         MutationKind::SwapRws => {
             // Two accesses of one tag and direction with different values, so that each
-            // step's assignment still reads the kind of access it expects.
-            let a = pick(rng, &|_| true)?;
+            // step's assignment still reads the kind of access it expects: the first is
+            // drawn among the accesses that have such a partner.
+            let mut first: HashMap<(RwTag, bool), (U256, U256)> = HashMap::new();
+            let mut mixed: HashSet<(RwTag, bool)> = HashSet::new();
+            for r in rws {
+                let group = (r.tag, r.is_write);
+                let seen = *first.entry(group).or_insert((r.value, r.key));
+                if seen != (r.value, r.key) {
+                    mixed.insert(group);
+                }
+            }
+            let a = pick(rng, &|r| mixed.contains(&(r.tag, r.is_write)))?;
             let partners: Vec<&Rw> = rws
                 .iter()
                 .filter(|r| {

@@ -31,9 +31,10 @@
 //! has no inverse), nor a slot of an account not pending or already deleted (its flag is
 //! not 2), nor a slot that was not 0 when the transaction began (its committed value,
 //! which the state circuit proves): a cleared slot was set in the transaction, so by an
-//! SSTORE, which counted it under its own (range-checked) key. Both states are transaction boundaries ([`ConstraintBuilder::
-//! require_next_not_boundary`]): no step of a running call is followed by them, and only
-//! `EndTx` and they themselves name them as next states. The account's pre-state storage
+//! SSTORE, which counted it under its own (range-checked) key. Both states are
+//! transaction boundaries ([`ConstraintBuilder::require_next_not_boundary`]): no step of a
+//! running call is followed by them, and only `EndTx` and they themselves name them as next
+//! states. The account's pre-state storage
 //! is not read: an account created over non-empty storage (which EIP-7610 calls a
 //! collision) is out of reach of the rw log and is left to the state-root (MPT) circuit.
 
