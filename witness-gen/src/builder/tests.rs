@@ -498,7 +498,7 @@ fn assert_storage_undo(w: &Witness, counter: u64, slot: u64, value: u64) {
 fn a_successful_callee_of_a_failing_call_undoes_below_its_caller() {
     let callee = asm(&[&[0x60, 0x02, 0x60, 0x01, 0x55], &[0x00]]); // SSTORE(1, 2) STOP
     let caller = asm(&[
-        &[0x60, 0x01, 0x5f, 0x55], // SSTORE(0, 1): three writes
+        &[0x60, 0x01, 0x5f, 0x55], // SSTORE(0, 1): four writes
         &call(CALLEE, 0, (0, 0), (0, 0)),
         &[0x5f, 0x5f, 0xfd], // REVERT(0, 0)
     ]);
@@ -509,20 +509,21 @@ fn a_successful_callee_of_a_failing_call_undoes_below_its_caller() {
         panic!("{ends:?}");
     };
     assert!(root < child);
-    // The root made 4 reversible writes before the call: the SSTORE's 3 and the callee's
-    // warm mark. The callee's undos sit just below those of these 4.
-    assert_eq!(child_end, root_end - 4);
+    // The root made 5 reversible writes before the call: the SSTORE's 4 (slot, warm mark,
+    // refund, slot count) and the callee's warm mark. The callee's undos sit just below
+    // those of these 5.
+    assert_eq!(child_end, root_end - 5);
     assert_storage_undo(&w, root_end, 0, 0);
     assert_storage_undo(&w, child_end, 1, 0);
-    // Every counter of the run is one undo: the 4 + the callee's 3.
+    // Every counter of the run is one undo: the 5 + the callee's 4.
     let revert = w
         .steps
         .iter()
         .rev()
         .find(|s| s.execution_state == ExecutionState::ReturnRevert)
         .expect("the root reverts");
-    assert_eq!(revert.reversible_write_counter, 7);
-    assert_eq!(revert.rw_counter + 3 + 7 - 1, root_end);
+    assert_eq!(revert.reversible_write_counter, 9);
+    assert_eq!(revert.rw_counter + 3 + 9 - 1, root_end);
 }
 
 #[test]
