@@ -38,14 +38,13 @@
 //! is not read: an account created over non-empty storage (which EIP-7610 calls a
 //! collision) is out of reach of the rw log and is left to the state-root (MPT) circuit.
 
-use super::{create::empty_hash, ExecutionGadget, WitnessIndex};
+use super::{create::empty_hash, tx_arith::address_value, ExecutionGadget, WitnessIndex};
 use crate::evm::{
     assign::{word_of, StepRegion},
     cell::{word_expr, Cell, WordCell},
     constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
 };
 use equivm_gadgets::Word;
-use equivm_trace::revm::primitives::{Address, U256};
 use equivm_witness::{AccountField, ExecStep, ExecutionState, RwTag, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -74,12 +73,6 @@ fn c<F: PrimeField>(v: u64) -> Expression<F> {
 
 fn small<F: PrimeField>(v: u64) -> Word<Expression<F>> {
     Word::new(c(v), c(0))
-}
-
-/// An address as one field element.
-fn address_value<F: PrimeField>(a: Address) -> F {
-    let w = word_of::<F>(U256::from_be_slice(a.as_slice()));
-    w.lo + w.hi * equivm_gadgets::util::pow2::<F>(128)
 }
 
 /// The transition of a deletion step: its accesses; `tx_id` kept; the rest free, as after

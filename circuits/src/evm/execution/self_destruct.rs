@@ -42,17 +42,17 @@ use super::{
     account_access::AccountAccess,
     beneficiary::{self_destruct_cost, self_destruct_cost_expr, EmptyAccount, NewAccount},
     restore_context::{is_root_step, RestoreContext, RESTORE_CONTEXT_RWS},
-    tx_arith::{address_expr, AddNoOverflow, WordBytes},
+    tx_arith::{address_expr, address_value, AddNoOverflow, WordBytes},
     word_is_zero::WordIsZero,
     ExecutionGadget,
 };
 use crate::evm::{
-    assign::{word_of, StepRegion, WitnessIndex},
+    assign::{StepRegion, WitnessIndex},
     cell::Cell,
     constraint_builder::{ConstraintBuilder, Reversion, Transition},
 };
 use equivm_gadgets::{util::expr_from_le_bytes, Word};
-use equivm_trace::revm::primitives::{Address, U256};
+use equivm_trace::revm::primitives::U256;
 use equivm_witness::{AccountField, CallContextField as C, ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
@@ -258,13 +258,13 @@ impl<F: PrimeField, const IN_CREATION: bool> ExecutionGadget<F>
         let sent = rw(8)?.value_prev;
         let credit = rw(9)?;
         let (beneficiary, own) = (rw(9)?.address, rw(8)?.address);
-        let to_f = |a: Address| {
-            let w = word_of::<F>(U256::from_be_slice(a.as_slice()));
-            w.lo + w.hi * equivm_gadgets::util::pow2::<F>(128)
-        };
-        let same = self
-            .same
-            .assign(region, Word::new(to_f(beneficiary) - to_f(own), F::ZERO))?;
+        let same = self.same.assign(
+            region,
+            Word::new(
+                address_value::<F>(beneficiary) - address_value::<F>(own),
+                F::ZERO,
+            ),
+        )?;
         let created = !rw(10)?.value_prev.is_zero();
         let burn = created && same;
         self.created.assign(region, F::from(u64::from(created)))?;

@@ -251,6 +251,14 @@ pub fn block_slot(tag: BlockFieldTag) -> ContextSlot {
     ContextSlot::Block(tag as u64)
 }
 
+/// An address as one field element (the value [`address_expr`] gives its word).
+pub fn address_value<F: PrimeField>(a: equivm_trace::revm::primitives::Address) -> F {
+    let w = crate::evm::assign::word_of::<F>(equivm_trace::revm::primitives::U256::from_be_slice(
+        a.as_slice(),
+    ));
+    w.lo + w.hi * equivm_gadgets::util::pow2::<F>(128)
+}
+
 /// An address word (lo, hi of its 160-bit number) as one field element.
 pub fn address_expr<F: PrimeField>(word: &Word<Expression<F>>) -> Expression<F> {
     word.lo.clone() + word.hi.clone() * Expression::Constant(equivm_gadgets::util::pow2::<F>(128))
