@@ -24,6 +24,7 @@
 //! ```
 
 use super::{
+    end_tx_delete::after_end_tx,
     tx_arith::{
         address_expr, assign_context, block_slot, tx_slot, AddNoOverflow, ByteNumber, WordBytes,
     },
@@ -33,7 +34,7 @@ use crate::evm::{
     assign::{StepRegion, WitnessIndex},
     cell::Cell,
     columns::ContextColumns,
-    constraint_builder::{ConstraintBuilder, StepStateTransition, Transition},
+    constraint_builder::{ConstraintBuilder, Transition},
 };
 use crate::table::{BlockFieldTag, TxFieldTag};
 use equivm_gadgets::{util::pow2, Word};
@@ -199,23 +200,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget<F> {
         );
 
         cb.require_next_state(&AFTER_DELETION);
-        cb.require_step_state_transition(StepStateTransition {
-            rw_counter: Transition::Delta(cb.rw_counter_delta()),
-            call_id: Transition::Free,
-            is_root: Transition::Free,
-            is_create: Transition::Free,
-            code_hash: Transition::Free,
-            program_counter: Transition::Free,
-            stack_pointer: Transition::Free,
-            gas_left: Transition::Free,
-            memory_word_size: Transition::Free,
-            reversible_write_counter: Transition::Free,
-            log_id: Transition::Free,
-            tx_id: Transition::Delta(c(1)),
-            refund: Transition::Free,
-            is_persistent: Transition::Free,
-            rw_counter_end_of_reversion: Transition::Free,
-        });
+        cb.require_step_state_transition(after_end_tx(cb, Transition::Delta(c(1))));
         Self {
             context: cb.context_columns(),
             used,

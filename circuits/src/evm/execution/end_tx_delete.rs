@@ -75,9 +75,12 @@ fn small<F: PrimeField>(v: u64) -> Word<Expression<F>> {
     Word::new(c(v), c(0))
 }
 
-/// The transition of a deletion step: its accesses; `tx_id` kept; the rest free, as after
-/// `EndTx` (the next transaction's `BeginTx`, or `EndBlock`, sets its own).
-fn deletion_transition<F: PrimeField>(cb: &ConstraintBuilder<'_, F>) -> StepStateTransition<F> {
+/// The transition out of `EndTx` or a deletion step: its accesses, `tx_id` as given; the
+/// rest free (the next transaction's `BeginTx`, or `EndBlock`, sets its own).
+pub(super) fn after_end_tx<F: PrimeField>(
+    cb: &ConstraintBuilder<'_, F>,
+    tx_id: Transition<Expression<F>>,
+) -> StepStateTransition<F> {
     StepStateTransition {
         rw_counter: Transition::Delta(cb.rw_counter_delta()),
         call_id: Transition::Free,
@@ -90,7 +93,7 @@ fn deletion_transition<F: PrimeField>(cb: &ConstraintBuilder<'_, F>) -> StepStat
         memory_word_size: Transition::Free,
         reversible_write_counter: Transition::Free,
         log_id: Transition::Free,
-        tx_id: Transition::Same,
+        tx_id,
         refund: Transition::Free,
         is_persistent: Transition::Free,
         rw_counter_end_of_reversion: Transition::Free,
@@ -162,7 +165,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxClearSlotGadget<F> {
             ExecutionState::EndTxClearSlot,
             ExecutionState::EndTxDeleteAccount,
         ]);
-        cb.require_step_state_transition(deletion_transition(cb));
+        cb.require_step_state_transition(after_end_tx(cb, Transition::Same));
         Self { address, key, inv }
     }
 
@@ -229,7 +232,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxDeleteAccountGadget<F> {
             cb.require_equal_word(what, row.value, value);
         }
         cb.require_next_state(&AFTER_DELETION);
-        cb.require_step_state_transition(deletion_transition(cb));
+        cb.require_step_state_transition(after_end_tx(cb, Transition::Same));
         Self { address }
     }
 
