@@ -18,18 +18,28 @@
 //! `MockProver` evaluates and sorts it again for every lookup that does not follow one into
 //! the same table, and sorts every lookup's inputs.
 //!
+//! A gate whose polynomials share many sub-expressions (the keccak round's chi bits) is
+//! evaluated as one graph of its distinct nodes, once per enabled row (see [`dag`]); a gate
+//! that is large next to the cells it reads remembers the rows it passed, and a row whose
+//! queried cells equal one of them, compared cell by cell, passes without being evaluated
+//! (see [`memo`]).
+//!
 //! Poisoned cells (halo2's blinding rows) follow `MockProver`'s rule: a poisoned factor
 //! times zero is zero, otherwise the polynomial is poisoned and fails.
 
 mod cells;
+mod dag;
+mod memo;
 
 use cells::AssignedCells;
+use dag::GateGraph;
 use halo2_proofs::{
     dev::MockProver,
     plonk::{Any, Circuit, Column, ConstraintSystem, Expression, FloorPlanner, Gate},
 };
 use halo2curves::bn256::Fr;
 use halo2curves::ff::{Field, PrimeField};
+use memo::GateQueries;
 use std::any::{Any as AnyType, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -230,6 +240,11 @@ struct Plan<C: Circuit<Fr>> {
     cs: ConstraintSystem<Fr>,
     config: C::Config,
     gates: Vec<SharedFactors>,
+    /// The cells of each gate (evaluated as a graph) worth remembering passed rows of (see
+    /// [`memo`]).
+    gate_queries: Vec<Option<GateQueries>>,
+    /// Each gate that shares many sub-expressions as one graph (see [`dag`]).
+    gate_graphs: Vec<Option<GateGraph>>,
     lookup_inputs: Vec<SharedFactors>,
     table_keys: Vec<Vec<String>>,
 }
@@ -254,12 +269,27 @@ where
     }
     let mut cs = ConstraintSystem::<Fr>::default();
     let config = C::configure(&mut cs);
+    let gate_graphs: Vec<_> = cs
+        .gates()
+        .iter()
+        .map(|g| GateGraph::of(g.polynomials()))
+        .collect();
     let plan = Arc::new(Plan::<C> {
         gates: cs
             .gates()
             .iter()
             .map(|g| SharedFactors::of(g.polynomials()))
             .collect(),
+        gate_queries: gate_graphs
+            .iter()
+            .zip(cs.gates())
+            .map(|(graph, g)| {
+                graph
+                    .as_ref()
+                    .and_then(|graph| GateQueries::of(g.polynomials(), graph.size()))
+            })
+            .collect(),
+        gate_graphs,
         lookup_inputs: cs
             .lookups()
             .iter()
@@ -426,16 +456,38 @@ where
     // Gates, on every row (MockProver checks them on the blinding rows too, where advice
     // cells are poisoned).
     let gates: Vec<(&Gate<Fr>, &SharedFactors)> = cs.gates().iter().zip(&plan.gates).collect();
+    let mut passed: Vec<_> = plan
+        .gate_queries
+        .iter()
+        .map(|q| q.as_ref().map(GateQueries::passed_rows))
+        .collect();
+    let mut graph_values = Vec::new();
     let mut gate_failures = 0;
     'rows: for row in 0..n {
-        for (gate, factors) in &gates {
+        for (((gate, factors), passed), graph) in
+            gates.iter().zip(&mut passed).zip(&plan.gate_graphs)
+        {
             // The factors every polynomial of the gate shares (its enable): one zero among
             // them and the whole gate is zero on this row.
             let Some(common) = factors.common_at(&cells, row) else {
                 continue;
             };
+            // A row whose cells equal those of a row the gate passed passes.
+            let key = passed.as_ref().map(|p| p.key(&cells, row));
+            if let (Some(p), Some(key)) = (passed.as_ref(), key) {
+                if p.passed_like(&cells, row, key) {
+                    continue;
+                }
+            }
+            let failures_before = gate_failures;
+            if let Some(graph) = graph {
+                graph.evaluate(&cells, row, &mut graph_values);
+            }
             for i in 0..factors.rest.len() {
-                let value = factors.value_at(&cells, row, common, i);
+                let value = match graph {
+                    Some(graph) => graph_values[graph.root(i)],
+                    None => factors.value_at(&cells, row, common, i),
+                };
                 if !value.is_zero() {
                     let what = match value {
                         Val::Poison => "poisoned",
@@ -450,6 +502,11 @@ where
                     if gate_failures >= MAX_FAILURES {
                         break 'rows;
                     }
+                }
+            }
+            if let (Some(p), Some(key)) = (passed.as_mut(), key) {
+                if gate_failures == failures_before {
+                    p.insert(key, row);
                 }
             }
         }
