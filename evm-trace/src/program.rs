@@ -53,6 +53,8 @@ pub struct Program {
     pub contract_nonce: u64,
     /// Blobs the transaction carries (EIP-4844); a non-zero count makes it of type 3.
     pub blobs: u8,
+    /// The account a call is sent to ([`CONTRACT`] by default).
+    pub to: Address,
 }
 
 impl Program {
@@ -70,6 +72,7 @@ impl Program {
             access_list: Vec::new(),
             contract_nonce: 0,
             blobs: 0,
+            to: CONTRACT,
         }
     }
 
@@ -120,6 +123,12 @@ impl Program {
     /// `0x01 00 .. 00 i`, a blob fee cap of 100 per blob gas.
     pub fn blobs(mut self, blobs: u8) -> Self {
         self.blobs = blobs;
+        self
+    }
+
+    /// Sends the call to `to` instead of [`CONTRACT`] (which still holds `code`).
+    pub fn to(mut self, to: Address) -> Self {
+        self.to = to;
         self
     }
 
@@ -195,7 +204,7 @@ impl Program {
         let (kind, data) = if self.create {
             (TxKind::Create, self.code.clone())
         } else {
-            (TxKind::Call(CONTRACT), self.calldata.clone())
+            (TxKind::Call(self.to), self.calldata.clone())
         };
         let access_list = AccessList(
             self.access_list

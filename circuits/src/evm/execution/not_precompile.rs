@@ -11,7 +11,7 @@ use super::call_op::LAST_PRECOMPILE;
 use crate::evm::{assign::StepRegion, cell::Cell, constraint_builder::ConstraintBuilder};
 use equivm_gadgets::util::pow2;
 use equivm_trace::revm::primitives::{Address, U256};
-use equivm_witness::{ExecStep, Witness};
+use equivm_witness::{ExecStep, ExecutionState, Witness};
 use halo2_proofs::{
     halo2curves::ff::PrimeField,
     plonk::{Error, Expression},
@@ -98,16 +98,21 @@ pub const PRECOMPILE_NAMES: [&str; LAST_PRECOMPILE as usize] = [
 ];
 
 /// For a call step (CALL, CALLCODE, DELEGATECALL, STATICCALL) whose callee is a
-/// precompile: the precompile, as `0x04 (identity)`.
+/// precompile, or the `BeginTx` of a transaction sent to one: the precompile, as
+/// `0x04 (identity)`.
 pub fn called_precompile(witness: &Witness, step: &ExecStep) -> Option<String> {
-    if !matches!(
+    let to = if step.execution_state == ExecutionState::BeginTx {
+        let to = witness.txs.get(step.tx_index)?.tx.to?;
+        U256::from_be_slice(to.as_slice())
+    } else if matches!(
         step.opcode,
         Some(CALL | CALLCODE | DELEGATECALL | STATICCALL)
     ) {
+        // The callee address is the second operand popped.
+        witness.step_rws(step).get(1)?.value
+    } else {
         return None;
-    }
-    // The callee address is the second operand popped.
-    let to = witness.step_rws(step).get(1)?.value;
+    };
     let k = u64::try_from(to)
         .ok()
         .filter(|k| (1..=LAST_PRECOMPILE).contains(k))?;

@@ -175,3 +175,15 @@ fn other_precompiles_are_unsupported_and_named() {
         ]
     );
 }
+
+#[test]
+fn a_transaction_to_a_precompile_is_unsupported_and_named() {
+    let modexp = equivm_trace::revm::primitives::Address::with_last_byte(5);
+    let traced = Program::new(vec![0x00]).to(modexp).trace();
+    let w = equivm_witness::build_witness(&traced.trace).expect("witness builds");
+    let reasons = EvmCircuit::unsupported_reasons(&w);
+    assert!(
+        reasons.contains(&"BeginTx into precompile 0x05 (modexp)".to_string()),
+        "{reasons:?}"
+    );
+}
