@@ -160,7 +160,10 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
                     r.value_prev = r.value;
                 }
             });
-            format!("{kind:?}: value of rw {} ({:?}) + 1", rw.rw_counter, rw.tag)
+            format!(
+                "{kind:?}: value of rw {} ({:?} {:?} of {}) + 1",
+                rw.rw_counter, rw.tag, rw.field, rw.id
+            )
         }
         MutationKind::Result => {
             let rw = pick(rng, &|r| r.tag == RwTag::Stack && r.is_write)?;
@@ -240,8 +243,8 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
             let i = rng.below(c.state_rows.len());
             let rw = c.state_rows.remove(i);
             format!(
-                "DropRw: rw {} ({:?}) removed from the rw table",
-                rw.rw_counter, rw.tag
+                "DropRw: rw {} ({:?} {:?} of {}) removed from the rw table",
+                rw.rw_counter, rw.tag, rw.field, rw.id
             )
         }
         MutationKind::AddRw => {

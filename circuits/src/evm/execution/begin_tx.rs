@@ -26,7 +26,7 @@
 //!          ReturnDataOffset = ReturnDataLength = 0, Value = tx.Value, IsSuccess boolean,
 //!          IsPersistent = IsSuccess, IsStatic = 0, IsRoot = 1, IsCreate = IS_CREATE,
 //!          CodeHash = code; the TxId write's value_prev = 0 (a fresh call id)
-//! rw 33    RwCounterEndOfReversion write (free: a failing root call's last step proves it)
+//! rw 33    RwCounterEndOfReversion write (0 if the call persists, else proved by its last step)
 //! creation (rw 34, 35): the new account's nonce and created flag (TxCreation), the root
 //!          call's reversible writes 0 and 1
 //! if tx.Value ≠ 0 (optional rws 34..36, 36..38 for a creation, in the root call's
@@ -354,11 +354,16 @@ impl<F: PrimeField, const IS_CREATE: bool, const COLLIDES: bool> ExecutionGadget
             }
         }
         let is_persistent = persistent.unwrap_or_else(|| c(0));
-        // Free here: the step that ends a failing root call proves it.
+        // The step that ends a failing root call proves where its undos end.
         let end_of_reversion = cb.call_context_write(call_id.clone(), C::RwCounterEndOfReversion);
         cb.require_zero(
             "call context RwCounterEndOfReversion.hi = 0",
             end_of_reversion.hi.clone(),
+        );
+        // A root call that persists has no undos: its end of reversion is 0.
+        cb.require_zero(
+            "a persistent root call's RwCounterEndOfReversion = 0",
+            is_persistent.clone() * end_of_reversion.lo.clone(),
         );
         let scope = |writes_before: u64| Reversion {
             is_persistent: is_persistent.clone(),

@@ -25,7 +25,7 @@
 //!     CALLCODE     own              own             value          is_static
 //!     DELEGATECALL own CallerAddr.  own             own Value      is_static
 //!     STATICCALL   own              to              0              1
-//! callee's RwCounterEndOfReversion write (rw b+23), "hi = 0";
+//! callee's RwCounterEndOfReversion write (rw b+23), "hi = 0", 0 when the callee persists;
 //!   "success·(1 - is_persistent)·(end - (rw_counter_end_of_reversion - reversible_write_counter - 1)) = 0"
 //! value ≠ 0 (CALL, CALLCODE; optional rws b+24..=b+26, in the callee's reversion scope): own
 //!   balance read, own balance write (value + value = value_prev), the receiver's balance
@@ -257,6 +257,12 @@ impl<F: PrimeField, const HAS_VALUE: bool> ExecutionGadget<F> for CallOpGadget<F
         }
         let end = cb.call_context_write(id.clone(), C::RwCounterEndOfReversion);
         cb.require_zero("callee RwCounterEndOfReversion.hi = 0", end.hi);
+        // A callee that persists has no undos: its end of reversion is 0, as nothing else
+        // would pin it.
+        cb.require_zero(
+            "a persistent callee's RwCounterEndOfReversion = 0",
+            callee_persistent.expr() * end.lo.clone(),
+        );
         let inherits = cb.query_cell();
         cb.require_equal(
             "inherits = success·(1 - is_persistent)",

@@ -25,7 +25,7 @@
 //!   CallerId = call_id, Depth = depth + 1, CallerAddress = creator, CalleeAddress = address,
 //!   CallDataOffset = CallDataLength = ReturnDataOffset = ReturnDataLength = 0, Value = value,
 //!   IsSuccess = success, IsPersistent = is_persistent·success, IsStatic = 0, IsRoot = 0,
-//!   IsCreate = 1, CodeHash = init_hash, RwCounterEndOfReversion (hi 0)
+//!   IsCreate = 1, CodeHash = init_hash, RwCounterEndOfReversion (hi 0; 0 when the callee persists)
 //! "result = success·address" (both limbs), success boolean
 //! address Nonce write (p+30): 0 → 1, undo 0 in the callee's scope
 //! address created flag write (tx_id, address, index 1) (p+31): 1, undo 1 in the callee's
@@ -210,6 +210,12 @@ impl<F: PrimeField, const IS_CREATE2: bool> ExecutionGadget<F> for CreateOpGadge
         }
         let end = cb.call_context_write(id.clone(), C::RwCounterEndOfReversion);
         cb.require_zero("callee RwCounterEndOfReversion.hi = 0", end.hi);
+        // A callee that persists has no undos: its end of reversion is 0, as nothing else
+        // would pin it.
+        cb.require_zero(
+            "a persistent callee's RwCounterEndOfReversion = 0",
+            callee_persistent.expr() * end.lo.clone(),
+        );
         let inherits = cb.query_cell();
         cb.require_equal(
             "inherits = success·(1 - is_persistent)",

@@ -230,3 +230,55 @@ fn a_reverted_transfer_is_undone_by_begin_tx_s_lookups() {
         "BEGIN_TX: undo #0 (of rw #35): rw.value = the write's value_prev (lo)",
     );
 }
+
+/// `w` with the `RwCounterEndOfReversion` write of call `call_id` set to `value`, the rw
+/// log and every step state that carries it kept consistent (so only a constraint on the
+/// value itself can object).
+fn with_end_of_reversion(w: &Witness, call_id: u64, value: u64) -> Witness {
+    let mut w = w.clone();
+    let field = RwField::CallContext(CallContextField::RwCounterEndOfReversion);
+    for rw in w
+        .rws
+        .iter_mut()
+        .filter(|rw| rw.field == field && rw.id == call_id)
+    {
+        rw.value = equivm_trace::revm::primitives::U256::from(value);
+        if !rw.is_write {
+            rw.value_prev = rw.value;
+        }
+    }
+    w
+}
+
+#[test]
+fn a_persistent_call_has_no_end_of_reversion() {
+    // The root call, a CALL and a CREATE that succeed: each one's end of reversion is 0,
+    // and nothing but that rule pins it (no undo is ever placed there).
+    let callee = equivm_trace::revm::primitives::Address::repeat_byte(0xcc);
+    let mut call = vec![0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x73];
+    call.extend_from_slice(callee.as_slice());
+    call.extend([0x61, 0xff, 0xff, 0xf1, 0x00]);
+    let cases = [
+        (
+            witness(Program::new(vec![0x60, 1, 0x50, 0x00])),
+            1,
+            "a persistent root call's RwCounterEndOfReversion = 0",
+        ),
+        (
+            witness(Program::new(call).with_account(callee, vec![0x60, 1, 0x50, 0x00])),
+            2,
+            "a persistent callee's RwCounterEndOfReversion = 0",
+        ),
+        (
+            witness(Program::new(creator_code(&[0x00], 0, None, &[0x00]))),
+            2,
+            "a persistent callee's RwCounterEndOfReversion = 0",
+        ),
+    ];
+    for (w, call_id, rule) in cases {
+        assert_eq!(end_of_reversion(&w), 0);
+        assert_eq!(verify(&whole(&w), vec![]), Ok(()));
+        let forged = with_end_of_reversion(&w, call_id, 7);
+        assert_rejected(verify(&whole(&forged), vec![]), rule);
+    }
+}
