@@ -19,10 +19,10 @@
 //! the same table, and sorts every lookup's inputs.
 //!
 //! A gate whose polynomials share many sub-expressions (the keccak round's chi bits) is
-//! evaluated as one graph of its distinct nodes, once per enabled row (see [`dag`]); a gate
+//! evaluated as one graph of its distinct nodes, once per enabled row (`check/dag.rs`); a gate
 //! that is large next to the cells it reads remembers the rows it passed, and a row whose
 //! queried cells equal one of them, compared cell by cell, passes without being evaluated
-//! (see [`memo`]).
+//! (`check/memo.rs`).
 //!
 //! Poisoned cells (halo2's blinding rows) follow `MockProver`'s rule: a poisoned factor
 //! times zero is zero, otherwise the polynomial is poisoned and fails.
