@@ -282,12 +282,7 @@ where
             .collect(),
         gate_queries: gate_graphs
             .iter()
-            .zip(cs.gates())
-            .map(|(graph, g)| {
-                graph
-                    .as_ref()
-                    .and_then(|graph| GateQueries::of(g.polynomials(), graph.size()))
-            })
+            .map(|graph| graph.as_ref().and_then(GateQueries::of))
             .collect(),
         gate_graphs,
         lookup_inputs: cs

@@ -14,14 +14,31 @@ use halo2curves::bn256::Fr;
 use halo2curves::ff::PrimeField;
 use std::collections::HashMap;
 
+/// A cell a gate queries: its column (kind and index) and rotation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Query {
+    Fixed(usize, i32),
+    Advice(usize, i32),
+    Instance(usize, i32),
+}
+
+impl Query {
+    /// The cell's value on `row`.
+    pub(super) fn value(self, cells: &Cells, row: usize) -> Val {
+        match self {
+            Query::Fixed(c, r) => cells.fixed_at(c, cells.row(row, r)),
+            Query::Advice(c, r) => cells.advice_at(c, cells.row(row, r)),
+            Query::Instance(c, r) => cells.instance_at(c, cells.row(row, r)),
+        }
+    }
+}
+
 /// One distinct node: a leaf, or an operation on earlier nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Node {
     Constant([u8; 32]),
     Poison,
-    Fixed(usize, i32),
-    Advice(usize, i32),
-    Instance(usize, i32),
+    Cell(Query),
     Negated(usize),
     Sum(usize, usize),
     Product(usize, usize),
@@ -73,9 +90,11 @@ impl GateGraph {
         let node = match e {
             Expression::Constant(c) => Node::Constant(repr(*c)),
             Expression::Selector(_) | Expression::Challenge(_) => Node::Poison,
-            Expression::Fixed(q) => Node::Fixed(q.column_index(), q.rotation().0),
-            Expression::Advice(q) => Node::Advice(q.column_index(), q.rotation().0),
-            Expression::Instance(q) => Node::Instance(q.column_index(), q.rotation().0),
+            Expression::Fixed(q) => Node::Cell(Query::Fixed(q.column_index(), q.rotation().0)),
+            Expression::Advice(q) => Node::Cell(Query::Advice(q.column_index(), q.rotation().0)),
+            Expression::Instance(q) => {
+                Node::Cell(Query::Instance(q.column_index(), q.rotation().0))
+            }
             Expression::Negated(a) => Node::Negated(self.intern(a, ids, tree_size)),
             Expression::Sum(a, b) => Node::Sum(
                 self.intern(a, ids, tree_size),
@@ -109,9 +128,7 @@ impl GateGraph {
             let v = match *node {
                 Node::Constant(_) => Val::Real(*constant),
                 Node::Poison => Val::Poison,
-                Node::Fixed(c, r) => cells.fixed_at(c, cells.row(row, r)),
-                Node::Advice(c, r) => cells.advice_at(c, cells.row(row, r)),
-                Node::Instance(c, r) => cells.instance_at(c, cells.row(row, r)),
+                Node::Cell(q) => q.value(cells, row),
                 Node::Negated(a) => match values[a] {
                     Val::Real(a) => Val::Real(-a),
                     Val::Poison => Val::Poison,
@@ -127,6 +144,17 @@ impl GateGraph {
     /// How many distinct nodes the graph has (the operations a row costs).
     pub(super) fn size(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// The distinct cells the gate queries.
+    pub(super) fn cells(&self) -> Vec<Query> {
+        self.nodes
+            .iter()
+            .filter_map(|node| match *node {
+                Node::Cell(q) => Some(q),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The node holding polynomial `i`.

@@ -11,20 +11,10 @@
 //! Rows are compared cell by cell (a hash only finds the candidates), so the verdict is
 //! exactly the one evaluating every row gives.
 
-use super::{Cells, Val};
-use halo2_proofs::plonk::Expression;
-use halo2curves::bn256::Fr;
-use std::cell::RefCell;
+use super::dag::{GateGraph, Query};
+use super::Cells;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-
-/// A cell a gate queries: its column (kind and index) and rotation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Query {
-    Fixed(usize, i32),
-    Advice(usize, i32),
-    Instance(usize, i32),
-}
 
 /// The distinct cells a gate queries, kept for gates worth remembering rows of.
 #[derive(Clone, Debug)]
@@ -37,44 +27,11 @@ impl GateQueries {
     /// (comparing a row costs about two reads per cell).
     const MIN_GAIN: usize = 8;
 
-    /// The cells `polynomials` query, or `None` when evaluating them (`cost` operations a
-    /// row) costs too little for remembering rows to pay.
-    pub(super) fn of(polynomials: &[Expression<Fr>], cost: usize) -> Option<Self> {
-        let found = RefCell::new(Vec::new());
-        for p in polynomials {
-            p.evaluate(
-                &|_| (),
-                &|_| (),
-                &|q| {
-                    found
-                        .borrow_mut()
-                        .push(Query::Fixed(q.column_index(), q.rotation().0))
-                },
-                &|q| {
-                    found
-                        .borrow_mut()
-                        .push(Query::Advice(q.column_index(), q.rotation().0))
-                },
-                &|q| {
-                    found
-                        .borrow_mut()
-                        .push(Query::Instance(q.column_index(), q.rotation().0))
-                },
-                &|_| (),
-                &|_| (),
-                &|_, _| (),
-                &|_, _| (),
-                &|_, _| (),
-            );
-        }
-        let mut queries = found.into_inner();
-        queries.sort_unstable_by_key(|q| match *q {
-            Query::Fixed(c, r) => (0, c, r),
-            Query::Advice(c, r) => (1, c, r),
-            Query::Instance(c, r) => (2, c, r),
-        });
-        queries.dedup();
-        (cost >= Self::MIN_GAIN * queries.len().max(1)).then_some(Self { queries })
+    /// The cells `graph` queries, or `None` when evaluating it costs too little for
+    /// remembering rows to pay.
+    pub(super) fn of(graph: &GateGraph) -> Option<Self> {
+        let queries = graph.cells();
+        (graph.size() >= Self::MIN_GAIN * queries.len().max(1)).then_some(Self { queries })
     }
 
     /// A memory of the rows this gate passed.
@@ -98,21 +55,13 @@ impl PassedRows<'_> {
     /// Rows of one hash compared with a new row before it is evaluated instead.
     const CANDIDATES: usize = 4;
 
-    fn value(cells: &Cells, query: Query, row: usize) -> Val {
-        match query {
-            Query::Fixed(c, r) => cells.fixed_at(c, cells.row(row, r)),
-            Query::Advice(c, r) => cells.advice_at(c, cells.row(row, r)),
-            Query::Instance(c, r) => cells.instance_at(c, cells.row(row, r)),
-        }
-    }
-
     /// A hash of some of the cells the gate reads on `row` (evenly spread, at most
     /// [`Self::SAMPLE`]): it finds the candidates, which are then compared in full.
     pub(super) fn key(&self, cells: &Cells, row: usize) -> u64 {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         let step = self.queries.len().div_ceil(Self::SAMPLE).max(1);
         for &q in self.queries.iter().step_by(step) {
-            Self::value(cells, q, row).hash(&mut hasher);
+            q.value(cells, row).hash(&mut hasher);
         }
         hasher.finish()
     }
@@ -124,7 +73,7 @@ impl PassedRows<'_> {
             rows.iter().rev().take(Self::CANDIDATES).any(|&seen| {
                 self.queries
                     .iter()
-                    .all(|&q| Self::value(cells, q, seen) == Self::value(cells, q, row))
+                    .all(|&q| q.value(cells, seen) == q.value(cells, row))
             })
         })
     }
