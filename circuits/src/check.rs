@@ -42,6 +42,7 @@ use halo2curves::ff::{Field, PrimeField};
 use memo::GateQueries;
 use std::any::{Any as AnyType, TypeId};
 use std::collections::{HashMap, HashSet};
+use std::fmt::Debug;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A cell's value as a gate sees it.
@@ -233,7 +234,7 @@ impl SharedFactors {
     }
 }
 
-/// What checking a circuit type needs, prepared once per type: its constraint system and
+/// What checking a circuit type needs, prepared once per type and params: its constraint system and
 /// configuration, its gates and lookup inputs split into factors, and a key per lookup
 /// table (lookups into the same table expressions share it).
 struct Plan<C: Circuit<Fr>> {
@@ -249,26 +250,24 @@ struct Plan<C: Circuit<Fr>> {
     table_keys: Vec<Vec<String>>,
 }
 
-/// `C`'s plan, made on first use (configuring the super circuit takes a good part of a
-/// second, splitting its polynomials about as long again).
-fn plan<C>() -> Arc<Plan<C>>
+/// `C`'s plan for `params`, made on first use (configuring the super circuit takes a good
+/// part of a second, splitting its polynomials about as long again).
+fn plan<C>(params: C::Params) -> Arc<Plan<C>>
 where
-    C: Circuit<Fr, Params = ()> + 'static,
+    C: Circuit<Fr> + 'static,
+    C::Params: Debug,
     C::Config: Send + Sync + 'static,
 {
-    type Plans = Mutex<HashMap<TypeId, Arc<dyn AnyType + Send + Sync>>>;
+    type Plans = Mutex<HashMap<(TypeId, String), Arc<dyn AnyType + Send + Sync>>>;
     static PLANS: OnceLock<Plans> = OnceLock::new();
     let plans = PLANS.get_or_init(Default::default);
-    let cached = plans
-        .lock()
-        .expect("not poisoned")
-        .get(&TypeId::of::<C>())
-        .cloned();
+    let key = (TypeId::of::<C>(), format!("{params:?}"));
+    let cached = plans.lock().expect("not poisoned").get(&key).cloned();
     if let Some(plan) = cached.and_then(|p| p.downcast::<Plan<C>>().ok()) {
         return plan;
     }
     let mut cs = ConstraintSystem::<Fr>::default();
-    let config = C::configure(&mut cs);
+    let config = C::configure_with_params(&mut cs, params);
     let gate_graphs: Vec<_> = cs
         .gates()
         .iter()
@@ -306,7 +305,7 @@ where
     plans
         .lock()
         .expect("not poisoned")
-        .insert(TypeId::of::<C>(), plan.clone());
+        .insert(key, plan.clone());
     plan
 }
 
@@ -326,11 +325,12 @@ pub fn mock_check<C>(
     instance: Vec<Vec<Fr>>,
 ) -> Result<Result<(), Vec<String>>, halo2_proofs::plonk::Error>
 where
-    C: Circuit<Fr, Params = ()> + 'static,
+    C: Circuit<Fr> + 'static,
+    C::Params: Debug,
     C::Config: Send + Sync + 'static,
 {
     const MAX_FAILURES: usize = 64;
-    let plan = plan::<C>();
+    let plan = plan::<C>(circuit.params());
     let cs = &plan.cs;
     let by_mock_prover = || -> Result<Result<(), Vec<String>>, halo2_proofs::plonk::Error> {
         let prover = MockProver::run(k, circuit, instance.clone())?;

@@ -29,7 +29,7 @@
 
 use super::{
     config::{bool_check, chi_bit, pow2_const, xor, KeccakCircuitConfig},
-    layout::{Cell, LENGTH_ROW, ROWS_PER_BLOCK},
+    layout::{Cell, LENGTH_ROW},
     native::RATE_LANES,
 };
 use halo2_proofs::{
@@ -47,7 +47,8 @@ pub(crate) fn configure<F: PrimeField>(
     let fixed = config.fixed;
     let table = config.table.columns;
     // From a block's first row to the previous block's last byte row.
-    let prev_end = Rotation(LENGTH_ROW as i32 - 1 - ROWS_PER_BLOCK as i32);
+    let rows_per_block = config.shape.rows_per_block() as i32;
+    let prev_end = Rotation(LENGTH_ROW as i32 - 1 - rows_per_block);
 
     meta.create_gate("keccak absorb", |m| {
         let q = m.query_fixed(fixed.q_absorb, Rotation::cur());
@@ -109,7 +110,7 @@ pub(crate) fn configure<F: PrimeField>(
         ));
         for (name, column) in [("lo", table.hash.lo), ("hi", table.hash.hi)] {
             let hash = m.query_advice(column, Rotation::cur());
-            let prev_hash = m.query_advice(column, Rotation(-(ROWS_PER_BLOCK as i32)));
+            let prev_hash = m.query_advice(column, Rotation(-rows_per_block));
             constraints.push((
                 format!("absorb: an input's blocks share hash_{name}"),
                 not_first.clone() * (hash - prev_hash),

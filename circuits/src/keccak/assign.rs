@@ -3,10 +3,7 @@
 
 use super::{
     config::KeccakCircuitConfig,
-    layout::{
-        block_capacity, block_row, blocks_of, slot_row, Cell, LEAD_ROWS, LENGTH_ROW,
-        ROWS_PER_BLOCK, SLOTS_PER_BLOCK,
-    },
+    layout::{blocks_of, Cell, KeccakShape, LENGTH_ROW, SLOTS_PER_BLOCK},
     native::{NUM_ROUNDS, RATE, RATE_LANES, ROUND_CONSTANTS, ROUND_CONSTANT_BITS},
     witness::{blocks, BlockWitness},
 };
@@ -31,10 +28,10 @@ pub(crate) struct Override<F> {
 }
 
 impl KeccakCircuitConfig {
-    /// Rows the circuit needs for `inputs`: the lead slot and [`ROWS_PER_BLOCK`] per
-    /// absorbed block.
-    pub fn rows_needed(inputs: &[Bytes]) -> usize {
-        LEAD_ROWS + ROWS_PER_BLOCK * inputs.iter().map(|i| blocks_of(i.len())).sum::<usize>()
+    /// Rows a circuit of `shape` needs for `inputs`: the lead slot and
+    /// [`KeccakShape::rows_per_block`] per absorbed block.
+    pub fn rows_needed(shape: KeccakShape, inputs: &[Bytes]) -> usize {
+        shape.rows_for_blocks(inputs.iter().map(|i| blocks_of(i.len())).sum())
     }
 
     /// Assigns and proves the keccak table of `inputs` in `usable_rows` rows (the circuit's
@@ -58,8 +55,8 @@ impl KeccakCircuitConfig {
         usable_rows: usize,
         overrides: &[Override<F>],
     ) -> Result<(), TableError> {
-        check_capacity("keccak", Self::rows_needed(inputs), usable_rows)?;
-        let witness = blocks(inputs, block_capacity(usable_rows));
+        check_capacity("keccak", Self::rows_needed(self.shape, inputs), usable_rows)?;
+        let witness = blocks(inputs, self.shape.block_capacity(usable_rows));
         layouter
             .assign_region(
                 || "keccak",
@@ -93,7 +90,7 @@ impl KeccakCircuitConfig {
         cell: Cell,
         value: F,
     ) {
-        let (column, row) = cell.position();
+        let (column, row) = self.shape.position(cell);
         region.assign_advice(self.cells[column], slot_row + row, Value::known(value));
     }
 
@@ -119,14 +116,14 @@ impl KeccakCircuitConfig {
         block: &BlockWitness,
     ) {
         // Absorption slot.
-        let row = slot_row(b, 0);
+        let row = self.shape.slot_row(b, 0);
         self.put_bits(region, row, &block.absorb_b, Cell::B);
         self.put_bits(region, row, &[block.absorb_s00], |_, z| Cell::S00(z));
         self.put_bits(region, row, &block.prev[..RATE_LANES], Cell::Prev);
         self.put_cell(region, row, Cell::First, F::from(u64::from(block.first)));
         // Round slots.
         for (r, round) in block.rounds.iter().enumerate() {
-            let row = slot_row(b, 1 + r);
+            let row = self.shape.slot_row(b, 1 + r);
             self.put_bits(region, row, &round.b, Cell::B);
             self.put_bits(region, row, &[block.round_s00[r]], |_, z| Cell::S00(z));
             self.put_bits(region, row, &round.parity, Cell::Parity);
@@ -138,7 +135,7 @@ impl KeccakCircuitConfig {
             }
         }
         // Table rows.
-        let start = block_row(b);
+        let start = self.shape.block_row(b);
         let columns = self.table.columns;
         let mut put = |column, row, value: F| {
             region.assign_advice(column, row, Value::known(value));
@@ -176,9 +173,13 @@ impl KeccakCircuitConfig {
         usable_rows: usize,
     ) {
         let f = self.fixed;
+        let (slot_row, block_row) = (
+            |b, s| self.shape.slot_row(b, s),
+            |b| self.shape.block_row(b),
+        );
         let mut table_row = vec![false; usable_rows];
         for b in 0..blocks {
-            let start = block_row(b);
+            let start = self.shape.block_row(b);
             region.assign_fixed(f.q_absorb, start, F::ONE);
             for r in 0..NUM_ROUNDS {
                 region.assign_fixed(f.q_round, slot_row(b, 1 + r), F::ONE);

@@ -1,6 +1,6 @@
 //! A standalone keccak circuit (its table and nothing else), for tests and benches.
 
-use super::{assign::Override, config::KeccakCircuitConfig};
+use super::{assign::Override, config::KeccakCircuitConfig, layout::KeccakShape};
 use crate::table::{KeccakTable, TableError};
 use equivm_trace::revm::primitives::Bytes;
 use halo2_proofs::{
@@ -8,24 +8,27 @@ use halo2_proofs::{
     plonk::{Circuit, ConstraintSystem, Error},
 };
 use halo2curves::bn256::Fr;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
-/// The keccak circuit alone: proves the [`KeccakTable`] rows of `inputs` at `2^k` rows.
+/// The keccak circuit alone: proves the [`KeccakTable`] rows of `inputs` at `2^k` rows,
+/// laid out in `shape`.
 #[derive(Clone, Debug, Default)]
 pub struct KeccakCircuit {
     /// The hashed inputs.
     pub inputs: Vec<Bytes>,
     /// log2 of the circuit's rows.
     pub k: u32,
+    /// Where the slots' cells sit.
+    pub shape: KeccakShape,
     overrides: Vec<Override<Fr>>,
 }
 
 impl KeccakCircuit {
-    /// The circuit of `inputs` at `k`, or [`TableError::CapacityExceeded`] when they do not
-    /// fit.
-    pub fn new(inputs: Vec<Bytes>, k: u32) -> Result<Self, TableError> {
-        let needed = KeccakCircuitConfig::rows_needed(&inputs);
-        let capacity = Self::usable_rows_at(k);
+    /// The circuit of `inputs` at `k` in `shape`, or [`TableError::CapacityExceeded`] when
+    /// they do not fit.
+    pub fn new(inputs: Vec<Bytes>, k: u32, shape: KeccakShape) -> Result<Self, TableError> {
+        let needed = KeccakCircuitConfig::rows_needed(shape, &inputs);
+        let capacity = Self::usable_rows_at(k, shape);
         if needed > capacity {
             return Err(TableError::CapacityExceeded {
                 table: "keccak",
@@ -36,19 +39,21 @@ impl KeccakCircuit {
         Ok(Self {
             inputs,
             k,
+            shape,
             overrides: Vec::new(),
         })
     }
 
-    /// The circuit of `inputs` at the smallest `k` they fit in.
-    pub fn smallest(inputs: Vec<Bytes>) -> Self {
-        let needed = KeccakCircuitConfig::rows_needed(&inputs);
+    /// The circuit of `inputs` in `shape` at the smallest `k` they fit in.
+    pub fn smallest(inputs: Vec<Bytes>, shape: KeccakShape) -> Self {
+        let needed = KeccakCircuitConfig::rows_needed(shape, &inputs);
         let k = (8..)
-            .find(|k| needed <= Self::usable_rows_at(*k))
+            .find(|k| needed <= Self::usable_rows_at(*k, shape))
             .expect("some k fits");
         Self {
             inputs,
             k,
+            shape,
             overrides: Vec::new(),
         }
     }
@@ -60,13 +65,22 @@ impl KeccakCircuit {
         self
     }
 
-    /// Usable rows at `k` (`2^k` minus halo2's blinding rows and one).
-    pub fn usable_rows_at(k: u32) -> usize {
-        static RESERVED: OnceLock<usize> = OnceLock::new();
-        let reserved = *RESERVED.get_or_init(|| {
+    /// Usable rows at `k` in `shape`: `2^k` minus halo2's blinding rows and one. A taller
+    /// shape queries each cell column at more rotations, so it has more blinding rows.
+    pub fn usable_rows_at(k: u32, shape: KeccakShape) -> usize {
+        static RESERVED: Mutex<Vec<(KeccakShape, usize)>> = Mutex::new(Vec::new());
+        let known = RESERVED
+            .lock()
+            .ok()
+            .and_then(|r| r.iter().find(|(s, _)| *s == shape).map(|(_, n)| *n));
+        let reserved = known.unwrap_or_else(|| {
             let mut cs = ConstraintSystem::<Fr>::default();
-            Self::configure(&mut cs);
-            cs.blinding_factors() + 1
+            Self::configure_with_params(&mut cs, shape);
+            let reserved = cs.blinding_factors() + 1;
+            if let Ok(mut r) = RESERVED.lock() {
+                r.push((shape, reserved));
+            }
+            reserved
         });
         (1usize << k).saturating_sub(reserved)
     }
@@ -75,15 +89,23 @@ impl KeccakCircuit {
 impl Circuit<Fr> for KeccakCircuit {
     type Config = KeccakCircuitConfig;
     type FloorPlanner = SimpleFloorPlanner;
-    type Params = ();
+    type Params = KeccakShape;
 
     fn without_witnesses(&self) -> Self {
         self.clone()
     }
 
-    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+    fn params(&self) -> KeccakShape {
+        self.shape
+    }
+
+    fn configure_with_params(meta: &mut ConstraintSystem<Fr>, shape: KeccakShape) -> Self::Config {
         let table = KeccakTable::configure(meta);
-        KeccakCircuitConfig::configure(meta, &table)
+        KeccakCircuitConfig::configure(meta, &table, shape)
+    }
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        Self::configure_with_params(meta, KeccakShape::WIDE)
     }
 
     fn synthesize(
@@ -91,7 +113,7 @@ impl Circuit<Fr> for KeccakCircuit {
         config: Self::Config,
         mut layouter: impl Layouter<Fr>,
     ) -> Result<(), Error> {
-        let usable = Self::usable_rows_at(self.k);
+        let usable = Self::usable_rows_at(self.k, self.shape);
         config.assign_with_overrides(&mut layouter, &self.inputs, usable, &self.overrides)?;
         Ok(())
     }

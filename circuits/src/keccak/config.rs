@@ -2,7 +2,7 @@
 
 use super::{
     absorb,
-    layout::{Cell, CELL_COLUMNS, ROWS_PER_SLOT},
+    layout::{Cell, KeccakShape},
     native::lane,
     rounds,
 };
@@ -56,12 +56,18 @@ pub struct KeccakCircuitConfig {
     pub lane_acc: Column<Advice>,
     /// The fixed columns.
     pub fixed: KeccakFixed,
+    /// Where the slots' cells sit.
+    pub shape: KeccakShape,
 }
 
 impl KeccakCircuitConfig {
-    /// Allocates the circuit's columns and registers its gates and its one lookup (the
-    /// table's values are bytes). See the module header for the constraints.
-    pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, table: &KeccakTable) -> Self {
+    /// Allocates the circuit's columns for `shape` and registers its gates and its one
+    /// lookup (the table's values are bytes). See the module header for the constraints.
+    pub fn configure<F: PrimeField>(
+        meta: &mut ConstraintSystem<F>,
+        table: &KeccakTable,
+        shape: KeccakShape,
+    ) -> Self {
         let mut fixed = || meta.fixed_column();
         let fixed = KeccakFixed {
             q_round: fixed(),
@@ -77,13 +83,16 @@ impl KeccakCircuitConfig {
             q_lane_cont: fixed(),
             byte_range: fixed(),
         };
-        let cells = (0..CELL_COLUMNS).map(|_| meta.advice_column()).collect();
+        let cells = (0..shape.cell_columns())
+            .map(|_| meta.advice_column())
+            .collect();
         let lane_acc = meta.advice_column();
         let config = Self {
             table: *table,
             cells,
             lane_acc,
             fixed,
+            shape,
         };
         rounds::configure(meta, &config);
         absorb::configure(meta, &config);
@@ -105,8 +114,8 @@ impl KeccakCircuitConfig {
         cell: Cell,
         slots: i32,
     ) -> Expression<F> {
-        let (column, row) = cell.position();
-        let rotation = row as i32 + slots * ROWS_PER_SLOT as i32;
+        let (column, row) = self.shape.position(cell);
+        let rotation = row as i32 + slots * self.shape.rows_per_slot() as i32;
         meta.query_advice(self.cells[column], Rotation(rotation))
     }
 

@@ -2,9 +2,9 @@
 //! it assigns, by computing keccak256 of each input in the circuit.
 //!
 //! Each input is padded (Ethereum's `0x01 … 0x80`) and absorbed in 136-byte blocks; each
-//! block takes [`ROWS_PER_BLOCK`] rows: an absorption slot and one slot per round of
-//! `keccak-f[1600]`, each [`ROWS_PER_SLOT`] rows of [`CELL_COLUMNS`] cell columns (see
-//! [`layout`]). The state is kept as bits, one per cell; no challenge or RLC is used.
+//! block takes [`KeccakShape::rows_per_block`] rows: an absorption slot and one slot per
+//! round of `keccak-f[1600]`, each [`KeccakShape::rows_per_slot`] rows of
+//! [`KeccakShape::cell_columns`] cell columns (see [`layout`]). The state is kept as bits, one per cell; no challenge or RLC is used.
 //!
 //! Constraints (degree ≤ 5, fixed columns as selectors):
 //! - `rounds.rs` — theta (column parities with carries, `D`), rho and pi into `B`,
@@ -43,4 +43,4 @@ mod tests;
 
 pub use circuit::KeccakCircuit;
 pub use config::{KeccakCircuitConfig, KeccakFixed};
-pub use layout::{CELL_COLUMNS, ROWS_PER_BLOCK, ROWS_PER_SLOT};
+pub use layout::{InvalidKeccakShape, KeccakShape};

@@ -15,7 +15,7 @@
 
 use super::{
     config::{bool_check, chi_bit, pow2_const, xor, KeccakCircuitConfig},
-    layout::{Cell, LENGTH_ROW, ROWS_PER_SLOT},
+    layout::{Cell, LENGTH_ROW},
     native::{lane, pi, NUM_ROUNDS, RHO, ROUND_CONSTANTS, ROUND_CONSTANT_BITS},
 };
 use halo2_proofs::{
@@ -132,7 +132,7 @@ pub(crate) fn configure<F: PrimeField>(
     // (on the block's table rows) are the first 32 output bytes read big-endian.
     meta.create_gate("keccak squeeze", |m| {
         let q = m.query_fixed(fixed.q_squeeze, Rotation::cur());
-        let to_block = -((NUM_ROUNDS * ROWS_PER_SLOT) as i32);
+        let to_block = -((NUM_ROUNDS * config.shape.rows_per_slot()) as i32);
         let tag_end = m.query_advice(
             config.table.columns.tag,
             Rotation(to_block + LENGTH_ROW as i32 - 1),

@@ -3,10 +3,20 @@
 
 use super::{
     assign::Override,
-    layout::{block_row, blocks_of, slot_row, Cell, LENGTH_ROW},
+    layout::{blocks_of, Cell, LENGTH_ROW},
     native::{self, RATE},
-    KeccakCircuit, KeccakCircuitConfig, ROWS_PER_BLOCK,
+    KeccakCircuit, KeccakCircuitConfig, KeccakShape,
 };
+
+const WIDE: KeccakShape = KeccakShape::WIDE;
+
+fn block_row(block: usize) -> usize {
+    WIDE.block_row(block)
+}
+
+fn slot_row(block: usize, slot: usize) -> usize {
+    WIDE.slot_row(block, slot)
+}
 use crate::table::{KeccakTableRow, TableError};
 use equivm_trace::revm::primitives::{keccak256, Bytes};
 use halo2_proofs::{
@@ -26,8 +36,12 @@ fn bytes_of_len(len: usize, seed: u64) -> Bytes {
 }
 
 fn config() -> KeccakCircuitConfig {
+    config_of(WIDE)
+}
+
+fn config_of(shape: KeccakShape) -> KeccakCircuitConfig {
     let mut cs = ConstraintSystem::<Fr>::default();
-    KeccakCircuit::configure(&mut cs)
+    KeccakCircuit::configure_with_params(&mut cs, shape)
 }
 
 /// MockProver's verdict (through [`crate::check::mock_check`]).
@@ -74,12 +88,12 @@ fn configured_degree_is_at_most_5() {
 /// The table rows with a non-zero tag that `circuit` assigns, as text, sorted.
 fn assigned_rows(circuit: &KeccakCircuit) -> Vec<String> {
     let prover = MockProver::run(circuit.k, circuit, vec![]).expect("synthesis succeeds");
-    let columns = config().table.columns.to_vec();
+    let columns = config_of(circuit.shape).table.columns.to_vec();
     let value = |column, row: usize| match &prover.advice_values(column)[row] {
         AdviceCellValue::Assigned(v) => v.evaluate(),
         AdviceCellValue::Poison(_) => Fr::ZERO,
     };
-    let usable = KeccakCircuit::usable_rows_at(circuit.k);
+    let usable = KeccakCircuit::usable_rows_at(circuit.k, circuit.shape);
     let mut rows: Vec<String> = (0..usable)
         .filter(|row| value(columns[0], *row) != Fr::ZERO)
         .map(|row| {
@@ -105,7 +119,7 @@ fn expected_rows(inputs: &[Bytes]) -> Vec<String> {
 
 /// Proves `inputs` at the smallest k, and checks the table holds exactly their rows.
 fn assert_proved(inputs: Vec<Bytes>) {
-    let circuit = KeccakCircuit::smallest(inputs.clone());
+    let circuit = KeccakCircuit::smallest(inputs.clone(), WIDE);
     verify(&circuit).expect("honest witness satisfies");
     assert_eq!(assigned_rows(&circuit), expected_rows(&inputs));
 }
@@ -139,9 +153,9 @@ fn no_inputs_leave_the_table_empty() {
 #[test]
 fn inputs_that_do_not_fit_are_an_error() {
     let inputs = vec![bytes_of_len(1000, 1)];
-    let needed = KeccakCircuitConfig::rows_needed(&inputs);
-    assert_eq!(needed, 11 + 8 * ROWS_PER_BLOCK);
-    let err = KeccakCircuit::new(inputs, 11).expect_err("8 blocks do not fit at k = 11");
+    let needed = KeccakCircuitConfig::rows_needed(WIDE, &inputs);
+    assert_eq!(needed, 11 + 8 * WIDE.rows_per_block());
+    let err = KeccakCircuit::new(inputs, 11, WIDE).expect_err("8 blocks do not fit at k = 11");
     assert!(matches!(err, TableError::CapacityExceeded { needed: n, .. } if n == needed));
 }
 
@@ -159,14 +173,54 @@ fn cost_is_reported() {
     KeccakCircuit::configure(&mut cs);
     let polys: usize = cs.gates().iter().map(|g| g.polynomials().len()).sum();
     eprintln!(
-        "rows/block {ROWS_PER_BLOCK}, advice {}, fixed {}, lookups {}, degree {}, gate polys {polys}, blinding {}",
+        "rows/block {}, advice {}, fixed {}, lookups {}, degree {}, gate polys {polys}, blinding {}",
+        WIDE.rows_per_block(),
         cs.num_advice_columns(),
         cs.num_fixed_columns(),
         cs.lookups().len(),
         cs.degree(),
         cs.blinding_factors(),
     );
-    const { assert!(ROWS_PER_BLOCK < 300) };
+    const { assert!(WIDE.rows_per_block() < 300) };
+}
+
+/// A tall shape: 32 cell columns, 87 rows a slot.
+const TALL: KeccakShape = KeccakShape::with_cell_columns(32);
+
+#[test]
+fn a_tall_shape_proves_the_same_table_in_fewer_columns() {
+    let inputs: Vec<Bytes> = [0, 140, 300]
+        .iter()
+        .map(|l| bytes_of_len(*l, *l as u64))
+        .collect();
+    let circuit = KeccakCircuit::smallest(inputs.clone(), TALL);
+    verify(&circuit).expect("honest witness satisfies");
+    assert_eq!(assigned_rows(&circuit), expected_rows(&inputs));
+    let columns = |shape| {
+        let mut cs = ConstraintSystem::<Fr>::default();
+        KeccakCircuit::configure_with_params(&mut cs, shape);
+        cs.num_advice_columns()
+    };
+    assert_eq!(columns(WIDE) - columns(TALL), 251 - 32);
+}
+
+#[test]
+fn a_tall_shape_rejects_a_flipped_state_bit_and_a_forged_hash() {
+    let circuit = KeccakCircuit::smallest(tamper_inputs(), TALL);
+    verify(&circuit).expect("honest witness satisfies");
+    let c = config_of(TALL);
+    let honest = super::witness::blocks(&tamper_inputs(), 3);
+    let bit = (honest[2].rounds[20].b[24] >> 63) & 1;
+    let (column, row) = TALL.position(Cell::B(24, 63));
+    let flipped = set(c.cells[column], TALL.slot_row(2, 1 + 20) + row, 1 - bit);
+    assert_rejected(
+        &circuit.clone().with_overrides(vec![flipped]),
+        "rho-pi: B[24][63]",
+    );
+    let forged = (0..=LENGTH_ROW)
+        .map(|i| set(c.table.columns.hash.hi, TALL.block_row(0) + i, 7))
+        .collect();
+    assert_rejected(&circuit.with_overrides(forged), "squeeze: hash_hi");
 }
 
 // --- Tampered witnesses -----------------------------------------------------------------
@@ -178,7 +232,7 @@ fn tamper_inputs() -> Vec<Bytes> {
 }
 
 fn tampered(overrides: Vec<Override<Fr>>) -> KeccakCircuit {
-    let circuit = KeccakCircuit::smallest(tamper_inputs());
+    let circuit = KeccakCircuit::smallest(tamper_inputs(), WIDE);
     verify(&circuit).expect("the honest witness passes");
     circuit.with_overrides(overrides)
 }
@@ -196,7 +250,7 @@ fn set(
 }
 
 fn cell_override(block: usize, slot: usize, cell: Cell, value: u64) -> Override<Fr> {
-    let (column, row) = cell.position();
+    let (column, row) = WIDE.position(cell);
     set(config().cells[column], slot_row(block, slot) + row, value)
 }
 
@@ -290,7 +344,7 @@ fn padding_claimed_as_data_is_rejected() {
 
 #[test]
 fn flipped_state_bit_in_a_middle_round_is_rejected() {
-    let circuit = KeccakCircuit::smallest(tamper_inputs());
+    let circuit = KeccakCircuit::smallest(tamper_inputs(), WIDE);
     let honest = super::witness::blocks(&tamper_inputs(), 3);
     let bit = (honest[1].rounds[12].b[7] >> 33) & 1;
     let circuit = circuit.with_overrides(vec![cell_override(1, 1 + 12, Cell::B(7, 33), 1 - bit)]);
@@ -301,12 +355,8 @@ fn flipped_state_bit_in_a_middle_round_is_rejected() {
 fn flipped_parity_in_a_middle_round_is_rejected() {
     let honest = super::witness::blocks(&tamper_inputs(), 3);
     let bit = (honest[2].rounds[11].parity[2] >> 5) & 1;
-    let circuit = KeccakCircuit::smallest(tamper_inputs()).with_overrides(vec![cell_override(
-        2,
-        1 + 11,
-        Cell::Parity(2, 5),
-        1 - bit,
-    )]);
+    let circuit = KeccakCircuit::smallest(tamper_inputs(), WIDE)
+        .with_overrides(vec![cell_override(2, 1 + 11, Cell::Parity(2, 5), 1 - bit)]);
     assert_rejected(&circuit, "theta: sum of column 2 bit 5");
 }
 
@@ -328,10 +378,10 @@ fn invented_row_outside_the_blocks_is_rejected() {
 fn invented_hash_on_a_dummy_block_is_rejected() {
     // Block 3 is a dummy (the empty input, no length row). Switching its length row on
     // with an invented hash on all its rows leaves only the squeeze to object.
-    let k = KeccakCircuit::smallest(tamper_inputs()).k + 1;
-    let circuit = KeccakCircuit::new(tamper_inputs(), k).expect("fits");
+    let k = KeccakCircuit::smallest(tamper_inputs(), WIDE).k + 1;
+    let circuit = KeccakCircuit::new(tamper_inputs(), k, WIDE).expect("fits");
     verify(&circuit).expect("the honest witness passes");
-    assert!(super::layout::block_capacity(KeccakCircuit::usable_rows_at(k)) > 3);
+    assert!(WIDE.block_capacity(KeccakCircuit::usable_rows_at(k, WIDE)) > 3);
     let c = config().table.columns;
     let mut overrides = vec![set(c.tag, block_row(3) + LENGTH_ROW, 1)];
     for i in 0..=LENGTH_ROW {
@@ -343,12 +393,8 @@ fn invented_hash_on_a_dummy_block_is_rejected() {
 #[test]
 fn continuing_the_first_block_is_rejected() {
     // First = 0 on the first block would carry a state of the prover's choosing.
-    let circuit = KeccakCircuit::smallest(tamper_inputs()).with_overrides(vec![cell_override(
-        0,
-        0,
-        Cell::First,
-        0,
-    )]);
+    let circuit = KeccakCircuit::smallest(tamper_inputs(), WIDE)
+        .with_overrides(vec![cell_override(0, 0, Cell::First, 0)]);
     assert_rejected(&circuit, "absorb: First = 1 on the first block");
 }
 
@@ -365,7 +411,7 @@ fn block_counts() {
 fn real_prover_accepts_one_block_and_rejects_a_tampered_one() {
     use crate::prover::{insecure_params, keygen, prove, verify, DEFAULT_INSECURE_SEED};
     let inputs = vec![bytes_of_len(100, 100)];
-    let circuit = KeccakCircuit::smallest(inputs);
+    let circuit = KeccakCircuit::smallest(inputs, WIDE);
     let params = insecure_params(circuit.k, DEFAULT_INSECURE_SEED).expect("params");
     let start = std::time::Instant::now();
     let pk = keygen(&params, &circuit).expect("keygen");
@@ -395,9 +441,9 @@ fn flipped_bit_in_a_block_repeating_earlier_ones_is_rejected() {
     // input, slot for slot alike: the check remembers the round rows it passed, so the last
     // block's rows are found equal to earlier ones but for the flipped bit's, which must
     // still be evaluated and fail, as MockProver finds.
-    let mut circuit = KeccakCircuit::smallest(tamper_inputs());
+    let mut circuit = KeccakCircuit::smallest(tamper_inputs(), WIDE);
     circuit.k += 1;
-    let capacity = super::layout::block_capacity(KeccakCircuit::usable_rows_at(circuit.k));
+    let capacity = WIDE.block_capacity(KeccakCircuit::usable_rows_at(circuit.k, WIDE));
     let last = capacity - 1;
     let used: usize = tamper_inputs().iter().map(|i| blocks_of(i.len())).sum();
     assert!(last > used + 1, "several blocks hash nothing");

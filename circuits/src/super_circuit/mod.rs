@@ -33,7 +33,7 @@ pub mod public_inputs;
 use crate::bytecode::BytecodeCircuitConfig;
 use crate::copy::CopyCircuitConfig;
 use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
-use crate::keccak::KeccakCircuitConfig;
+use crate::keccak::{KeccakCircuitConfig, KeccakShape};
 use crate::state::public::PublicStateTable;
 use crate::state::StateCircuitConfig;
 use crate::table::{
@@ -232,7 +232,7 @@ impl SuperCircuit {
             tables.max_rows(),
             public,
             BytecodeCircuitConfig::rows_needed(&witness.bytecodes),
-            KeccakCircuitConfig::rows_needed(&keccak_inputs(witness)),
+            KeccakCircuitConfig::rows_needed(KeccakShape::WIDE, &keccak_inputs(witness)),
         ]
         .into_iter()
         .max()
@@ -288,7 +288,7 @@ impl Circuit<Fr> for SuperCircuit {
         );
         let tx_instance = bind_to_instance(meta, &tables.tx.columns.to_vec());
         let block_instance = bind_to_instance(meta, &tables.block.columns.to_vec());
-        let keccak = KeccakCircuitConfig::configure(meta, &tables.keccak);
+        let keccak = KeccakCircuitConfig::configure(meta, &tables.keccak, KeccakShape::WIDE);
         let bytecode =
             BytecodeCircuitConfig::configure(meta, &tables.bytecode, &tables.keccak, &tables.fixed);
         let num_txs = meta.advice_column();
