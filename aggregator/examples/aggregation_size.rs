@@ -38,7 +38,7 @@ fn run() -> Result<(), String> {
     let params = ParamsCache::new(dir)
         .insecure(k, DEFAULT_INSECURE_SEED)
         .map_err(|e| e.to_string())?;
-    let vk = block_vk(&params, SuperCircuitParams { k }).map_err(|e| e.to_string())?;
+    let vk = block_vk(&params, SuperCircuitParams::new(k)).map_err(|e| e.to_string())?;
     let cs = vk.cs();
     println!(
         "block circuit (k = {k}): {} advice, {} fixed, {} instance columns ({} values), \

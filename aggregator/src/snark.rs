@@ -1,6 +1,9 @@
 //! The super circuit as a circuit snark-verifier can aggregate.
 
-use equivm_circuits::super_circuit::{SuperCircuit, SuperCircuitConfig};
+use equivm_circuits::{
+    keccak::KeccakShape,
+    super_circuit::{SuperCircuit, SuperCircuitConfig},
+};
 use halo2_proofs::{
     circuit::Layouter,
     halo2curves::bn256::Fr,
@@ -15,14 +18,22 @@ pub struct AggregatableBlock(pub SuperCircuit);
 impl Circuit<Fr> for AggregatableBlock {
     type Config = SuperCircuitConfig;
     type FloorPlanner = <SuperCircuit as Circuit<Fr>>::FloorPlanner;
-    type Params = ();
+    type Params = KeccakShape;
 
     fn without_witnesses(&self) -> Self {
         Self(self.0.without_witnesses())
     }
 
+    fn params(&self) -> KeccakShape {
+        self.0.params()
+    }
+
     fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
         SuperCircuit::configure(meta)
+    }
+
+    fn configure_with_params(meta: &mut ConstraintSystem<Fr>, shape: KeccakShape) -> Self::Config {
+        SuperCircuit::configure_with_params(meta, shape)
     }
 
     fn synthesize(&self, config: Self::Config, layouter: impl Layouter<Fr>) -> Result<(), Error> {

@@ -131,7 +131,7 @@ impl ProvingSetup {
         let (params, setup) = self.params(k)?;
         let params_time = start.elapsed();
         let start = Instant::now();
-        let shape = equivm_circuits::super_circuit::SuperCircuitParams { k };
+        let shape = equivm_circuits::super_circuit::SuperCircuitParams::new(k);
         let pk = block_keygen(&params, shape).map_err(|e| e.to_string())?;
         let entry = Arc::new(Keys {
             params,

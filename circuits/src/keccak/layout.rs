@@ -25,9 +25,24 @@ pub const CELLS_PER_SLOT: usize = 1600 + 64 + 64 * RATE_LANES + 1;
 /// The rows of a slot, which set the circuit's cell columns
 /// (`ceil(CELLS_PER_SLOT / rows_per_slot)`) and its rows per block
 /// (`SLOTS_PER_BLOCK · rows_per_slot`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "usize", into = "usize")]
 pub struct KeccakShape {
     rows_per_slot: usize,
+}
+
+impl TryFrom<usize> for KeccakShape {
+    type Error = InvalidKeccakShape;
+
+    fn try_from(rows_per_slot: usize) -> Result<Self, InvalidKeccakShape> {
+        Self::new(rows_per_slot)
+    }
+}
+
+impl From<KeccakShape> for usize {
+    fn from(shape: KeccakShape) -> usize {
+        shape.rows_per_slot
+    }
 }
 
 /// A slot height the keccak circuit cannot take.

@@ -2,7 +2,8 @@
 //! shared tables, proving a whole block.
 //!
 //! Every region fills the circuit's usable rows (`2^k` minus halo2's blinding rows), so the
-//! only shape parameter is `k` ([`SuperCircuitParams`]); the capacities follow from it
+//! shape parameters ([`SuperCircuitParams`]) are `k` and the keccak circuit's
+//! [`KeccakShape`] (its columns against its rows); the capacities follow from them
 //! ([`SuperCircuit::usable_rows`]). What a proof of this circuit proves, given its public
 //! inputs ([`public_inputs`]):
 //!
@@ -47,18 +48,36 @@ use halo2_proofs::{
 };
 use halo2curves::bn256::Fr;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 /// The largest `k` this crate builds a super circuit for.
 pub const MAX_K: u32 = 26;
 /// The smallest `k`: the fixed table needs 1,886 rows.
 pub const MIN_K: u32 = 11;
 
-/// The circuit's shape: everything else follows from `k`.
+/// The circuit's shape: everything else follows from `k` and the keccak circuit's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuperCircuitParams {
     /// log2 of the number of rows.
     pub k: u32,
+    /// Rows per slot of the keccak circuit (the wide shape when absent).
+    #[serde(default, rename = "keccak_rows_per_slot")]
+    pub keccak: KeccakShape,
+}
+
+impl SuperCircuitParams {
+    /// The wide shape (the keccak circuit's [`KeccakShape::WIDE`]) at `k`.
+    pub const fn new(k: u32) -> Self {
+        Self {
+            k,
+            keccak: KeccakShape::WIDE,
+        }
+    }
+
+    /// Usable rows of this shape: `2^k` minus halo2's blinding rows and one.
+    pub fn usable_rows(self) -> usize {
+        (1usize << self.k).saturating_sub(reserved_rows(self.keccak))
+    }
 }
 
 /// Why a witness cannot become a super circuit.
@@ -142,36 +161,58 @@ fn bind_to_instance(
         .collect()
 }
 
-/// halo2's blinding rows plus one for this circuit's constraint system.
-fn reserved_rows() -> usize {
-    static RESERVED: OnceLock<usize> = OnceLock::new();
-    *RESERVED.get_or_init(|| {
+/// halo2's blinding rows plus one for this circuit's constraint system with `keccak`'s
+/// columns (a taller keccak shape queries its columns at more rotations, so it needs more).
+fn reserved_rows(keccak: KeccakShape) -> usize {
+    static RESERVED: Mutex<Vec<(KeccakShape, usize)>> = Mutex::new(Vec::new());
+    let known = RESERVED
+        .lock()
+        .ok()
+        .and_then(|r| r.iter().find(|(s, _)| *s == keccak).map(|(_, n)| *n));
+    known.unwrap_or_else(|| {
         let mut cs = ConstraintSystem::<Fr>::default();
-        SuperCircuit::configure(&mut cs);
-        cs.blinding_factors() + 1
+        SuperCircuit::configure_with_params(&mut cs, keccak);
+        let reserved = cs.blinding_factors() + 1;
+        if let Ok(mut r) = RESERVED.lock() {
+            r.push((keccak, reserved));
+        }
+        reserved
     })
 }
 
 impl SuperCircuit {
-    /// The super circuit of `witness`, at `k` if given, else at the smallest `k` it fits.
+    /// The super circuit of `witness` in the wide shape, at `k` if given, else at the
+    /// smallest `k` it fits.
     pub fn new(witness: Witness, k: Option<u32>) -> Result<Self, SuperCircuitError> {
+        Self::with_keccak_shape(witness, k, KeccakShape::WIDE)
+    }
+
+    /// The super circuit of `witness` with the keccak circuit in `keccak`'s shape, at `k`
+    /// if given, else at the smallest `k` it fits.
+    pub fn with_keccak_shape(
+        witness: Witness,
+        k: Option<u32>,
+        keccak: KeccakShape,
+    ) -> Result<Self, SuperCircuitError> {
         let unsupported = EvmCircuit::unsupported_reasons(&witness);
         if !unsupported.is_empty() {
             return Err(SuperCircuitError::Unsupported(unsupported.join(", ")));
         }
-        let needed = Self::rows_needed(&witness)?;
+        let needed = Self::rows_needed_in(&witness, keccak)?;
         let k = match k {
             Some(k) => {
                 if !(MIN_K..=MAX_K).contains(&k) {
                     return Err(SuperCircuitError::BadK(k));
                 }
-                let usable = Self::usable_rows_at(k);
+                let usable = SuperCircuitParams { k, keccak }.usable_rows();
                 if needed > usable {
                     return Err(SuperCircuitError::TooBig { needed, k, usable });
                 }
                 k
             }
-            None => Self::smallest_k(needed).ok_or(SuperCircuitError::BadK(MAX_K + 1))?,
+            None => {
+                Self::smallest_k_in(needed, keccak).ok_or(SuperCircuitError::BadK(MAX_K + 1))?
+            }
         };
         let state_rows = crate::state::ordering::sorted(&witness.rws);
         let mut bytecode_rows = Vec::new();
@@ -180,7 +221,7 @@ impl SuperCircuit {
         }
         Ok(Self {
             witness,
-            params: SuperCircuitParams { k },
+            params: SuperCircuitParams { k, keccak },
             state_rows,
             bytecode_rows,
             overrides: Vec::new(),
@@ -199,29 +240,49 @@ impl SuperCircuit {
         }
     }
 
-    /// Usable rows at `k`.
+    /// Usable rows at `k` in the wide shape.
     pub fn usable_rows_at(k: u32) -> usize {
-        (1usize << k).saturating_sub(reserved_rows())
+        SuperCircuitParams::new(k).usable_rows()
     }
 
     /// Usable rows of this circuit: every region's capacity.
     pub fn usable_rows(&self) -> usize {
-        Self::usable_rows_at(self.params.k)
+        self.params.usable_rows()
     }
 
     /// The EVM circuit's `block_ended` column (tamper tests override it).
     pub fn block_ended_column(&self) -> Column<Advice> {
         let mut cs = ConstraintSystem::<Fr>::default();
-        Self::configure(&mut cs).evm.columns.step.block_ended
+        Self::configure_with_params(&mut cs, self.params.keccak)
+            .evm
+            .columns
+            .step
+            .block_ended
     }
 
-    /// The smallest supported `k` whose usable rows hold `needed` rows, if any.
+    /// The smallest supported `k` whose usable rows in the wide shape hold `needed` rows,
+    /// if any.
     pub fn smallest_k(needed: usize) -> Option<u32> {
-        (MIN_K..=MAX_K).find(|k| needed <= Self::usable_rows_at(*k))
+        Self::smallest_k_in(needed, KeccakShape::WIDE)
     }
 
-    /// Rows the witness needs: the most any region needs.
+    /// The smallest supported `k` whose usable rows hold `needed` rows with the keccak
+    /// circuit in `keccak`'s shape, if any.
+    pub fn smallest_k_in(needed: usize, keccak: KeccakShape) -> Option<u32> {
+        (MIN_K..=MAX_K).find(|k| needed <= SuperCircuitParams { k: *k, keccak }.usable_rows())
+    }
+
+    /// Rows the witness needs in the wide shape: the most any region needs.
     pub fn rows_needed(witness: &Witness) -> Result<usize, SuperCircuitError> {
+        Self::rows_needed_in(witness, KeccakShape::WIDE)
+    }
+
+    /// Rows the witness needs with the keccak circuit in `keccak`'s shape: the most any
+    /// region needs.
+    pub fn rows_needed_in(
+        witness: &Witness,
+        keccak: KeccakShape,
+    ) -> Result<usize, SuperCircuitError> {
         let evm = EvmCircuit::rows_needed_for(witness, 0..witness.steps.len())
             .ok_or_else(|| SuperCircuitError::Unsupported("a step without a layout".into()))?;
         let tables = crate::table::TableCapacities::fitting(witness, &FixedTableTag::SMALL);
@@ -232,7 +293,7 @@ impl SuperCircuit {
             tables.max_rows(),
             public,
             BytecodeCircuitConfig::rows_needed(&witness.bytecodes),
-            KeccakCircuitConfig::rows_needed(KeccakShape::WIDE, &keccak_inputs(witness)),
+            KeccakCircuitConfig::rows_needed(keccak, &keccak_inputs(witness)),
         ]
         .into_iter()
         .max()
@@ -266,13 +327,21 @@ fn public_rows(rws: &[Rw]) -> usize {
 impl Circuit<Fr> for SuperCircuit {
     type Config = SuperCircuitConfig;
     type FloorPlanner = SimpleFloorPlanner;
-    type Params = ();
+    type Params = KeccakShape;
 
     fn without_witnesses(&self) -> Self {
         Self::shape(self.params)
     }
 
+    fn params(&self) -> KeccakShape {
+        self.params.keccak
+    }
+
     fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        Self::configure_with_params(meta, KeccakShape::WIDE)
+    }
+
+    fn configure_with_params(meta: &mut ConstraintSystem<Fr>, keccak: KeccakShape) -> Self::Config {
         let tables = Tables::configure(meta);
         let evm = EvmCircuitConfig::configure(meta, &tables);
         let pre = PublicStateTable::configure(meta, "pre-state");
@@ -288,7 +357,7 @@ impl Circuit<Fr> for SuperCircuit {
         );
         let tx_instance = bind_to_instance(meta, &tables.tx.columns.to_vec());
         let block_instance = bind_to_instance(meta, &tables.block.columns.to_vec());
-        let keccak = KeccakCircuitConfig::configure(meta, &tables.keccak, KeccakShape::WIDE);
+        let keccak = KeccakCircuitConfig::configure(meta, &tables.keccak, keccak);
         let bytecode =
             BytecodeCircuitConfig::configure(meta, &tables.bytecode, &tables.keccak, &tables.fixed);
         let num_txs = meta.advice_column();

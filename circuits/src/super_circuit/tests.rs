@@ -271,3 +271,55 @@ fn two_tx_block_for_public_rows() -> Witness {
     let traced = Program::new(code).trace_repeated(2);
     equivm_witness::build_witness(&traced.trace).expect("witness")
 }
+
+/// The keccak circuit in a tall shape: the same block passes with 219 fewer advice
+/// columns, and a code byte that is not the hashed input's is still rejected.
+#[test]
+fn a_tall_keccak_shape_proves_the_same_block_in_fewer_columns() {
+    use crate::table::BytecodeFieldTag;
+    let tall = KeccakShape::with_cell_columns(32);
+    let wide = SuperCircuit::new(block(), None).expect("supported");
+    let c = SuperCircuit::with_keccak_shape(block(), None, tall).expect("supported");
+    assert_eq!(c.params.keccak, tall);
+    assert!(c.params.k >= wide.params.k);
+    assert_eq!(verify(&c), Ok(()));
+    let columns = |shape| {
+        let mut cs = ConstraintSystem::<Fr>::default();
+        SuperCircuit::configure_with_params(&mut cs, shape);
+        cs.num_advice_columns()
+    };
+    assert_eq!(columns(KeccakShape::WIDE) - columns(tall), 251 - 32);
+
+    let byte = Fr::from(BytecodeFieldTag::Byte as u64);
+    let push = c
+        .bytecode_rows
+        .iter()
+        .position(|r| r.tag == byte && r.value == Fr::from(0x60))
+        .expect("PUSH1");
+    let mut tampered = c;
+    tampered.bytecode_rows[push + 1].value = Fr::from(0x2b);
+    assert_rejected(
+        verify(&tampered),
+        "BYTECODE: each code byte is the hashed input's byte",
+    );
+}
+
+#[test]
+fn circuit_params_record_the_keccak_shape_and_default_to_wide() {
+    let old: SuperCircuitParams = serde_json::from_str(r#"{"k":12}"#).expect("k alone");
+    assert_eq!(old, SuperCircuitParams::new(12));
+    let tall = SuperCircuitParams {
+        k: 15,
+        keccak: KeccakShape::with_cell_columns(32),
+    };
+    let json = serde_json::to_string(&tall).expect("serializes");
+    assert_eq!(json, r#"{"k":15,"keccak_rows_per_slot":87}"#);
+    assert_eq!(
+        serde_json::from_str::<SuperCircuitParams>(&json).expect("reads back"),
+        tall
+    );
+    let refused =
+        serde_json::from_str::<SuperCircuitParams>(r#"{"k":15,"keccak_rows_per_slot":3}"#)
+            .expect_err("3 rows a slot");
+    assert!(refused.to_string().contains("7 to 2753 rows"), "{refused}");
+}
