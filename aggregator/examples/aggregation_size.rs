@@ -69,7 +69,9 @@ fn run() -> Result<(), String> {
     // Lookups by name, numbered copies (one per lane or column) counted together.
     let mut lookups: Vec<(String, usize)> = Vec::new();
     for lookup in cs.lookups() {
-        let name = lookup.name().trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
+        let name = lookup
+            .name()
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
         match lookups.iter_mut().find(|(n, _)| n == name) {
             Some((_, count)) => *count += 1,
             None => lookups.push((name.to_string(), 1)),
