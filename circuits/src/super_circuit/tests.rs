@@ -323,3 +323,33 @@ fn circuit_params_record_the_keccak_shape_and_default_to_wide() {
             .expect_err("3 rows a slot");
     assert!(refused.to_string().contains("7 to 2753 rows"), "{refused}");
 }
+
+/// A block proved with the keccak circuit in a tall shape: the proof file records the
+/// shape, the verifier rebuilds the key from it, and the same proof read as the wide shape
+/// fails. About five minutes on two cores (k = 12, the keccak round gate evaluated on every
+/// row of the extended domain), so run on demand: `cargo test -p equivm-circuits --lib --
+/// --ignored a_block_with_a_tall`.
+#[test]
+#[ignore = "about five minutes on two cores; run with --ignored"]
+fn a_block_with_a_tall_keccak_shape_is_proved_and_verified() {
+    use crate::prover::{insecure_params, DEFAULT_INSECURE_SEED};
+    use proving::{block_keygen, block_proof_params, prove_block, verify_block};
+    let tall = KeccakShape::with_cell_columns(32);
+    let c = SuperCircuit::with_keccak_shape(block(), None, tall).expect("supported");
+    let params = insecure_params(c.params.k, DEFAULT_INSECURE_SEED).expect("params");
+    let pk = block_keygen(&params, c.params).expect("keygen");
+    let file = prove_block(&params, &pk, &c, "insecure-seed-test").expect("proof");
+    assert_eq!(block_proof_params(&file).expect("params").circuit, c.params);
+    verify_block(&params, &file).expect("the proof verifies");
+
+    let mut as_wide = file;
+    as_wide.params["circuit"] = serde_json::json!({ "k": c.params.k });
+    assert_eq!(
+        block_proof_params(&as_wide).expect("params").circuit,
+        SuperCircuitParams::new(c.params.k)
+    );
+    assert!(
+        verify_block(&params, &as_wide).is_err(),
+        "the wide shape's key rejects the proof"
+    );
+}
