@@ -1,6 +1,7 @@
 //! `equivm prove` and `equivm verify`: a real KZG proof of one block, and its check.
 
 use clap::Args;
+use equivm_circuits::keccak::KeccakShape;
 use equivm_circuits::prover::ProofFile;
 use equivm_circuits::super_circuit::SuperCircuit;
 use equivm_testvectors::proving::ProvingSetup;
@@ -32,6 +33,11 @@ pub struct ProveArgs {
     /// The circuit's k (default: the smallest that fits the block).
     #[arg(long)]
     k: Option<u32>,
+    /// Lay the keccak circuit out in at most this many cell columns (a taller layout, 1 to
+    /// 251; default: the wide layout, 251 columns). Fewer columns make a proof cheaper to
+    /// verify inside an aggregation circuit and the block's `k` larger.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=251))]
+    keccak_columns: Option<u16>,
 }
 
 /// Arguments of `equivm verify`.
@@ -69,15 +75,18 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// Runs `equivm prove`.
 pub fn run_prove(args: ProveArgs) -> Result<ExitCode, String> {
+    let keccak = args.keccak_columns.map_or(KeccakShape::WIDE, |n| {
+        KeccakShape::with_cell_columns(n.into())
+    });
     let trace = phase("trace", || {
         crate::input::load_block(&args.input, args.name.as_deref(), &args.fork, &args.index)
     })?;
     let circuit = phase("witness", || {
         let witness = equivm_witness::build_witness(&trace).map_err(|e| e.to_string())?;
         equivm_witness::replay_check(&trace, &witness).map_err(|e| e.to_string())?;
-        SuperCircuit::new(witness, args.k).map_err(|e| e.to_string())
+        SuperCircuit::with_keccak_shape(witness, args.k, keccak).map_err(|e| e.to_string())
     })?;
-    let rows = SuperCircuit::rows_needed(&circuit.witness).map_err(|e| e.to_string())?;
+    let rows = SuperCircuit::rows_needed_in(&circuit.witness, keccak).map_err(|e| e.to_string())?;
     let setup = ProvingSetup::new(args.params.as_deref());
     if setup.params_file.is_none() {
         eprintln!(
@@ -87,14 +96,17 @@ pub fn run_prove(args: ProveArgs) -> Result<ExitCode, String> {
         );
     }
     let k = circuit.params.k;
-    phase("params and keygen", || setup.keys(k).map(|_| ()))?;
+    phase("params and keygen", || {
+        setup.keys(circuit.params).map(|_| ())
+    })?;
     let (file, figures) = phase("prove and verify", || setup.prove_and_verify(&circuit))?;
     file.write(&args.out).map_err(|e| e.to_string())?;
     println!(
-        "proved {} steps, {} rw entries: k = {k}, {rows} of {} rows used; prove {:.2}s, \
-         verify {:.3}s, proof {} bytes{}; written to {}",
+        "proved {} steps, {} rw entries: k = {k}, keccak {} rows a slot, {rows} of {} rows \
+         used; prove {:.2}s, verify {:.3}s, proof {} bytes{}; written to {}",
         circuit.witness.steps.len(),
         circuit.witness.rws.len(),
+        keccak.rows_per_slot(),
         circuit.usable_rows(),
         figures.prove.as_secs_f64(),
         figures.verify.as_secs_f64(),

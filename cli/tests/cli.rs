@@ -99,6 +99,18 @@ fn unknown_fork_and_mode_are_usage_errors() {
         .expect("runs");
     assert_eq!(result.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&result.stderr).contains("unknown mode 'fly'"));
+
+    let out = scratch("refused-keccak-shape").join("proof.json");
+    let _ = std::fs::remove_file(&out);
+    let result = equivm()
+        .args(["prove", "--keccak-columns", "0", "--out"])
+        .arg(&out)
+        .arg(bundled().join("basics.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("--keccak-columns"));
+    assert!(!out.exists(), "no proof file for a refused shape");
 }
 
 #[test]

@@ -10,7 +10,7 @@
 use equivm_circuits::prover::{self, ParamsCache, ProofFile, DEFAULT_INSECURE_SEED};
 use equivm_circuits::super_circuit::{
     proving::{block_keygen, block_proof_params, prove_block, verify_block},
-    SuperCircuit,
+    SuperCircuit, SuperCircuitParams,
 };
 use halo2_proofs::{
     halo2curves::bn256::{Bn256, G1Affine},
@@ -38,7 +38,7 @@ pub struct ProvingSetup {
     pub params_file: Option<PathBuf>,
     /// Folder of cached insecure params.
     pub cache_dir: PathBuf,
-    keys: Mutex<HashMap<u32, Arc<Keys>>>,
+    keys: Mutex<HashMap<SuperCircuitParams, Arc<Keys>>>,
 }
 
 /// Params and the proving key of one `k`.
@@ -121,17 +121,16 @@ impl ProvingSetup {
             .map_err(|e| e.to_string())
     }
 
-    /// The params and proving key at `k` (made once, then shared).
-    pub fn keys(&self, k: u32) -> Result<Arc<Keys>, String> {
+    /// The params and proving key of the circuit shape `shape` (made once, then shared).
+    pub fn keys(&self, shape: SuperCircuitParams) -> Result<Arc<Keys>, String> {
         let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(k) = keys.get(&k) {
+        if let Some(k) = keys.get(&shape) {
             return Ok(k.clone());
         }
         let start = Instant::now();
-        let (params, setup) = self.params(k)?;
+        let (params, setup) = self.params(shape.k)?;
         let params_time = start.elapsed();
         let start = Instant::now();
-        let shape = equivm_circuits::super_circuit::SuperCircuitParams::new(k);
         let pk = block_keygen(&params, shape).map_err(|e| e.to_string())?;
         let entry = Arc::new(Keys {
             params,
@@ -140,7 +139,7 @@ impl ProvingSetup {
             params_time,
             keygen_time: start.elapsed(),
         });
-        keys.insert(k, entry.clone());
+        keys.insert(shape, entry.clone());
         Ok(entry)
     }
 
@@ -149,7 +148,7 @@ impl ProvingSetup {
         &self,
         circuit: &SuperCircuit,
     ) -> Result<(ProofFile, ProofFigures), String> {
-        let keys = self.keys(circuit.params.k)?;
+        let keys = self.keys(circuit.params)?;
         let start = Instant::now();
         let file = prove_block(&keys.params, &keys.pk, circuit, &keys.setup)
             .map_err(|e| format!("proving: {e}"))?;

@@ -56,7 +56,7 @@ pub const MAX_K: u32 = 26;
 pub const MIN_K: u32 = 11;
 
 /// The circuit's shape: everything else follows from `k` and the keccak circuit's shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SuperCircuitParams {
     /// log2 of the number of rows.
     pub k: u32,
