@@ -15,6 +15,7 @@
 //! - [`keccak`]: the keccak circuit (`keccak-f[1600]` with padding over bits), proving the
 //!   keccak table's rows.
 //! - [`prover`]: KZG params, keys, SHPLONK proofs and proof files for any `Circuit<Fr>`.
+//! - [`rows`]: the rows halo2 keeps for blinding in a circuit of a given shape.
 //! - [`state`]: the state circuit (the rw table sorted by state cell, every read returning
 //!   the latest write, initial values from the public pre-state, results in the public
 //!   post-state).
@@ -31,6 +32,7 @@ pub mod copy;
 pub mod evm;
 pub mod keccak;
 pub mod prover;
+pub mod rows;
 pub mod state;
 pub mod super_circuit;
 pub mod table;

@@ -8,7 +8,6 @@ use halo2_proofs::{
     plonk::{Circuit, ConstraintSystem, Error},
 };
 use halo2curves::bn256::Fr;
-use std::sync::Mutex;
 
 /// The keccak circuit alone: proves the [`KeccakTable`] rows of `inputs` at `2^k` rows,
 /// laid out in `shape`.
@@ -68,21 +67,7 @@ impl KeccakCircuit {
     /// Usable rows at `k` in `shape`: `2^k` minus halo2's blinding rows and one. A taller
     /// shape queries each cell column at more rotations, so it has more blinding rows.
     pub fn usable_rows_at(k: u32, shape: KeccakShape) -> usize {
-        static RESERVED: Mutex<Vec<(KeccakShape, usize)>> = Mutex::new(Vec::new());
-        let known = RESERVED
-            .lock()
-            .ok()
-            .and_then(|r| r.iter().find(|(s, _)| *s == shape).map(|(_, n)| *n));
-        let reserved = known.unwrap_or_else(|| {
-            let mut cs = ConstraintSystem::<Fr>::default();
-            Self::configure_with_params(&mut cs, shape);
-            let reserved = cs.blinding_factors() + 1;
-            if let Ok(mut r) = RESERVED.lock() {
-                r.push((shape, reserved));
-            }
-            reserved
-        });
-        (1usize << k).saturating_sub(reserved)
+        crate::rows::usable_rows::<Self>(k, shape)
     }
 }
 

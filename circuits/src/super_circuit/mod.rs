@@ -48,7 +48,6 @@ use halo2_proofs::{
 };
 use halo2curves::bn256::Fr;
 use serde::{Deserialize, Serialize};
-use std::sync::Mutex;
 
 /// The largest `k` this crate builds a super circuit for.
 pub const MAX_K: u32 = 26;
@@ -76,7 +75,7 @@ impl SuperCircuitParams {
 
     /// Usable rows of this shape: `2^k` minus halo2's blinding rows and one.
     pub fn usable_rows(self) -> usize {
-        (1usize << self.k).saturating_sub(reserved_rows(self.keccak))
+        crate::rows::usable_rows::<SuperCircuit>(self.k, self.keccak)
     }
 }
 
@@ -159,25 +158,6 @@ fn bind_to_instance(
             i
         })
         .collect()
-}
-
-/// halo2's blinding rows plus one for this circuit's constraint system with `keccak`'s
-/// columns (a taller keccak shape queries its columns at more rotations, so it needs more).
-fn reserved_rows(keccak: KeccakShape) -> usize {
-    static RESERVED: Mutex<Vec<(KeccakShape, usize)>> = Mutex::new(Vec::new());
-    let known = RESERVED
-        .lock()
-        .ok()
-        .and_then(|r| r.iter().find(|(s, _)| *s == keccak).map(|(_, n)| *n));
-    known.unwrap_or_else(|| {
-        let mut cs = ConstraintSystem::<Fr>::default();
-        SuperCircuit::configure_with_params(&mut cs, keccak);
-        let reserved = cs.blinding_factors() + 1;
-        if let Ok(mut r) = RESERVED.lock() {
-            r.push((keccak, reserved));
-        }
-        reserved
-    })
 }
 
 impl SuperCircuit {
