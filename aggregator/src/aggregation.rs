@@ -4,7 +4,10 @@
 //! aggregation circuit can replay cheaply. The aggregation circuit (snark-verifier's, over
 //! halo2-lib, SHPLONK) verifies every such proof up to the final pairing, folds the pairings
 //! into one KZG accumulator, and makes that accumulator its public input, followed by the
-//! public inputs of the aggregated proofs in order. Its own proof is made with a Keccak
+//! public inputs of the aggregated proofs in order ([`Aggregated::Independent`]), or, for
+//! consecutive chunks ([`Aggregated::Chain`]), by the first chunk's starting state and the
+//! last chunk's ending state, every chunk being required to start where the one before it
+//! ended. Its own proof is made with a Keccak
 //! transcript ([`AggregationKeys::prove`]) so that the verifier contract
 //! ([`crate::evm_verifier`]) can replay it. A verifier accepts when the outer proof is valid
 //! *and* the accumulator in its public input passes the pairing check
@@ -68,6 +71,12 @@ pub enum AggregationError {
     /// The proofs differ in shape from the ones the keys were made for.
     #[error("the proofs do not have the shape the aggregation keys were made for: {0}")]
     ShapeMismatch(String),
+    /// Chunk `chunk` does not start where the chunk before it ended.
+    #[error("chunk {chunk} does not start in the state the chunk before it ended in")]
+    Unlinked {
+        /// Position of the chunk in the chain.
+        chunk: usize,
+    },
     /// A proof did not verify.
     #[error("the proof does not verify: {0}")]
     Rejected(String),
@@ -123,8 +132,34 @@ pub fn prove_snark<C: CircuitExt<Fr>>(
     Ok(Snark::new(protocol, instances, proof))
 }
 
+/// Where a chunk proof's public values hold the state it starts from and the state it ends
+/// in: `len` values each, from index `start` and from index `end` of its public values (all
+/// instance columns, in order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChunkBoundary {
+    /// First public value of the starting state.
+    pub start: usize,
+    /// First public value of the ending state.
+    pub end: usize,
+    /// Values in each state.
+    pub len: usize,
+}
+
+/// How the aggregated proofs relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Aggregated {
+    /// Independent proofs: the aggregation proof's public values are the accumulator, then
+    /// every proof's public values in order.
+    Independent,
+    /// Consecutive chunks: the aggregation circuit requires each chunk's ending state to be
+    /// the next chunk's starting state, and its public values are the accumulator, the first
+    /// chunk's starting state and the last chunk's ending state. Chunks in another order, or
+    /// fewer of them, cannot make a proof that verifies.
+    Chain(ChunkBoundary),
+}
+
 /// The keys of one aggregation circuit: what it takes to aggregate proofs of one shape (the
-/// same verifying keys, in the same order) and to verify the result.
+/// same circuits, in the same order and number) and to verify the result.
 pub struct AggregationKeys {
     /// The aggregation circuit's params (`2^k` rows).
     pub params: ParamsKZG<Bn256>,
@@ -132,10 +167,14 @@ pub struct AggregationKeys {
     pub pk: ProvingKey<G1Affine>,
     /// Its column layout, fixed at key generation.
     pub config: AggregationConfigParams,
+    /// How the aggregated proofs relate.
+    pub aggregated: Aggregated,
+    /// Public values of its proofs.
+    pub num_instance: usize,
     /// Where its witness is cut into columns, fixed at key generation.
     break_points: Vec<Vec<usize>>,
-    /// Public values of its proofs: the accumulator, then every aggregated proof's.
-    pub num_instance: usize,
+    /// The fixed commitments of each aggregated proof's circuit, in order.
+    circuits: Vec<Vec<G1Affine>>,
 }
 
 impl std::fmt::Debug for AggregationKeys {
@@ -143,7 +182,9 @@ impl std::fmt::Debug for AggregationKeys {
         f.debug_struct("AggregationKeys")
             .field("k", &self.params.k())
             .field("config", &self.config)
+            .field("aggregated", &self.aggregated)
             .field("num_instance", &self.num_instance)
+            .field("proofs", &self.circuits.len())
             .finish_non_exhaustive()
     }
 }
@@ -153,6 +194,7 @@ fn circuit(
     config: AggregationConfigParams,
     params: &ParamsKZG<Bn256>,
     snarks: Vec<Snark>,
+    aggregated: Aggregated,
 ) -> AggregationCircuit {
     let mut circuit = AggregationCircuit::new::<SHPLONK>(
         stage,
@@ -161,28 +203,83 @@ fn circuit(
         snarks,
         VerifierUniversality::None,
     );
-    circuit.expose_previous_instances(false);
+    match aggregated {
+        Aggregated::Independent => circuit.expose_previous_instances(false),
+        Aggregated::Chain(b) => {
+            let previous = circuit.previous_instances().clone();
+            for pair in previous.windows(2) {
+                for j in 0..b.len {
+                    circuit
+                        .builder
+                        .main(0)
+                        .constrain_equal(&pair[0][b.end + j], &pair[1][b.start + j]);
+                }
+            }
+            if let (Some(first), Some(last)) = (previous.first(), previous.last()) {
+                let public = &mut circuit.builder.assigned_instances[0];
+                public.extend_from_slice(&first[b.start..b.start + b.len]);
+                public.extend_from_slice(&last[b.end..b.end + b.len]);
+            }
+        }
+    }
     circuit
 }
 
+/// Checks that `snarks` can be aggregated as `aggregated`: at least one, and for a chain,
+/// every chunk's public values hold both states.
+fn check_shape(snarks: &[Snark], aggregated: Aggregated) -> Result<(), AggregationError> {
+    if snarks.is_empty() {
+        return Err(AggregationError::NoSnark);
+    }
+    if let Aggregated::Chain(b) = aggregated {
+        for (i, snark) in snarks.iter().enumerate() {
+            let values: usize = snark.instances.iter().map(Vec::len).sum();
+            if b.start.max(b.end) + b.len > values {
+                return Err(AggregationError::ShapeMismatch(format!(
+                    "chunk {i} has {values} public values, too few for its states"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl AggregationKeys {
-    /// Makes the keys of the circuit that aggregates proofs shaped like `snarks`, at `params`'
-    /// `k`, with as few columns as that `k` allows. The snarks' values do not matter, only
-    /// their verifying keys and instance counts.
+    /// Makes the keys of the circuit that aggregates independent proofs shaped like
+    /// `snarks`, at `params`' `k`, with as few columns as that `k` allows. The snarks' values
+    /// do not matter, only their circuits and instance counts.
     pub fn generate(
         params: ParamsKZG<Bn256>,
         snarks: Vec<Snark>,
     ) -> Result<Self, AggregationError> {
-        if snarks.is_empty() {
-            return Err(AggregationError::NoSnark);
-        }
+        Self::generate_for(params, snarks, Aggregated::Independent)
+    }
+
+    /// Makes the keys of the circuit that aggregates proofs shaped like `snarks`, related
+    /// as `aggregated`.
+    pub fn generate_for(
+        params: ParamsKZG<Bn256>,
+        snarks: Vec<Snark>,
+        aggregated: Aggregated,
+    ) -> Result<Self, AggregationError> {
+        check_shape(&snarks, aggregated)?;
         let k = params.k();
         let config = AggregationConfigParams {
             degree: k,
             lookup_bits: k as usize - 1,
             ..Default::default()
         };
-        let mut keygen = circuit(CircuitBuilderStage::Keygen, config, &params, snarks);
+        let circuits = snarks
+            .iter()
+            .map(|s| s.protocol.preprocessed.clone())
+            .collect();
+        let mut keygen = circuit(
+            CircuitBuilderStage::Keygen,
+            config,
+            &params,
+            snarks,
+            aggregated,
+        );
         let config = keygen.calculate_params(Some(20));
         let usable = (1usize << k) - 20;
         let stats = keygen.builder.statistics();
@@ -198,8 +295,10 @@ impl AggregationKeys {
             params,
             pk,
             config,
-            break_points,
+            aggregated,
             num_instance,
+            break_points,
+            circuits,
         })
     }
 
@@ -208,27 +307,49 @@ impl AggregationKeys {
         self.pk.get_vk()
     }
 
-    /// Aggregates `snarks` (shaped like the ones the keys were made for) into one proof with
-    /// a Keccak transcript, checked here before it is returned.
+    /// Aggregates `snarks` (proofs of the circuits the keys were made for, in the same order)
+    /// into one proof with a Keccak transcript, checked here before it is returned. For a
+    /// chain, consecutive chunks whose states do not join are refused
+    /// ([`AggregationError::Unlinked`]) before any proving.
     pub fn prove(&self, snarks: Vec<Snark>) -> Result<AggregatedProof, AggregationError> {
-        if snarks.is_empty() {
-            return Err(AggregationError::NoSnark);
+        check_shape(&snarks, self.aggregated)?;
+        if snarks.len() != self.circuits.len() {
+            return Err(AggregationError::ShapeMismatch(format!(
+                "{} proofs, the keys aggregate {}",
+                snarks.len(),
+                self.circuits.len()
+            )));
         }
+        for (i, (snark, circuit)) in snarks.iter().zip(&self.circuits).enumerate() {
+            if &snark.protocol.preprocessed != circuit {
+                return Err(AggregationError::ShapeMismatch(format!(
+                    "proof {i} is of another circuit than the keys were made for"
+                )));
+            }
+        }
+        if let Aggregated::Chain(b) = self.aggregated {
+            let values: Vec<Vec<Fr>> = snarks.iter().map(|s| s.instances.concat()).collect();
+            for (i, pair) in values.windows(2).enumerate() {
+                if pair[0][b.end..b.end + b.len] != pair[1][b.start..b.start + b.len] {
+                    return Err(AggregationError::Unlinked { chunk: i + 1 });
+                }
+            }
+        }
+        self.prove_unchecked(snarks)
+    }
+
+    /// Proves without the checks of [`AggregationKeys::prove`] on the values (tests use it
+    /// to show that the circuit itself refuses unlinked chunks).
+    fn prove_unchecked(&self, snarks: Vec<Snark>) -> Result<AggregatedProof, AggregationError> {
         let prover = circuit(
             CircuitBuilderStage::Prover,
             self.config,
             &self.params,
             snarks,
+            self.aggregated,
         )
         .use_break_points(self.break_points.clone());
         let instances = prover.instances();
-        if instances.iter().map(Vec::len).sum::<usize>() != self.num_instance {
-            return Err(AggregationError::ShapeMismatch(format!(
-                "{} public values, the keys expect {}",
-                instances.iter().map(Vec::len).sum::<usize>(),
-                self.num_instance
-            )));
-        }
         let slices: Vec<&[Fr]> = instances.iter().map(Vec::as_slice).collect();
         let mut transcript = TranscriptWriterBuffer::<_, G1Affine, _>::init(Vec::new());
         create_proof::<
@@ -267,7 +388,8 @@ pub struct AggregatedProof {
 }
 
 impl AggregatedProof {
-    /// The aggregated proofs' public values, after the accumulator.
+    /// The aggregated proofs' public values after the accumulator (for a chain: the first
+    /// chunk's starting state, then the last chunk's ending state).
     pub fn aggregated_instances(&self) -> &[Fr] {
         &self.instances[ACCUMULATOR_VALUES.min(self.instances.len())..]
     }
@@ -312,5 +434,7 @@ pub fn verify_aggregated(
         .map_err(|e| AggregationError::Rejected(format!("accumulator: {e:?}")))
 }
 
+#[cfg(test)]
+mod chain_tests;
 #[cfg(test)]
 mod tests;
