@@ -434,6 +434,19 @@ pub fn verify_aggregated(
         .map_err(|e| AggregationError::Rejected(format!("accumulator: {e:?}")))
 }
 
+/// Seeded test params at `k`, cached under the workspace's `target/kzg-params`; one test at
+/// a time makes a missing file (the others wait for it rather than make it again).
+#[cfg(test)]
+fn test_params(k: u32) -> ParamsKZG<Bn256> {
+    use equivm_circuits::prover::{ParamsCache, DEFAULT_INSECURE_SEED};
+    static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = MAKING.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/kzg-params");
+    ParamsCache::new(dir)
+        .insecure(k, DEFAULT_INSECURE_SEED)
+        .expect("params")
+}
+
 #[cfg(test)]
 mod chain_tests;
 #[cfg(test)]

@@ -6,13 +6,12 @@
 //! circuit is not built yet, to test the joining itself.
 
 use super::*;
-use equivm_circuits::prover::{keygen, params_for_k, ParamsCache, DEFAULT_INSECURE_SEED};
+use equivm_circuits::prover::{keygen, params_for_k};
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner, Value},
     plonk::{Advice, Circuit, Column, ConstraintSystem, Error, Fixed, Instance},
     poly::Rotation,
 };
-use std::path::PathBuf;
 
 /// Counts from its public `start` to its public `end`, one step a row.
 #[derive(Clone, Debug)]
@@ -104,14 +103,7 @@ const BOUNDARY: ChunkBoundary = ChunkBoundary {
 #[test]
 fn chunks_join_only_in_order_and_the_proof_exposes_the_first_start_and_the_last_end() {
     let k = 18;
-    let params = ParamsCache::new(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join("target")
-            .join("kzg-params"),
-    )
-    .insecure(k, DEFAULT_INSECURE_SEED)
-    .expect("params");
+    let params = test_params(k);
     let inner = params_for_k(&params, 6).expect("downsized").into_owned();
     let steps = 10;
     let chunk = |start| CountingChunk { start, steps };

@@ -6,7 +6,7 @@ use crate::evm_verifier::{verifier_solidity, DeployedVerifier, EvmVerifierError,
 use equivm_circuits::{
     bytecode::{BytecodeCircuit, BytecodeCircuitConfig},
     keccak::{KeccakCircuit, KeccakCircuitConfig, KeccakShape},
-    prover::{keygen, params_for_k, ParamsCache, DEFAULT_INSECURE_SEED},
+    prover::{keygen, params_for_k},
 };
 use equivm_trace::revm::primitives::Bytes;
 use equivm_witness::Bytecode;
@@ -101,9 +101,7 @@ fn workspace() -> PathBuf {
 const AGGREGATION_K: u32 = 18;
 
 fn params(k: u32) -> ParamsKZG<Bn256> {
-    ParamsCache::new(workspace().join("target").join("kzg-params"))
-        .insecure(k, DEFAULT_INSECURE_SEED)
-        .expect("params")
+    test_params(k)
 }
 
 /// Aggregates `snarks` at `k`, then checks the proof natively and with the verifier
