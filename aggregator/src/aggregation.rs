@@ -129,6 +129,9 @@ pub fn prove_snark<C: CircuitExt<Fr>>(
             "the pairing check failed".into(),
         ));
     }
+    if C::accumulator_indices().is_some() {
+        decide_accumulator(params, &instances.concat())?;
+    }
     Ok(Snark::new(protocol, instances, proof))
 }
 
@@ -196,6 +199,9 @@ fn circuit(
     snarks: Vec<Snark>,
     aggregated: Aggregated,
 ) -> AggregationCircuit {
+    let carry_accumulators = snarks
+        .iter()
+        .all(|s| !s.protocol.accumulator_indices.is_empty());
     let mut circuit = AggregationCircuit::new::<SHPLONK>(
         stage,
         config,
@@ -204,7 +210,7 @@ fn circuit(
         VerifierUniversality::None,
     );
     match aggregated {
-        Aggregated::Independent => circuit.expose_previous_instances(false),
+        Aggregated::Independent => circuit.expose_previous_instances(carry_accumulators),
         Aggregated::Chain(b) => {
             let previous = circuit.previous_instances().clone();
             for pair in previous.windows(2) {
@@ -230,6 +236,15 @@ fn circuit(
 fn check_shape(snarks: &[Snark], aggregated: Aggregated) -> Result<(), AggregationError> {
     if snarks.is_empty() {
         return Err(AggregationError::NoSnark);
+    }
+    let carrying = snarks
+        .iter()
+        .filter(|s| !s.protocol.accumulator_indices.is_empty())
+        .count();
+    if carrying != 0 && carrying != snarks.len() {
+        return Err(AggregationError::ShapeMismatch(
+            "some proofs are aggregation proofs and some are not".into(),
+        ));
     }
     if let Aggregated::Chain(b) = aggregated {
         for (i, snark) in snarks.iter().enumerate() {
@@ -312,7 +327,13 @@ impl AggregationKeys {
     /// chain, consecutive chunks whose states do not join are refused
     /// ([`AggregationError::Unlinked`]) before any proving.
     pub fn prove(&self, snarks: Vec<Snark>) -> Result<AggregatedProof, AggregationError> {
-        check_shape(&snarks, self.aggregated)?;
+        self.check_proofs(&snarks)?;
+        self.prove_unchecked(snarks)
+    }
+
+    /// The checks [`AggregationKeys::prove`] makes before proving.
+    fn check_proofs(&self, snarks: &[Snark]) -> Result<(), AggregationError> {
+        check_shape(snarks, self.aggregated)?;
         if snarks.len() != self.circuits.len() {
             return Err(AggregationError::ShapeMismatch(format!(
                 "{} proofs, the keys aggregate {}",
@@ -335,7 +356,25 @@ impl AggregationKeys {
                 }
             }
         }
-        self.prove_unchecked(snarks)
+        Ok(())
+    }
+
+    /// Aggregates `snarks` like [`AggregationKeys::prove`], but into a snark (Poseidon
+    /// transcript) that another aggregation circuit can verify: a layer of a tree of
+    /// aggregations. Its public values are the accumulator, then the values the aggregated
+    /// proofs expose; the next layer folds that accumulator into its own and does not
+    /// expose it again.
+    pub fn prove_snark(&self, snarks: Vec<Snark>) -> Result<Snark, AggregationError> {
+        self.check_proofs(&snarks)?;
+        let prover = circuit(
+            CircuitBuilderStage::Prover,
+            self.config,
+            &self.params,
+            snarks,
+            self.aggregated,
+        )
+        .use_break_points(self.break_points.clone());
+        prove_snark(&self.params, &self.pk, prover)
     }
 
     /// Proves without the checks of [`AggregationKeys::prove`] on the values (tests use it
@@ -423,7 +462,13 @@ pub fn verify_aggregated(
             "the outer pairing check failed".into(),
         ));
     }
-    let limbs: Vec<&Fr> = proof.instances.iter().take(ACCUMULATOR_VALUES).collect();
+    decide_accumulator(params, &proof.instances)
+}
+
+/// The pairing check of the KZG accumulator in the first [`ACCUMULATOR_VALUES`] of
+/// `instances`.
+fn decide_accumulator(params: &ParamsKZG<Bn256>, instances: &[Fr]) -> Result<(), AggregationError> {
+    let limbs: Vec<&Fr> = instances.iter().take(ACCUMULATOR_VALUES).collect();
     let accumulator =
         <LimbsEncoding<LIMBS, BITS> as AccumulatorEncoding<G1Affine, NativeLoader>>::from_repr(
             &limbs,

@@ -2,8 +2,10 @@
 //! family), and the Ethereum contract that verifies the result.
 //!
 //! - [`aggregation`]: proofs made for aggregation ([`aggregation::prove_snark`], Poseidon
-//!   transcript), the aggregation circuit's keys and proofs ([`aggregation::AggregationKeys`],
-//!   Keccak transcript) and their native verification, the accumulator's pairing included.
+//!   transcript), the aggregation circuit's keys and proofs ([`aggregation::AggregationKeys`]:
+//!   a Keccak transcript for the contract, or a Poseidon one for a further layer),
+//!   independent proofs or chunks that must join in order ([`aggregation::Aggregated`]),
+//!   and native verification, the accumulator's pairing included.
 //! - [`evm_verifier`]: the verifier contract's Solidity source, its compilation with solc
 //!   0.8.19 from the npm registry, and revm to deploy and call it in.
 //! - [`snark::AggregatableBlock`]: the super circuit with the instance shape snark-verifier

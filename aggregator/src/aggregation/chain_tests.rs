@@ -147,3 +147,55 @@ fn chunks_join_only_in_order_and_the_proof_exposes_the_first_start_and_the_last_
     }
     assert!(verify_aggregated(&keys.params, keys.vk(), &other_end).is_err());
 }
+
+/// The two-layer shape a block's chunks need: each chunk proof is verified alone by a first
+/// aggregation circuit (a proof that can itself be aggregated), and a second one joins those
+/// proofs as a chain. The chunks' states sit after the first layer's accumulator.
+#[test]
+#[ignore = "four aggregation proofs, about ten minutes on two cores"]
+fn chunks_verified_one_by_one_are_joined_in_a_second_layer() {
+    let inner = params_for_k(&test_params(18), 6)
+        .expect("downsized")
+        .into_owned();
+    let chunk = |start| CountingChunk { start, steps: 10 };
+    let pk = keygen(&inner, &chunk(0)).expect("chunk keys");
+    let snark = |start| prove_snark(&inner, &pk, chunk(start)).expect("chunk proof");
+    let (a, b) = (snark(5), snark(15));
+
+    let start = std::time::Instant::now();
+    let first = AggregationKeys::generate(test_params(18), vec![a.clone()]).expect("first keys");
+    let a1 = first.prove_snark(vec![a]).expect("first layer of chunk a");
+    let b1 = first.prove_snark(vec![b]).expect("first layer of chunk b");
+    eprintln!(
+        "first layer (k = 18, {} advice columns): keys and two proofs in {:.1?}",
+        first.config.num_advice,
+        start.elapsed()
+    );
+    assert_eq!(a1.instances.concat().len(), ACCUMULATOR_VALUES + 2);
+
+    let boundary = ChunkBoundary {
+        start: ACCUMULATOR_VALUES,
+        end: ACCUMULATOR_VALUES + 1,
+        len: 1,
+    };
+    let start = std::time::Instant::now();
+    let second = AggregationKeys::generate_for(
+        test_params(19),
+        vec![a1.clone(), b1.clone()],
+        Aggregated::Chain(boundary),
+    )
+    .expect("second keys");
+    let proof = second
+        .prove(vec![a1.clone(), b1.clone()])
+        .expect("second layer");
+    eprintln!(
+        "second layer (k = 19, {} advice columns): keys and proof in {:.1?}",
+        second.config.num_advice,
+        start.elapsed()
+    );
+    assert_eq!(proof.aggregated_instances(), &[Fr::from(5), Fr::from(25)]);
+    assert!(matches!(
+        second.prove(vec![b1, a1]),
+        Err(AggregationError::Unlinked { chunk: 1 })
+    ));
+}
