@@ -29,7 +29,7 @@ use halo2_proofs::{
         },
         VerificationStrategy,
     },
-    transcript::{TranscriptReadBuffer, TranscriptWriterBuffer},
+    transcript::{EncodedChallenge, TranscriptRead, TranscriptReadBuffer, TranscriptWriterBuffer},
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -116,19 +116,7 @@ pub fn prove_snark<C: CircuitExt<Fr>>(
     let proof = transcript.finalize();
     let mut read =
         PoseidonTranscript::<NativeLoader, &[u8]>::from_spec(&proof[..], POSEIDON_SPEC.clone());
-    let strategy = verify_proof::<_, VerifierSHPLONK<_>, _, _, _>(
-        params.verifier_params(),
-        pk.get_vk(),
-        AccumulatorStrategy::new(params.verifier_params()),
-        &[&slices],
-        &mut read,
-    )
-    .map_err(|e| AggregationError::Rejected(format!("{e:?}")))?;
-    if !VerificationStrategy::<_, VerifierSHPLONK<_>>::finalize(strategy) {
-        return Err(AggregationError::Rejected(
-            "the pairing check failed".into(),
-        ));
-    }
+    verify_outer(params, pk.get_vk(), &slices, &mut read)?;
     if C::accumulator_indices().is_some() {
         decide_accumulator(params, &instances.concat())?;
     }
@@ -448,21 +436,39 @@ pub fn verify_aggregated(
     proof: &AggregatedProof,
 ) -> Result<(), AggregationError> {
     let instances = [proof.instances.as_slice()];
-    let mut transcript = TranscriptReadBuffer::<_, G1Affine, _>::init(proof.proof.as_slice());
-    let strategy = verify_proof::<_, VerifierSHPLONK<_>, _, EvmTranscript<_, _, _, _>, _>(
+    let mut transcript = <EvmTranscript<G1Affine, NativeLoader, &[u8], Vec<u8>> as TranscriptReadBuffer<_, _, _>>::init(proof.proof.as_slice());
+    verify_outer(params, vk, &instances, &mut transcript)?;
+    decide_accumulator(params, &proof.instances)
+}
+
+/// Verifies a SHPLONK proof read from `transcript` (Poseidon or Keccak) against `vk`, up to
+/// and including its own pairing check; an accumulator its public values may carry is not
+/// checked here.
+fn verify_outer<E, T>(
+    params: &ParamsKZG<Bn256>,
+    vk: &VerifyingKey<G1Affine>,
+    instances: &[&[Fr]],
+    transcript: &mut T,
+) -> Result<(), AggregationError>
+where
+    E: EncodedChallenge<G1Affine>,
+    T: TranscriptRead<G1Affine, E>,
+{
+    let strategy = verify_proof::<_, VerifierSHPLONK<_>, _, T, _>(
         params.verifier_params(),
         vk,
         AccumulatorStrategy::new(params.verifier_params()),
-        &[&instances],
-        &mut transcript,
+        &[instances],
+        transcript,
     )
     .map_err(|e| AggregationError::Rejected(format!("{e:?}")))?;
-    if !VerificationStrategy::<_, VerifierSHPLONK<_>>::finalize(strategy) {
-        return Err(AggregationError::Rejected(
-            "the outer pairing check failed".into(),
-        ));
+    if VerificationStrategy::<_, VerifierSHPLONK<_>>::finalize(strategy) {
+        Ok(())
+    } else {
+        Err(AggregationError::Rejected(
+            "the pairing check failed".into(),
+        ))
     }
-    decide_accumulator(params, &proof.instances)
 }
 
 /// The pairing check of the KZG accumulator in the first [`ACCUMULATOR_VALUES`] of

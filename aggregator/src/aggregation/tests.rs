@@ -4,8 +4,8 @@
 use super::*;
 use crate::evm_verifier::{verifier_solidity, DeployedVerifier, EvmVerifierError, Solc};
 use equivm_circuits::{
-    bytecode::{BytecodeCircuit, BytecodeCircuitConfig},
-    keccak::{KeccakCircuit, KeccakCircuitConfig, KeccakShape},
+    bytecode::BytecodeCircuit,
+    keccak::{KeccakCircuit, KeccakShape},
     prover::{keygen, params_for_k},
 };
 use equivm_trace::revm::primitives::Bytes;
@@ -17,62 +17,30 @@ use halo2_proofs::{
 };
 use std::{path::PathBuf, time::Instant};
 
-/// The standalone keccak circuit as a snark-verifier circuit (no public values).
+/// A circuit without public values (the standalone keccak and bytecode circuits) as a
+/// snark-verifier circuit.
 #[derive(Clone, Debug)]
-struct KeccakSnark(KeccakCircuit);
+struct WithoutInstances<C>(C);
 
-impl Circuit<Fr> for KeccakSnark {
-    type Config = KeccakCircuitConfig;
-    type FloorPlanner = <KeccakCircuit as Circuit<Fr>>::FloorPlanner;
-    type Params = KeccakShape;
+impl<C: Circuit<Fr>> Circuit<Fr> for WithoutInstances<C> {
+    type Config = C::Config;
+    type FloorPlanner = C::FloorPlanner;
+    type Params = C::Params;
 
     fn without_witnesses(&self) -> Self {
         Self(self.0.without_witnesses())
     }
 
-    fn params(&self) -> KeccakShape {
+    fn params(&self) -> C::Params {
         self.0.params()
     }
 
     fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
-        KeccakCircuit::configure(meta)
+        C::configure(meta)
     }
 
-    fn configure_with_params(meta: &mut ConstraintSystem<Fr>, shape: KeccakShape) -> Self::Config {
-        KeccakCircuit::configure_with_params(meta, shape)
-    }
-
-    fn synthesize(&self, config: Self::Config, layouter: impl Layouter<Fr>) -> Result<(), Error> {
-        self.0.synthesize(config, layouter)
-    }
-}
-
-impl CircuitExt<Fr> for KeccakSnark {
-    fn num_instance(&self) -> Vec<usize> {
-        Vec::new()
-    }
-
-    fn instances(&self) -> Vec<Vec<Fr>> {
-        Vec::new()
-    }
-}
-
-/// The bytecode circuit alone (its keccak table stated, not proved) as a snark-verifier
-/// circuit (no public values).
-#[derive(Clone, Debug)]
-struct BytecodeSnark(BytecodeCircuit);
-
-impl Circuit<Fr> for BytecodeSnark {
-    type Config = BytecodeCircuitConfig;
-    type FloorPlanner = <BytecodeCircuit as Circuit<Fr>>::FloorPlanner;
-    type Params = ();
-
-    fn without_witnesses(&self) -> Self {
-        Self(Circuit::<Fr>::without_witnesses(&self.0))
-    }
-
-    fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
-        <BytecodeCircuit as Circuit<Fr>>::configure(meta)
+    fn configure_with_params(meta: &mut ConstraintSystem<Fr>, params: C::Params) -> Self::Config {
+        C::configure_with_params(meta, params)
     }
 
     fn synthesize(&self, config: Self::Config, layouter: impl Layouter<Fr>) -> Result<(), Error> {
@@ -80,7 +48,7 @@ impl Circuit<Fr> for BytecodeSnark {
     }
 }
 
-impl CircuitExt<Fr> for BytecodeSnark {
+impl<C: Circuit<Fr>> CircuitExt<Fr> for WithoutInstances<C> {
     fn num_instance(&self) -> Vec<usize> {
         Vec::new()
     }
@@ -169,9 +137,9 @@ fn a_bytecode_proof_is_aggregated_and_verified_natively_and_by_the_contract_in_r
     let inner = params_for_k(&params(AGGREGATION_K), k)
         .expect("downsized")
         .into_owned();
-    let capacity = equivm_circuits::rows::usable_rows::<BytecodeSnark>(k, ());
+    let capacity = equivm_circuits::rows::usable_rows::<WithoutInstances<BytecodeCircuit>>(k, ());
     assert!(BytecodeCircuit::rows_needed(&bytecodes) <= capacity);
-    let circuit = BytecodeSnark(BytecodeCircuit {
+    let circuit = WithoutInstances(BytecodeCircuit {
         bytecodes,
         capacity,
     });
@@ -191,9 +159,11 @@ fn two_keccak_proofs_are_aggregated_and_verified_natively_and_by_the_contract_in
     let shape = KeccakShape::with_cell_columns(16);
     let inputs = [Bytes::from_static(b"equivm"), Bytes::from(vec![0xab; 200])];
     let k = KeccakCircuit::smallest(vec![inputs[1].clone()], shape).k;
-    let circuits: Vec<KeccakSnark> = inputs
+    let circuits: Vec<WithoutInstances<KeccakCircuit>> = inputs
         .iter()
-        .map(|input| KeccakSnark(KeccakCircuit::new(vec![input.clone()], k, shape).expect("fits")))
+        .map(|input| {
+            WithoutInstances(KeccakCircuit::new(vec![input.clone()], k, shape).expect("fits"))
+        })
         .collect();
     let inner = params_for_k(&params(19), k)
         .expect("downsized")
