@@ -347,6 +347,18 @@ impl AggregationKeys {
         Ok(())
     }
 
+    /// The aggregation circuit of `snarks`, laid out as at key generation.
+    fn prover_circuit(&self, snarks: Vec<Snark>) -> AggregationCircuit {
+        circuit(
+            CircuitBuilderStage::Prover,
+            self.config,
+            &self.params,
+            snarks,
+            self.aggregated,
+        )
+        .use_break_points(self.break_points.clone())
+    }
+
     /// Aggregates `snarks` like [`AggregationKeys::prove`], but into a snark (Poseidon
     /// transcript) that another aggregation circuit can verify: a layer of a tree of
     /// aggregations. Its public values are the accumulator, then the values the aggregated
@@ -354,28 +366,14 @@ impl AggregationKeys {
     /// expose it again.
     pub fn prove_snark(&self, snarks: Vec<Snark>) -> Result<Snark, AggregationError> {
         self.check_proofs(&snarks)?;
-        let prover = circuit(
-            CircuitBuilderStage::Prover,
-            self.config,
-            &self.params,
-            snarks,
-            self.aggregated,
-        )
-        .use_break_points(self.break_points.clone());
+        let prover = self.prover_circuit(snarks);
         prove_snark(&self.params, &self.pk, prover)
     }
 
     /// Proves without the checks of [`AggregationKeys::prove`] on the values (tests use it
     /// to show that the circuit itself refuses unlinked chunks).
     fn prove_unchecked(&self, snarks: Vec<Snark>) -> Result<AggregatedProof, AggregationError> {
-        let prover = circuit(
-            CircuitBuilderStage::Prover,
-            self.config,
-            &self.params,
-            snarks,
-            self.aggregated,
-        )
-        .use_break_points(self.break_points.clone());
+        let prover = self.prover_circuit(snarks);
         let instances = prover.instances();
         let slices: Vec<&[Fr]> = instances.iter().map(Vec::as_slice).collect();
         let mut transcript = TranscriptWriterBuffer::<_, G1Affine, _>::init(Vec::new());
