@@ -1,9 +1,10 @@
-//! `equivm prove` and `equivm verify`: a real KZG proof of one block, and its check.
+//! `equivm prove` and `equivm verify`: a real KZG proof of one block or of one chunk of it,
+//! and their check (a block's chunks as a chain).
 
 use clap::Args;
 use equivm_circuits::keccak::KeccakShape;
 use equivm_circuits::prover::ProofFile;
-use equivm_circuits::super_circuit::SuperCircuit;
+use equivm_circuits::super_circuit::{chunk, SuperCircuit, SuperCircuitParams};
 use equivm_testvectors::proving::ProvingSetup;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::{path::PathBuf, process::ExitCode, time::Duration};
@@ -38,13 +39,24 @@ pub struct ProveArgs {
     /// verify inside an aggregation circuit and the block's `k` larger.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=251))]
     keccak_columns: Option<u16>,
+    /// Prove only chunk I (from 0) of the block: with --chunks N, of N chunks of about equal
+    /// steps; else of the fewest chunks that fit --k. Every process given the same input and
+    /// options splits the block alike, so chunks can be proved apart and verified together.
+    #[arg(long, value_name = "I")]
+    chunk: Option<usize>,
+    /// With --chunk: split the block into N chunks (at a common k, the smallest that fits
+    /// the largest unless --k is given).
+    #[arg(long, value_name = "N", requires = "chunk")]
+    chunks: Option<usize>,
 }
 
 /// Arguments of `equivm verify`.
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// A proof file written by `equivm prove`.
-    file: PathBuf,
+    /// A proof file written by `equivm prove`, or the proof files of a block's chunks in
+    /// order (then they are verified one by one and checked to join into the block).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
     /// The params file the proof was made with (not needed for the insecure test setup).
     #[arg(long)]
     params: Option<PathBuf>,
@@ -84,9 +96,25 @@ pub fn run_prove(args: ProveArgs) -> Result<ExitCode, String> {
     let circuit = phase("witness", || {
         let witness = equivm_witness::build_witness(&trace).map_err(|e| e.to_string())?;
         equivm_witness::replay_check(&trace, &witness).map_err(|e| e.to_string())?;
-        SuperCircuit::with_keccak_shape(witness, args.k, keccak).map_err(|e| e.to_string())
+        match args.chunk {
+            None => {
+                SuperCircuit::with_keccak_shape(witness, args.k, keccak).map_err(|e| e.to_string())
+            }
+            Some(i) => chunk_circuit(witness, i, args.chunks, args.k, keccak),
+        }
     })?;
-    let rows = SuperCircuit::rows_needed_in(&circuit.witness, keccak).map_err(|e| e.to_string())?;
+    let rows = if args.chunk.is_some() {
+        chunk::rows_needed(
+            &circuit.witness,
+            circuit.steps.clone(),
+            &circuit.state_rows,
+            &circuit.copy_events,
+            keccak,
+        )
+    } else {
+        SuperCircuit::rows_needed_in(&circuit.witness, keccak)
+    }
+    .map_err(|e| e.to_string())?;
     let setup = ProvingSetup::new(args.params.as_deref());
     if setup.params_file.is_none() {
         eprintln!(
@@ -101,11 +129,20 @@ pub fn run_prove(args: ProveArgs) -> Result<ExitCode, String> {
     })?;
     let (file, figures) = phase("prove and verify", || setup.prove_and_verify(&circuit))?;
     file.write(&args.out).map_err(|e| e.to_string())?;
+    let what = match args.chunk {
+        Some(i) => format!(
+            "chunk {i} (steps {}..{} of {})",
+            circuit.steps.start,
+            circuit.steps.end,
+            circuit.witness.steps.len()
+        ),
+        None => "the block".to_string(),
+    };
     println!(
-        "proved {} steps, {} rw entries: k = {k}, keccak {} rows a slot, {rows} of {} rows \
-         used; prove {:.2}s, verify {:.3}s, proof {} bytes{}; written to {}",
-        circuit.witness.steps.len(),
-        circuit.witness.rws.len(),
+        "proved {what}: {} steps, {} state rows: k = {k}, keccak {} rows a slot, {rows} of {} \
+         rows used; prove {:.2}s, verify {:.3}s, proof {} bytes{}; written to {}",
+        circuit.steps.len(),
+        circuit.state_rows.len(),
         keccak.rows_per_slot(),
         circuit.usable_rows(),
         figures.prove.as_secs_f64(),
@@ -119,23 +156,83 @@ pub fn run_prove(args: ProveArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `equivm verify`: exit 0 if the proof verifies, 1 if it does not.
+/// The circuit of chunk `i` of `witness`: of `n` even chunks, or of the fewest that fit `k`.
+fn chunk_circuit(
+    witness: equivm_witness::Witness,
+    i: usize,
+    n: Option<usize>,
+    k: Option<u32>,
+    keccak: KeccakShape,
+) -> Result<SuperCircuit, String> {
+    let ranges = match (n, k) {
+        (Some(0), _) => return Err("--chunks must be at least 1".into()),
+        (Some(n), _) => {
+            let ranges = chunk::split_evenly(&witness, n);
+            if ranges.len() < n {
+                return Err(format!(
+                    "the block splits into at most {} chunks ({} steps)",
+                    ranges.len(),
+                    witness.steps.len()
+                ));
+            }
+            ranges
+        }
+        (None, Some(k)) => {
+            chunk::plan(&witness, SuperCircuitParams { k, keccak }).map_err(|e| e.to_string())?
+        }
+        (None, None) => return Err("--chunk needs --chunks N or --k K".into()),
+    };
+    let steps = ranges
+        .get(i)
+        .cloned()
+        .ok_or_else(|| format!("no chunk {i}: the block has {} chunks", ranges.len()))?;
+    let k = match k {
+        Some(k) => k,
+        None => {
+            let mut largest = 0;
+            for r in &ranges {
+                let c = SuperCircuit::chunk(witness.clone(), r.clone(), None, keccak)
+                    .map_err(|e| e.to_string())?;
+                largest = largest.max(c.params.k);
+            }
+            largest
+        }
+    };
+    SuperCircuit::chunk(witness, steps, Some(k), keccak).map_err(|e| e.to_string())
+}
+
+/// Runs `equivm verify`: exit 0 if the proof (or the chain of chunk proofs) verifies, 1 if
+/// it does not.
 pub fn run_verify(args: VerifyArgs) -> Result<ExitCode, String> {
-    let file = ProofFile::read(&args.file).map_err(|e| e.to_string())?;
+    let mut files = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        files.push(ProofFile::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
     let setup = ProvingSetup::new(args.params.as_deref());
     let start = std::time::Instant::now();
-    match setup.verify(&file) {
-        Ok(()) => {
+    let names: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
+    let names = names.join(", ");
+    let verdict = match files.as_slice() {
+        [file] => setup.verify(file).map(|()| format!("k = {}", file.k)),
+        _ => setup.verify_chain(&files).map(|s| {
+            format!(
+                "{} chunks joined into one block: {} initial values, {} results",
+                s.chunks,
+                s.pre.len(),
+                s.post.len()
+            )
+        }),
+    };
+    match verdict {
+        Ok(what) => {
             println!(
-                "{}: the proof verifies (k = {}, {:.3}s)",
-                args.file.display(),
-                file.k,
+                "{names}: the proof verifies ({what}, {:.3}s)",
                 start.elapsed().as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)
         }
         Err(why) => {
-            println!("{}: the proof does NOT verify: {why}", args.file.display());
+            println!("{names}: the proof does NOT verify: {why}");
             Ok(ExitCode::FAILURE)
         }
     }

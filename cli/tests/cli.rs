@@ -310,3 +310,88 @@ fn prove_writes_a_proof_that_verify_accepts_and_a_flipped_byte_is_refused() {
     assert!(String::from_utf8_lossy(&result.stderr).contains("unsupported"));
     assert!(!dir.join("none.json").exists());
 }
+
+#[test]
+fn chunks_proved_by_separate_processes_verify_as_a_chain_in_order_only() {
+    let dir = scratch("chunks");
+    let chunk = |i: usize| -> PathBuf {
+        let out = dir.join(format!("chunk{i}.json"));
+        let result = equivm()
+            .env("EQUIVM_PARAMS_DIR", dir.join("params"))
+            .args([
+                "prove",
+                "--name",
+                "stackMemoryJumps",
+                "--chunks",
+                "2",
+                "--chunk",
+            ])
+            .arg(i.to_string())
+            .arg("--out")
+            .arg(&out)
+            .arg(bundled().join("basics.json"))
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&result.stdout);
+        assert!(
+            result.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        assert!(
+            stdout.contains(&format!("proved chunk {i} (steps")),
+            "{stdout}"
+        );
+        out
+    };
+    let (first, second) = (chunk(0), chunk(1));
+    let verify = |files: &[&PathBuf]| {
+        let mut cmd = equivm();
+        cmd.env("EQUIVM_PARAMS_DIR", dir.join("params"))
+            .arg("verify");
+        for f in files {
+            cmd.arg(f);
+        }
+        cmd.output().expect("runs")
+    };
+    let ok = verify(&[&first, &second]);
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("2 chunks joined into one block"),
+        "{stdout}"
+    );
+    for (files, why) in [
+        (vec![&second, &first], "chunk 0"),
+        (vec![&first], "not end the block"),
+        (vec![&second], "not start the block"),
+        (vec![&first, &first], "chunk 1"),
+    ] {
+        let refused = verify(&files);
+        let stdout = String::from_utf8_lossy(&refused.stdout);
+        assert_eq!(refused.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout.contains("does NOT verify") && stdout.contains(why),
+            "{stdout}"
+        );
+    }
+    // A chunk that does not exist is a clear error.
+    let result = equivm()
+        .env("EQUIVM_PARAMS_DIR", dir.join("params"))
+        .args([
+            "prove",
+            "--name",
+            "stackMemoryJumps",
+            "--chunks",
+            "2",
+            "--chunk",
+            "2",
+        ])
+        .arg("--out")
+        .arg(dir.join("none.json"))
+        .arg(bundled().join("basics.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("no chunk 2"));
+}

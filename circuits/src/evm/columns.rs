@@ -182,6 +182,7 @@ impl EvmColumns {
             q_first: meta.fixed_column(),
             q_last: meta.fixed_column(),
             q_block: meta.fixed_column(),
+            q_chunk: meta.fixed_column(),
             first_state: meta.instance_column(),
         };
         let step = StepColumns::configure(meta);

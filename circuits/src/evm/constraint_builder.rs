@@ -92,6 +92,32 @@ pub struct StepStateTransition<F: PrimeField> {
     pub rw_counter_end_of_reversion: Transition<Expression<F>>,
 }
 
+impl<F: PrimeField> StepStateTransition<F> {
+    /// Whether some field is [`Transition::Free`] (its value is the next step's business).
+    pub fn any_free(&self) -> bool {
+        let free = |t: &Transition<Expression<F>>| matches!(t, Transition::Free);
+        matches!(self.code_hash, Transition::Free)
+            || [
+                &self.rw_counter,
+                &self.call_id,
+                &self.is_root,
+                &self.is_create,
+                &self.program_counter,
+                &self.stack_pointer,
+                &self.gas_left,
+                &self.memory_word_size,
+                &self.reversible_write_counter,
+                &self.log_id,
+                &self.tx_id,
+                &self.refund,
+                &self.is_persistent,
+                &self.rw_counter_end_of_reversion,
+            ]
+            .into_iter()
+            .any(free)
+    }
+}
+
 /// One bytecode lookup slot: the byte it reads and its switch.
 #[derive(Clone, Debug)]
 pub struct BytecodeSlot<F: PrimeField> {
@@ -346,6 +372,9 @@ pub struct StepLayout {
     /// The rw row of each undo's forward write, in order (the first `undos` entries). Undo
     /// `j` sits on rw row `rw_accesses + j`.
     pub undo_of: [usize; MAX_UNDOS],
+    /// Whether a chunk of a block may end after this step: it requires nothing of its
+    /// successor but its state fields and that it is no transaction boundary.
+    pub ends_chunk: bool,
 }
 
 /// The most undo lookups a step makes.
@@ -453,6 +482,9 @@ pub struct ConstraintBuilder<'a, F: PrimeField> {
     transition: Option<StepStateTransition<F>>,
     next_states: Option<Vec<ExecutionState>>,
     next_constraints: Vec<NextConstraint<F>>,
+    /// How many of `next_constraints` only keep the next step off transaction boundaries
+    /// ([`Self::require_next_not_boundary`]): a chunk may end after such a step.
+    not_boundary_constraints: usize,
 }
 
 /// A constraint on cells of the next step, stated when the step's height is known: its
@@ -511,6 +543,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             transition: None,
             next_states: None,
             next_constraints: Vec::new(),
+            not_boundary_constraints: 0,
         }
     }
 
@@ -1660,6 +1693,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             )
         })
         .collect();
+        self.not_boundary_constraints += 1;
         self.require_next(
             "next state is not a transaction boundary or a precompile's",
             move |next| {
@@ -1677,6 +1711,16 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             .transition
             .take()
             .unwrap_or_else(|| panic!("{}: no step-state transition", self.name));
+        // A chunk of a block may end after this step (padding next, the chunk's last state
+        // public) only if everything it requires of its successor is the successor's state
+        // fields and that it is not a transaction boundary, which the next chunk's public
+        // first state shows. Else padding may not follow it where `q_chunk` is on.
+        let ends_chunk = self.next_constraints.len() == self.not_boundary_constraints
+            && !transition.any_free()
+            && self
+                .next_states
+                .as_ref()
+                .is_none_or(|s| s.contains(&ExecutionState::Padding));
         let lane_rows = self.bytecode_slots.div_ceil(BYTECODE_LANES);
         let undos = std::mem::take(&mut self.undo_rows);
         self.undo_constraints(&undos);
@@ -1836,6 +1880,16 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
         for (name, condition, f) in std::mem::take(&mut self.next_constraints) {
             self.constraints.push((name, condition * f(&next_cell)));
         }
+        if !ends_chunk {
+            // Degree 5: q_chunk (0 off the usable rows) · this state · Padding next.
+            let q_chunk = cols.fixed.q_chunk.query_cell::<F>(Rotation::cur());
+            let here = cols.step.is_state::<F>(self.state, 0);
+            let padding_next = cols.step.is_state::<F>(ExecutionState::Padding, height);
+            let name = format!("{}: a chunk does not end here (no padding next)", self.name);
+            self.meta.create_gate(self.name, move |_| {
+                vec![(name, q_chunk * here * padding_next)]
+            });
+        }
 
         let layout = StepLayout {
             height,
@@ -1852,6 +1906,7 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
             rw_switched: !self.rw_switches.is_empty(),
             undos: undos.len(),
             undo_of: std::array::from_fn(|j| undos.get(j).map_or(0, |u| u.forward)),
+            ends_chunk,
         };
         let enable = self.gate_enable();
         let constraints = std::mem::take(&mut self.constraints);

@@ -46,6 +46,29 @@ use halo2curves::bn256::Fr;
 use std::ops::Range;
 use step::{state_index, StepState, SELECTOR_K};
 
+/// What the EVM region's steps are, which decides the rules where they end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvmSpan {
+    /// A whole block: padding comes after `EndBlock` (`q_block` and `q_chunk` on).
+    Block,
+    /// A chunk of a block, or a whole one whose end its public values show: padding
+    /// follows `EndBlock` or a step after which a chunk may end, and nothing else
+    /// (`q_chunk` on).
+    Chunk,
+    /// Any run of steps, for tests of gadgets on real traces (both off).
+    Slice,
+}
+
+/// The EVM region's cells on its last row, which a super circuit makes public: the state
+/// the last step hands over (the padding's), and whether `EndBlock` came before.
+#[derive(Clone, Debug)]
+pub struct EvmEndCells {
+    /// The 16 step-state fields, in [`step::STEP_STATE_NAMES`] order.
+    pub state: Vec<halo2_proofs::circuit::Cell>,
+    /// `block_ended` on the last row.
+    pub block_ended: halo2_proofs::circuit::Cell,
+}
+
 /// The EVM circuit's configuration: the shared tables, its own columns, and its gadgets.
 #[derive(Clone, Debug)]
 pub struct EvmCircuitConfig<F: PrimeField> {
@@ -96,7 +119,15 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
         capacity: usize,
         overrides: &[Override<F>],
     ) -> Result<Vec<usize>, Error> {
-        self.assign_steps(layouter, witness, steps, capacity, overrides, false)
+        self.assign_steps(
+            layouter,
+            witness,
+            steps,
+            capacity,
+            overrides,
+            EvmSpan::Slice,
+        )
+        .map(|(offsets, _)| offsets)
     }
 
     /// Assigns every step of `witness` as a whole block (`q_block` = 1: padding must come
@@ -109,35 +140,93 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
         overrides: &[Override<F>],
     ) -> Result<Vec<usize>, Error> {
         let steps = 0..witness.steps.len();
-        self.assign_steps(layouter, witness, steps, capacity, overrides, true)
+        self.assign_steps(
+            layouter,
+            witness,
+            steps,
+            capacity,
+            overrides,
+            EvmSpan::Block,
+        )
+        .map(|(offsets, _)| offsets)
     }
 
-    /// Assigns only the fixed columns (as [`Self::assign_block`] or [`Self::assign`] would
-    /// for `capacity` rows): enough for key generation, which reads no advice value.
+    /// Assigns `steps` of `witness` as a chunk of the block ([`EvmSpan::Chunk`]), then
+    /// padding up to `capacity` rows; applies `overrides` last. Returns the last row's
+    /// cells, for the caller to make public.
+    pub fn assign_chunk(
+        &self,
+        layouter: &mut impl Layouter<F>,
+        witness: &Witness,
+        steps: Range<usize>,
+        capacity: usize,
+        overrides: &[Override<F>],
+    ) -> Result<EvmEndCells, Error> {
+        self.assign_steps(
+            layouter,
+            witness,
+            steps,
+            capacity,
+            overrides,
+            EvmSpan::Chunk,
+        )
+        .map(|(_, end)| end)
+    }
+
+    /// Assigns only the fixed columns (as [`Self::assign_block`], [`Self::assign_chunk`] or
+    /// [`Self::assign`] would for `capacity` rows) and the last row's cells with zeros:
+    /// enough for key generation, which reads no advice value.
     pub fn assign_shape(
         &self,
         layouter: &mut impl Layouter<F>,
         capacity: usize,
-        block: bool,
-    ) -> Result<(), Error> {
+        span: EvmSpan,
+    ) -> Result<EvmEndCells, Error> {
         layouter.assign_region(
             || "evm circuit",
             |mut region| {
-                self.assign_layout_fixed(&mut region, capacity, block);
-                Ok(())
+                self.assign_layout_fixed(&mut region, capacity, span);
+                Ok(self.end_cells(&mut region, capacity, StepState::default(), F::ZERO))
             },
         )
     }
 
     /// The layout's fixed columns over `capacity` rows (the same for every witness).
-    fn assign_layout_fixed(&self, region: &mut Region<'_, F>, capacity: usize, block: bool) {
+    fn assign_layout_fixed(&self, region: &mut Region<'_, F>, capacity: usize, span: EvmSpan) {
         let fixed = self.columns.fixed;
+        let block = F::from(u64::from(span == EvmSpan::Block));
+        let chunk = F::from(u64::from(span != EvmSpan::Slice));
         for row in 0..capacity {
             region.assign_fixed(fixed.q_usable, row, F::ONE);
             region.assign_fixed(fixed.q_first, row, F::from(u64::from(row == 0)));
             region.assign_fixed(fixed.q_last, row, F::from(u64::from(row + 1 == capacity)));
-            region.assign_fixed(fixed.q_block, row, F::from(u64::from(block)));
+            region.assign_fixed(fixed.q_block, row, block);
+            region.assign_fixed(fixed.q_chunk, row, chunk);
         }
+    }
+
+    /// (Re)assigns the last row's state fields and `block_ended` with `state` and `ended`,
+    /// and returns their cells.
+    fn end_cells(
+        &self,
+        region: &mut Region<'_, F>,
+        capacity: usize,
+        state: StepState<F>,
+        ended: F,
+    ) -> EvmEndCells {
+        let row = capacity - 1;
+        let step = &self.columns.step;
+        let state = step
+            .state
+            .to_vec()
+            .into_iter()
+            .zip(state.to_vec())
+            .map(|(c, v)| region.assign_advice(c, row, Value::known(v)).cell())
+            .collect();
+        let block_ended = region
+            .assign_advice(step.block_ended, row, Value::known(ended))
+            .cell();
+        EvmEndCells { state, block_ended }
     }
 
     fn assign_steps(
@@ -147,8 +236,8 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
         steps: Range<usize>,
         capacity: usize,
         overrides: &[Override<F>],
-        block: bool,
-    ) -> Result<Vec<usize>, Error> {
+        span: EvmSpan,
+    ) -> Result<(Vec<usize>, EvmEndCells), Error> {
         let index = WitnessIndex::new(witness);
         let slice = witness.steps.get(steps.clone()).ok_or(Error::Synthesis)?;
         let last = slice.last().ok_or(Error::Synthesis)?;
@@ -211,15 +300,17 @@ impl<F: PrimeField> EvmCircuitConfig<F> {
                     offsets.push(offset);
                     offset += layout.height;
                 }
-                self.assign_layout_fixed(&mut region, capacity, block);
+                self.assign_layout_fixed(&mut region, capacity, span);
                 for row in 0..capacity {
                     let ended = F::from(u64::from(row >= ended_from));
                     region.assign_advice(self.columns.step.block_ended, row, Value::known(ended));
                 }
+                let ended = F::from(u64::from(ended_from < capacity));
+                let end = self.end_cells(&mut region, capacity, padding_state, ended);
                 for o in overrides {
                     self.apply_override(&mut region, &offsets, o)?;
                 }
-                Ok(offsets)
+                Ok((offsets, end))
             },
         )
     }

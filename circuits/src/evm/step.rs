@@ -214,8 +214,11 @@ pub struct LayoutFixed {
     /// 1 on the last usable row.
     pub q_last: Column<Fixed>,
     /// 1 on every row when the circuit proves a whole block (then the steps must reach
-    /// `EndBlock` before padding), 0 when it proves a slice of steps.
+    /// `EndBlock` before padding), 0 when it proves a slice of steps or a chunk of a block.
     pub q_block: Column<Fixed>,
+    /// 1 on every row when the circuit proves a block or a chunk of one: padding may then
+    /// follow only a step that can end a chunk ([`EvmSpan`](super::EvmSpan)), 0 for a slice.
+    pub q_chunk: Column<Fixed>,
     /// The first step's state and state index (rows `0..NUM_PUBLIC_INPUTS`).
     pub first_state: Column<Instance>,
 }

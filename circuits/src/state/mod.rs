@@ -16,6 +16,13 @@
 //! - **initial values**: the first access of a cell has `value_prev = 0`, except account
 //!   fields and storage slots, whose first `value_prev` is their entry in the public
 //!   pre-state table ([`public`]); the first access of a stack slot is a write;
+//! - **chunks** ([`StateSpan`]): where the rows do not start the block (a later chunk of
+//!   it), every cell's run starts instead with a *boundary row*: a read at `rw_counter` 0
+//!   of the cell's value when the chunk starts, with its storage committed value and last
+//!   access's id, all an entry of the public pre-state (which the verifier of the chain
+//!   checks against the chunks before). Where the rows do not end the block, the post-state
+//!   holds the last access of every cell, not only the results. The two flags are public,
+//!   and the same on every row;
 //! - **storage `committed_value`** (the slot's value when the transaction began, EIP-2200):
 //!   equal to `value_prev` on the first access of the slot and on the first access of each
 //!   new transaction (`id` changes), else carried from the access before; 0 on every other
@@ -23,15 +30,19 @@
 //! - **results**: the last access of every account field, storage slot, receipt field and
 //!   log field is a row of the public post-state table, and every non-zero row of that
 //!   table is such a last access;
-//! - **deletions** (EIP-6780): the last access of an account's created flag (a
-//!   `TxAccessListAccount` cell with `index` 1: 1 created, 2 self-destructed, 3 deleted) is
-//!   not 2: an account a transaction created and self-destructed is deleted after its
-//!   `EndTx` (the EVM circuit's `EndTxDeleteAccount` is the only step that moves 2 on);
-//! - **count**: `count` runs over the rows and ends at the number of real rows. The super
-//!   circuit asserts it equals the number of accesses the EVM circuit made (`rw_counter - 1`
-//!   after `EndBlock`). Since the EVM circuit looks up counters `1..=N`, each once and all
-//!   distinct, `N` rows holding all `N` counters means the table is exactly the EVM
-//!   circuit's accesses: nothing added, nothing dropped.
+//! - **deletions** (EIP-6780): where the rows end the block, the last access of an
+//!   account's created flag (a `TxAccessListAccount` cell with `index` 1: 1 created, 2
+//!   self-destructed, 3 deleted) is not 2: an account a transaction created and
+//!   self-destructed is deleted after its `EndTx` (the EVM circuit's `EndTxDeleteAccount`
+//!   is the only step that moves 2 on). For a chain of chunks, the verifier checks the
+//!   flags the chain leaves;
+//! - **count**: `count` starts on row 0 at the first access's counter (which the caller
+//!   binds to the EVM circuit's public first state) and grows by one on every real row but
+//!   boundary rows. The super circuit asserts it ends at the EVM circuit's `rw_counter`
+//!   after its last step. Since the EVM circuit looks up the counters from its first to
+//!   that one, each once and all distinct, and boundary rows have counter 0, the `N`
+//!   other rows holding all `N` counters means the table is exactly the EVM circuit's
+//!   accesses: nothing added, nothing dropped.
 //!
 //! Values are not range-checked here: every value that enters the log is either an initial
 //! value (0, or the public pre-state), a copy of a logged value, or built by an EVM gadget
@@ -97,6 +108,46 @@ pub struct StateCircuitConfig {
     pub flag_last: Column<Advice>,
     /// Inverse of `value − 2` where `flag_last` is 1 (the flag does not end pending).
     pub flag_inv: Column<Advice>,
+    /// 1 on a boundary row: a state cell's value when the chunk starts, read from the public
+    /// pre-state table (`rw_counter` 0; only in a chunk that does not start the block).
+    pub is_boundary: Column<Advice>,
+    /// 1 on every row if the rows start at the block's first access (public).
+    pub starts_block: Column<Advice>,
+    /// 1 on every row if the rows end at the block's last access (public).
+    pub ends_block: Column<Advice>,
+}
+
+/// Where a state circuit's accesses sit in the block: a whole block, or a chunk of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateSpan {
+    /// `rw_counter` of the first access (1 for a block's first chunk).
+    pub first_counter: u64,
+    /// The accesses start at the block's first one: first accesses start from 0 or the
+    /// public pre-state, and there are no boundary rows.
+    pub starts_block: bool,
+    /// The accesses end at the block's last one: the post-state holds the block's results
+    /// only, and no created flag ends pending.
+    pub ends_block: bool,
+}
+
+impl StateSpan {
+    /// A whole block.
+    pub const BLOCK: Self = Self {
+        first_counter: 1,
+        starts_block: true,
+        ends_block: true,
+    };
+}
+
+/// The state circuit's cells a caller binds: the span's values on row 0.
+#[derive(Clone, Copy, Debug)]
+pub struct StateSpanCells {
+    /// `count` on row 0: the first access's `rw_counter`.
+    pub first_counter: halo2_proofs::circuit::Cell,
+    /// `starts_block` on row 0.
+    pub starts_block: halo2_proofs::circuit::Cell,
+    /// `ends_block` on row 0.
+    pub ends_block: halo2_proofs::circuit::Cell,
 }
 
 fn tag_flag(tag: RwTag) -> usize {
@@ -121,6 +172,10 @@ impl StateCircuitConfig {
         let (id_same, id_diff_inv, count) = (advice(), advice(), advice());
         let (pre_enable, post_enable) = (advice(), advice());
         let (flag_last, flag_inv) = (advice(), advice());
+        let (is_boundary, starts_block, ends_block) = (advice(), advice(), advice());
+        for c in [count, starts_block, ends_block] {
+            meta.enable_equality(c);
+        }
         let config = Self {
             rw,
             fixed,
@@ -141,6 +196,9 @@ impl StateCircuitConfig {
             post_enable,
             flag_last,
             flag_inv,
+            is_boundary,
+            starts_block,
+            ends_block,
         };
         config.configure_gates(meta);
         config.configure_lookups(meta);
@@ -190,6 +248,10 @@ impl StateCircuitConfig {
             let count = cur(m, self.count);
             let pre_enable = cur(m, self.pre_enable);
             let post_enable = cur(m, self.post_enable);
+            let boundary = cur(m, self.is_boundary);
+            let fresh = first.clone() - boundary.clone();
+            let starts = cur(m, self.starts_block);
+            let ends = cur(m, self.ends_block);
             let same_next = m.query_advice(self.first_diff[RW_COUNTER_LIMB], Rotation::next());
             let bytes = self.diff_bytes.map(|c| cur(m, c));
 
@@ -207,7 +269,12 @@ impl StateCircuitConfig {
                 .zip(1u64..)
                 .fold(Expression::Constant(F::ZERO), |a, (f, t)| a + f.clone() * F::from(t));
             on_rows("tag = Σ t · flag_t", row.tag.clone() - tag_sum);
-            let own = [sort_id.clone(), pre_enable.clone(), post_enable.clone()]
+            let own = [
+                sort_id.clone(),
+                pre_enable.clone(),
+                post_enable.clone(),
+                boundary.clone(),
+            ]
                 .into_iter()
                 .chain(fd.iter().cloned());
             for (i, c) in row.clone().to_vec().into_iter().chain(own).enumerate() {
@@ -276,15 +343,47 @@ impl StateCircuitConfig {
                 );
                 on_rows(
                     &format!("a first access starts from 0 ({part})"),
-                    first.clone()
+                    fresh.clone()
                         * (one() - flag(RwTag::Account) - flag(RwTag::Storage))
                         * vp,
                 );
             }
             on_rows(
                 "a stack slot is written before it is read",
-                first.clone() * flag(RwTag::Stack) * (one() - row.is_write.clone()),
+                fresh.clone() * flag(RwTag::Stack) * (one() - row.is_write.clone()),
             );
+            // Boundary rows: in a chunk after the block's first, every state cell's run
+            // starts with its value when the chunk starts, read from the public pre-state.
+            on_rows(
+                "is_boundary is boolean",
+                boundary.clone() * (one() - boundary.clone()),
+            );
+            on_rows(
+                "a boundary row is its cell's first",
+                boundary.clone() * (one() - first.clone()),
+            );
+            on_rows(
+                "a boundary row has rw_counter 0",
+                boundary.clone() * row.rw_counter.clone(),
+            );
+            on_rows(
+                "a boundary row is a read",
+                boundary.clone() * row.is_write.clone(),
+            );
+            on_rows(
+                "no boundary row where the rows start the block",
+                starts.clone() * boundary.clone(),
+            );
+            on_rows(
+                "every cell starts with a boundary row where the rows do not start the block",
+                (one() - starts.clone()) * fresh.clone(),
+            );
+            for (name, c) in [("starts_block", self.starts_block), ("ends_block", self.ends_block)] {
+                on_rows(
+                    &format!("{name} is the same on every row"),
+                    cur(m, c) - prev(m, c),
+                );
+            }
             // Storage committed value.
             on_rows("id_same is boolean", id_same.clone() * (one() - id_same.clone()));
             on_rows("id_same = 0 if id differs", id_diff.clone() * id_same.clone());
@@ -309,7 +408,9 @@ impl StateCircuitConfig {
             ] {
                 on_rows(
                     &format!("storage committed_value = value_prev when a tx first touches the slot ({part})"),
-                    flag(RwTag::Storage) * (one() - carried.clone()) * (c.clone() - vp),
+                    flag(RwTag::Storage)
+                        * (one() - carried.clone() - boundary.clone())
+                        * (c.clone() - vp),
                 );
                 on_rows(
                     &format!("storage committed_value is carried within a tx ({part})"),
@@ -322,16 +423,21 @@ impl StateCircuitConfig {
             }
             // Public state.
             on_rows(
-                "pre_enable = first access of an account field or storage slot",
-                pre_enable - first * (flag(RwTag::Account) + flag(RwTag::Storage)),
+                "pre_enable = a boundary row, or the first access of an account field or storage slot",
+                pre_enable
+                    - fresh.clone() * (flag(RwTag::Account) + flag(RwTag::Storage))
+                    - boundary.clone(),
             );
             let results = flag(RwTag::Account)
                 + flag(RwTag::Storage)
                 + flag(RwTag::TxReceipt)
                 + flag(RwTag::TxLog);
             on_rows(
-                "post_enable = last access of an account, storage, receipt or log cell",
-                post_enable - (one() - same_next.clone()) * results,
+                "post_enable = last access of an account, storage, receipt or log cell (of any cell where the rows do not end the block)",
+                post_enable
+                    - (one() - same_next.clone())
+                        * (results.clone()
+                            + (one() - ends.clone()) * (is_real.clone() - results)),
             );
             // Deletions (EIP-6780): a created flag does not end at 2 (pending).
             let index = row.index.clone();
@@ -345,22 +451,28 @@ impl StateCircuitConfig {
                         * (one() - same_next.clone()),
             );
             on_rows(
-                "a created flag does not end pending: (value - 2)·flag_inv = 1",
+                "a created flag does not end the block pending: (value - 2)·flag_inv = 1",
                 flag_last
+                    * ends.clone()
                     * ((row.value.lo.clone() - Expression::Constant(F::from(2)))
                         * cur(m, self.flag_inv)
                         - one()),
             );
             // Count and contiguity.
             on_rows(
-                "count = previous count + 1 on real rows",
-                count.clone() - prev(m, self.count) - is_real.clone(),
+                "count = previous count + 1 on real rows but boundary rows",
+                count.clone() - prev(m, self.count) - is_real.clone() + boundary,
             );
             cs.push((
                 "STATE: real rows are contiguous from row 1".into(),
                 q_after * is_real.clone() * (one() - prev_real(m, &self.flags)),
             ));
-            cs.push(("STATE: count = 0 on row 0".into(), q_first.clone() * count));
+            for (name, c) in [("starts_block", starts), ("ends_block", ends)] {
+                cs.push((
+                    format!("STATE: {name} is boolean"),
+                    q_first.clone() * c.clone() * (one() - c),
+                ));
+            }
             for (i, c) in row.to_vec().into_iter().enumerate() {
                 cs.push((
                     format!("STATE: row 0 and the last row are zero (column {i})"),
@@ -427,12 +539,13 @@ impl StateCircuitConfig {
         let row = self.rw.row_exprs(m);
         PublicStateRow {
             tag: row.tag,
-            id: m.query_advice(self.sort_id, Rotation::cur()),
+            id: row.id,
             address: row.address,
             field_tag: row.field_tag,
             key: row.key,
             index: row.index,
             value: if pre { row.value_prev } else { row.value },
+            committed: row.committed_value,
         }
         .to_vec()
     }
@@ -442,25 +555,28 @@ impl StateCircuitConfig {
         rws.len() + 2
     }
 
-    /// Assigns the rw table with `rws` sorted, and this circuit's columns, in one region of
-    /// `capacity` rows.
+    /// Assigns the rw table with the whole block's `rws` sorted, and this circuit's
+    /// columns, in one region of `capacity` rows.
     pub fn assign<F: PrimeField>(
         &self,
         layouter: &mut impl Layouter<F>,
         rws: &[Rw],
         capacity: usize,
-    ) -> Result<(), TableError> {
-        self.assign_rows(layouter, &ordering::sorted(rws), capacity)
+    ) -> Result<StateSpanCells, TableError> {
+        self.assign_rows(layouter, &ordering::sorted(rws), StateSpan::BLOCK, capacity)
     }
 
     /// Assigns `rows` in the order given (tests pass unsorted or tampered rows; the witness
-    /// columns are then computed as well as they can be and the constraints decide).
+    /// columns are then computed as well as they can be and the constraints decide). A row
+    /// with `rw_counter` 0 is a boundary row. Returns the row-0 cells of `span`'s values,
+    /// for the caller to bind: the circuit proves nothing about them by itself.
     pub fn assign_rows<F: PrimeField>(
         &self,
         layouter: &mut impl Layouter<F>,
         rows: &[Rw],
+        span: StateSpan,
         capacity: usize,
-    ) -> Result<(), TableError> {
+    ) -> Result<StateSpanCells, TableError> {
         crate::table::check_capacity("state", Self::rows_needed(rows), capacity)?;
         let table = "state";
         layouter
@@ -475,7 +591,9 @@ impl StateCircuitConfig {
                     };
                     let mut prev_limbs = ordering::ZERO_LIMBS;
                     let mut prev_id = F::ZERO;
-                    let mut count = 0u64;
+                    let mut count = span.first_counter;
+                    let flag = |b: bool| F::from(u64::from(b));
+                    let mut cells = None;
                     for offset in 0..capacity {
                         let rw = offset.checked_sub(1).and_then(|i| rows.get(i));
                         let values = match rw {
@@ -490,8 +608,10 @@ impl StateCircuitConfig {
                         let mut bytes = [0u8; DIFF_BYTES];
                         let (mut sort_id, mut pre, mut post) = (F::ZERO, F::ZERO, F::ZERO);
                         let (mut flag_last, mut flag_inv) = (F::ZERO, F::ZERO);
+                        let mut boundary = false;
                         if let Some(rw) = rw {
-                            count += 1;
+                            boundary = rw.rw_counter == 0;
+                            count += u64::from(!boundary);
                             flags[tag_flag(rw.tag)] = F::ONE;
                             sort_id = F::from(ordering::sort_id(rw));
                             let l = limbs(rw);
@@ -509,8 +629,8 @@ impl StateCircuitConfig {
                             let is_state = matches!(rw.tag, RwTag::Account | RwTag::Storage);
                             let is_result =
                                 is_state || matches!(rw.tag, RwTag::TxReceipt | RwTag::TxLog);
-                            pre = F::from(u64::from(first && is_state));
-                            post = F::from(u64::from(!next_same && is_result));
+                            pre = flag(boundary || (first && is_state));
+                            post = flag(!next_same && (is_result || !span.ends_block));
                             if !next_same && rw.tag == RwTag::TxAccessListAccount && rw.index == 1 {
                                 flag_last = F::ONE;
                                 let v = RwTableRow::<F>::from_rw(rw).value.lo;
@@ -534,6 +654,17 @@ impl StateCircuitConfig {
                         set(&mut region, self.post_enable, offset, post);
                         set(&mut region, self.flag_last, offset, flag_last);
                         set(&mut region, self.flag_inv, offset, flag_inv);
+                        set(&mut region, self.is_boundary, offset, flag(boundary));
+                        let s = region.assign_advice(
+                            self.starts_block,
+                            offset,
+                            Value::known(flag(span.starts_block)),
+                        );
+                        let e = region.assign_advice(
+                            self.ends_block,
+                            offset,
+                            Value::known(flag(span.ends_block)),
+                        );
                         let id_diff = values.id - prev_id;
                         set(
                             &mut region,
@@ -548,7 +679,15 @@ impl StateCircuitConfig {
                             id_diff.invert().unwrap_or(F::ZERO),
                         );
                         prev_id = values.id;
-                        set(&mut region, self.count, offset, F::from(count));
+                        let c =
+                            region.assign_advice(self.count, offset, Value::known(F::from(count)));
+                        if offset == 0 {
+                            cells = Some(StateSpanCells {
+                                first_counter: c.cell(),
+                                starts_block: s.cell(),
+                                ends_block: e.cell(),
+                            });
+                        }
                         let fixed = [
                             (self.q_first, offset == 0),
                             (self.q_rows, offset > 0),
@@ -559,7 +698,7 @@ impl StateCircuitConfig {
                             region.assign_fixed(c, offset, F::from(u64::from(on)));
                         }
                     }
-                    Ok(())
+                    cells.ok_or(halo2_proofs::plonk::Error::Synthesis)
                 },
             )
             .map_err(|source| TableError::Halo2 { table, source })
@@ -575,15 +714,68 @@ fn prev_real<F: PrimeField>(
     })
 }
 
-/// The public pre-state of `rws`: for the first access of each account field and storage
-/// slot (in state-circuit order), the value before it.
+/// The public pre-state of a whole block's `rws`: for the first access of each account
+/// field and storage slot (in state-circuit order), the value before it.
 pub fn pre_state<F: PrimeField>(rws: &[Rw]) -> Vec<PublicStateRow<F>> {
-    let sorted = ordering::sorted(rws);
+    pre_state_of(&ordering::sorted(rws))
+}
+
+/// The public post-state of a whole block's `rws`: the value after the last access of each
+/// account field, storage slot, receipt field and log field.
+pub fn post_state<F: PrimeField>(rws: &[Rw]) -> Vec<PublicStateRow<F>> {
+    post_state_of(&ordering::sorted(rws), true)
+}
+
+/// The state circuit's rows for the accesses with counters in `counters`, a chunk of the
+/// block whose whole log is `rws` (ordered by counter), sorted. A chunk that does not start
+/// the block (`counters.start > 1`) starts every cell it touches with a boundary row: the
+/// cell's last access before the chunk with `rw_counter` 0, made a read of its value, or
+/// for a cell untouched so far its value before the chunk, committed value 0 and the
+/// cell's own id.
+pub fn chunk_rows(rws: &[Rw], counters: std::ops::Range<u64>) -> Vec<Rw> {
+    let in_chunk = |rw: &&Rw| counters.contains(&rw.rw_counter);
+    let mut rows: Vec<Rw> = rws.iter().filter(in_chunk).cloned().collect();
+    if counters.start > 1 {
+        let mut before: std::collections::HashMap<equivm_witness::StateKey, &Rw> =
+            std::collections::HashMap::new();
+        for rw in rws.iter().filter(|rw| rw.rw_counter < counters.start) {
+            before.insert(rw.state_key(), rw);
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut boundary = Vec::new();
+        for rw in &rows {
+            let key = rw.state_key();
+            if !seen.insert(key) {
+                continue;
+            }
+            let mut b = match before.get(&key) {
+                Some(last) => (*last).clone(),
+                None => Rw {
+                    id: key.id,
+                    value: rw.value_prev,
+                    committed_value: equivm_trace::revm::primitives::U256::ZERO,
+                    ..rw.clone()
+                },
+            };
+            b.rw_counter = 0;
+            b.is_write = false;
+            b.value_prev = b.value;
+            boundary.push(b);
+        }
+        rows.extend(boundary);
+    }
+    ordering::sorted(&rows)
+}
+
+/// The public pre-state of the state circuit's sorted `rows`: each boundary row's value,
+/// and the value before the first access of each account field and storage slot that has
+/// none.
+pub fn pre_state_of<F: PrimeField>(rows: &[Rw]) -> Vec<PublicStateRow<F>> {
     let mut out = Vec::new();
     let mut prev: Option<&Rw> = None;
-    for rw in &sorted {
+    for rw in rows {
         let first = prev.is_none_or(|p| p.state_key() != rw.state_key());
-        if first && matches!(rw.tag, RwTag::Account | RwTag::Storage) {
+        if first && (rw.rw_counter == 0 || matches!(rw.tag, RwTag::Account | RwTag::Storage)) {
             out.push(PublicStateRow::of(rw, rw.value_prev));
         }
         prev = Some(rw);
@@ -591,20 +783,20 @@ pub fn pre_state<F: PrimeField>(rws: &[Rw]) -> Vec<PublicStateRow<F>> {
     out
 }
 
-/// The public post-state of `rws`: the value after the last access of each account field,
-/// storage slot, receipt field and log field.
-pub fn post_state<F: PrimeField>(rws: &[Rw]) -> Vec<PublicStateRow<F>> {
-    let sorted = ordering::sorted(rws);
+/// The public post-state of the state circuit's sorted `rows`: the last access of each
+/// account field, storage slot, receipt field and log field, and of every other cell unless
+/// the rows end the block.
+pub fn post_state_of<F: PrimeField>(rows: &[Rw], ends_block: bool) -> Vec<PublicStateRow<F>> {
     let mut out = Vec::new();
-    for (i, rw) in sorted.iter().enumerate() {
-        let last = sorted
+    for (i, rw) in rows.iter().enumerate() {
+        let last = rows
             .get(i + 1)
             .is_none_or(|n| n.state_key() != rw.state_key());
         let result = matches!(
             rw.tag,
             RwTag::Account | RwTag::Storage | RwTag::TxReceipt | RwTag::TxLog
         );
-        if last && result {
+        if last && (result || !ends_block) {
             out.push(PublicStateRow::of(rw, rw.value));
         }
     }

@@ -1,18 +1,23 @@
 //! PublicStateTable: state values the verifier is given, one table for the values a block
 //! starts from (pre-state) and one for the values it ends with (post-state).
 //!
-//! A row `(tag, id, address, field_tag, key, value)` names one state cell the way the rw
-//! table does (with `id` 0 for storage and accounts, which outlive a transaction) and its
-//! value. Every cell of the table is copy-constrained to an instance column (one per table
+//! A row `(tag, id, address, field_tag, key, index, value, committed)` names one state cell
+//! the way the rw table does and gives its value. `id` is the access's own id: a storage
+//! slot's is the transaction that made the access (a slot outlives a transaction, so it is
+//! not part of the cell's name), an account's is 0. `committed` is a storage slot's value
+//! when that transaction began (0 on every other tag). Every cell of the table is copy-constrained to an instance column (one per table
 //! column, same row), so the rows are public inputs: the verifier reads them, the prover
 //! cannot choose them. Row 0 and the rows after the entries are all zero.
 //!
 //! The state circuit ties the tables to the rw log (see [`super`]):
-//! - pre-state: the first access of every account field and storage slot reads its initial
-//!   value from this table;
+//! - pre-state: in a block (or its first chunk), the first access of every account field
+//!   and storage slot reads its initial value from this table; in a later chunk, every
+//!   cell the chunk touches starts with a boundary row holding its value, committed value
+//!   and last access's id when the chunk starts, all read from this table;
 //! - post-state: the last access of every account field, storage slot, receipt field and log
-//!   field is a row of this table, and every non-zero row of this table is such a last
-//!   access (so the table holds exactly the block's results, nothing invented).
+//!   field (of every cell, in a chunk that does not end the block) is a row of this table,
+//!   and every non-zero row of this table is such a last access (so the table holds exactly
+//!   the results, nothing invented).
 
 use crate::table::{
     address_to_field, assign_public_rows, public_values, u256_word, LookupTable, TableError,
@@ -31,7 +36,8 @@ use halo2_proofs::{
 pub struct PublicStateRow<T> {
     /// [`RwTag`](equivm_witness::RwTag) number.
     pub tag: T,
-    /// Tx id for receipts and logs; 0 for storage and accounts.
+    /// The access's id: the tx for storage, receipts and logs, the call for stack, memory
+    /// and call context, 0 for accounts.
     pub id: T,
     /// Address as one field element.
     pub address: T,
@@ -43,10 +49,12 @@ pub struct PublicStateRow<T> {
     pub index: T,
     /// The value.
     pub value: Word<T>,
+    /// A storage slot's value when the access's transaction began; 0 on other tags.
+    pub committed: Word<T>,
 }
 
 /// Number of columns of a public state table.
-pub const PUBLIC_STATE_COLUMNS: usize = 9;
+pub const PUBLIC_STATE_COLUMNS: usize = 11;
 
 impl<T> PublicStateRow<T> {
     /// The row in column order.
@@ -61,6 +69,8 @@ impl<T> PublicStateRow<T> {
             self.index,
             self.value.lo,
             self.value.hi,
+            self.committed.lo,
+            self.committed.hi,
         ]
     }
 
@@ -74,24 +84,25 @@ impl<T> PublicStateRow<T> {
             key: self.key.map(&mut f),
             index: f(self.index),
             value: self.value.map(&mut f),
+            committed: self.committed.map(&mut f),
         }
     }
 }
 
 impl<F: PrimeField> PublicStateRow<F> {
-    /// The entry of the cell `rw` accesses, with value `value` (`id` as the state circuit
-    /// sorts it: 0 for storage and accounts).
+    /// The entry of the cell `rw` accesses, with value `value`, and `rw`'s id and committed
+    /// value.
     pub fn of(rw: &Rw, value: equivm_trace::revm::primitives::U256) -> Self {
         let row = rw.to_row();
-        let key = rw.state_key();
         PublicStateRow {
             tag: F::from(row.tag),
-            id: F::from(key.id),
+            id: F::from(rw.id),
             address: address_to_field(rw.address),
             field_tag: F::from(row.field_tag),
             key: u256_word(row.key).to_field(),
             index: F::from(row.index),
             value: u256_word(value).to_field(),
+            committed: u256_word(rw.committed_value).to_field(),
         }
     }
 }
@@ -110,7 +121,7 @@ impl PublicStateTable {
     /// Allocates 9 advice and 9 instance columns; `name` labels failures.
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, name: &'static str) -> Self {
         let mut word = || Word::new(meta.advice_column(), meta.advice_column());
-        let (key, value) = (word(), word());
+        let (key, value, committed) = (word(), word(), word());
         let columns = PublicStateRow {
             tag: meta.advice_column(),
             id: meta.advice_column(),
@@ -119,6 +130,7 @@ impl PublicStateTable {
             key,
             index: meta.advice_column(),
             value,
+            committed,
         };
         let instance = PublicStateRow::default().map(|()| meta.instance_column());
         for c in columns.to_vec() {
@@ -186,6 +198,8 @@ impl<F: PrimeField> LookupTable<F> for PublicStateTable {
             "state.index",
             "state.value_lo",
             "state.value_hi",
+            "state.committed_lo",
+            "state.committed_hi",
         ]
     }
 }

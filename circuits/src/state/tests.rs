@@ -19,6 +19,7 @@ struct StateOnly {
     rows: Vec<Rw>,
     pre: Vec<PublicStateRow<Fr>>,
     post: Vec<PublicStateRow<Fr>>,
+    span: StateSpan,
 }
 
 impl StateOnly {
@@ -27,12 +28,34 @@ impl StateOnly {
             rows: ordering::sorted(rws),
             pre: pre_state(rws),
             post: post_state(rws),
+            span: StateSpan::BLOCK,
+        }
+    }
+
+    /// The chunk of the block log `rws` with counters in `counters`.
+    fn chunk(rws: &[Rw], counters: std::ops::Range<u64>, ends_block: bool) -> Self {
+        let rows = chunk_rows(rws, counters.clone());
+        Self {
+            pre: pre_state_of(&rows),
+            post: post_state_of(&rows, ends_block),
+            rows,
+            span: StateSpan {
+                first_counter: counters.start,
+                starts_block: counters.start == 1,
+                ends_block,
+            },
         }
     }
 
     fn instance(&self) -> Vec<Vec<Fr>> {
         let mut v = PublicStateTable::instance_values(&self.pre);
         v.extend(PublicStateTable::instance_values(&self.post));
+        let flag = |b: bool| Fr::from(u64::from(b));
+        v.push(vec![
+            Fr::from(self.span.first_counter),
+            flag(self.span.starts_block),
+            flag(self.span.ends_block),
+        ]);
         v
     }
 
@@ -44,7 +67,10 @@ impl StateOnly {
 }
 
 impl Circuit<Fr> for StateOnly {
-    type Config = StateCircuitConfig;
+    type Config = (
+        StateCircuitConfig,
+        halo2_proofs::plonk::Column<halo2_proofs::plonk::Instance>,
+    );
     type FloorPlanner = SimpleFloorPlanner;
     type Params = ();
 
@@ -57,7 +83,12 @@ impl Circuit<Fr> for StateOnly {
         let rw = RwTable::configure(meta);
         let pre = PublicStateTable::configure(meta, "pre-state");
         let post = PublicStateTable::configure(meta, "post-state");
-        StateCircuitConfig::configure(meta, rw, fixed, pre, post)
+        let span = meta.instance_column();
+        meta.enable_equality(span);
+        (
+            StateCircuitConfig::configure(meta, rw, fixed, pre, post),
+            span,
+        )
     }
 
     fn synthesize(
@@ -65,11 +96,18 @@ impl Circuit<Fr> for StateOnly {
         config: Self::Config,
         mut layouter: impl Layouter<Fr>,
     ) -> Result<(), Error> {
+        let (config, span) = config;
         let capacity = 1 << (K - 1);
         config
             .fixed
             .load(&mut layouter, &[FixedTableTag::Range256], capacity)?;
-        config.assign_rows(&mut layouter, &self.rows, capacity)?;
+        let cells = config.assign_rows(&mut layouter, &self.rows, self.span, capacity)?;
+        for (row, cell) in [cells.first_counter, cells.starts_block, cells.ends_block]
+            .into_iter()
+            .enumerate()
+        {
+            layouter.constrain_instance(cell, span, row);
+        }
         config.pre.load(&mut layouter, &self.pre, 64)?;
         config.post.load(&mut layouter, &self.post, 64)?;
         Ok(())
@@ -234,4 +272,108 @@ fn a_duplicated_row_is_rejected() {
     let dup = c.rows[i].clone();
     c.rows.insert(i + 1, dup);
     assert_rejected(c.verify(), "STATE: the first differing limb grows");
+}
+
+/// The log of [`rws`] in three chunks, split at a third and two thirds of its counters.
+fn three_chunks() -> (Vec<Rw>, [std::ops::Range<u64>; 3]) {
+    let rws = rws();
+    let n = rws.len() as u64;
+    let (a, b) = (1 + n / 3, 1 + 2 * n / 3);
+    (rws, [1..a, a..b, b..n + 1])
+}
+
+#[test]
+fn a_log_split_in_chunks_passes_chunk_by_chunk() {
+    let (rws, chunks) = three_chunks();
+    for (i, counters) in chunks.iter().enumerate() {
+        let c = StateOnly::chunk(&rws, counters.clone(), i == 2);
+        let boundary = c.rows.iter().filter(|r| r.rw_counter == 0).count();
+        assert_eq!(
+            boundary > 0,
+            i > 0,
+            "boundary rows only after the first chunk"
+        );
+        assert_eq!(c.verify(), Ok(()), "chunk {i}");
+    }
+    // The middle chunk hands on every cell it touched; the last only the results.
+    let middle = StateOnly::chunk(&rws, chunks[1].clone(), false);
+    assert!(middle.post.len() > post_state_of::<Fr>(&middle.rows, true).len());
+}
+
+#[test]
+fn a_boundary_row_reads_the_public_pre_state() {
+    let (rws, chunks) = three_chunks();
+    let mut c = StateOnly::chunk(&rws, chunks[1].clone(), false);
+    let i = position(&c, |r| r.rw_counter == 0);
+    c.rows[i].value += U256::from(1);
+    c.rows[i].value_prev += U256::from(1);
+    assert_rejected(
+        c.verify(),
+        "STATE: a first access reads the public pre-state",
+    );
+}
+
+#[test]
+fn a_chunk_cannot_drop_a_cell_boundary_row() {
+    let (rws, chunks) = three_chunks();
+    let mut c = StateOnly::chunk(&rws, chunks[1].clone(), false);
+    let i = position(&c, |r| r.rw_counter == 0 && r.tag == RwTag::Stack);
+    c.rows.remove(i);
+    assert_rejected(
+        c.verify(),
+        "every cell starts with a boundary row where the rows do not start the block",
+    );
+}
+
+#[test]
+fn a_later_chunk_cannot_claim_to_start_the_block() {
+    let (rws, chunks) = three_chunks();
+    let mut c = StateOnly::chunk(&rws, chunks[1].clone(), false);
+    c.span.starts_block = true;
+    assert_rejected(c.verify(), "no boundary row where the rows start the block");
+}
+
+#[test]
+fn a_chunk_that_does_not_end_the_block_hands_on_every_cell() {
+    let (rws, chunks) = three_chunks();
+    let mut c = StateOnly::chunk(&rws, chunks[0].clone(), false);
+    let tag = Fr::from(RwTag::Stack as u64);
+    let i = c
+        .post
+        .iter()
+        .position(|r| r.tag == tag)
+        .expect("a stack cell in the post-state");
+    c.post.remove(i);
+    assert_rejected(
+        c.verify(),
+        "STATE: a last access is in the public post-state",
+    );
+    // Claiming to end the block drops the obligation, which the verifier of a chain of
+    // chunks refuses for any chunk but the last (the circuit accepts it).
+    let c = StateOnly::chunk(&rws, chunks[0].clone(), true);
+    assert_eq!(c.verify(), Ok(()));
+}
+
+#[test]
+fn a_boundary_row_carries_the_committed_value_within_a_tx() {
+    let rws = rws();
+    // Split between the slot's two SSTOREs: the second chunk's boundary row carries the
+    // committed value the first SSTORE saw.
+    let second = rws
+        .iter()
+        .filter(|r| r.tag == RwTag::Storage && r.is_write)
+        .nth(1)
+        .expect("two SSTOREs")
+        .rw_counter;
+    let n = rws.len() as u64;
+    let c = StateOnly::chunk(&rws, second..n + 1, true);
+    assert_eq!(c.verify(), Ok(()));
+    let i = position(&c, |r| r.rw_counter == 0 && r.tag == RwTag::Storage);
+    let mut forged = c.clone();
+    forged.rows[i].committed_value += U256::from(1);
+    forged.pre = pre_state_of(&forged.rows);
+    assert_rejected(
+        forged.verify(),
+        "storage committed_value is carried within a tx",
+    );
 }

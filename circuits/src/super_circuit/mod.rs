@@ -24,23 +24,31 @@
 //!   hash the circuits look up is keccak256 of its input (keccak circuit). The code a step
 //!   runs is thus bound to the code hash its account has in the public pre-state.
 //!
+//! The same circuit proves a **chunk** of a block, a run of its steps ([`chunk`]): it then
+//! starts from the public state of the chunk's first step and the public values of every
+//! state cell it touches, and hands over the public state of its next step and the last
+//! values of those cells; a verifier checks that chunks join ([`chunk::check_chain`]). A
+//! whole block is the chain of one chunk, which [`public_inputs::check_block_start`]
+//! checks.
+//!
 //! Not proved yet: the transactions' signatures (tx circuit), and that the pre- and
 //! post-state belong to state roots (MPT circuit). Steps without a gadget are refused
 //! ([`SuperCircuitError::Unsupported`]), never proved.
 
+pub mod chunk;
 pub mod proving;
 pub mod public_inputs;
 
 use crate::bytecode::BytecodeCircuitConfig;
 use crate::copy::CopyCircuitConfig;
-use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig};
+use crate::evm::{assign::Override, EvmCircuit, EvmCircuitConfig, EvmSpan};
 use crate::keccak::{KeccakCircuitConfig, KeccakShape};
 use crate::state::public::PublicStateTable;
-use crate::state::StateCircuitConfig;
+use crate::state::{StateCircuitConfig, StateSpan};
 use crate::table::{
     assign_public_rows, keccak::keccak_inputs, BytecodeTableRow, FixedTableTag, TableError, Tables,
 };
-use equivm_witness::{Rw, RwTag, StateKey, Witness};
+use equivm_witness::{CopyEvent, Rw, RwTag, StateKey, Witness};
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner, Value},
     plonk::{Advice, Circuit, Column, ConstraintSystem, Error, Expression, Instance},
@@ -124,20 +132,30 @@ pub struct SuperCircuitConfig {
     pub block_instance: Vec<Column<Instance>>,
     /// The number of transactions, the same on every row.
     pub num_txs: Column<Advice>,
-    /// Row 0: the number of transactions.
+    /// Row 0: the number of transactions; row 1: whether the steps start the block; row 2:
+    /// whether they end it.
     pub summary_instance: Column<Instance>,
+    /// The 16 step-state fields the last step hands over.
+    pub last_state_instance: Column<Instance>,
 }
 
-/// The super circuit of one block.
+/// The super circuit of one block, or of a chunk of one (a run of its steps).
 #[derive(Clone, Debug)]
 pub struct SuperCircuit {
     /// The block's witness (the EVM circuit's steps and accesses).
     pub witness: Witness,
     /// The shape.
     pub params: SuperCircuitParams,
-    /// The rows the state circuit assigns, in order: `witness.rws` sorted. Tamper tests
-    /// change them apart from the witness.
+    /// The steps proved: all of the witness's for a block, a run of them for a chunk.
+    pub steps: std::ops::Range<usize>,
+    /// Where the steps' accesses sit in the block.
+    pub span: StateSpan,
+    /// The rows the state circuit assigns, in order: the steps' accesses sorted, after the
+    /// boundary rows of a chunk that does not start the block ([`crate::state::chunk_rows`]).
+    /// Tamper tests change them apart from the witness.
     pub state_rows: Vec<Rw>,
+    /// The copy events of the steps (whose accesses are theirs).
+    pub copy_events: Vec<CopyEvent>,
     /// The rows the bytecode circuit assigns, in order: the bytecode table rows of
     /// `witness.bytecodes`. Tamper tests change them apart from the witness.
     pub bytecode_rows: Vec<BytecodeTableRow<Fr>>,
@@ -174,11 +192,41 @@ impl SuperCircuit {
         k: Option<u32>,
         keccak: KeccakShape,
     ) -> Result<Self, SuperCircuitError> {
+        let steps = 0..witness.steps.len();
+        Self::chunk(witness, steps, k, keccak)
+    }
+
+    /// The super circuit of steps `steps` of `witness`, a chunk of its block (the whole
+    /// block when `steps` are all of them), with the keccak circuit in `keccak`'s shape, at
+    /// `k` if given, else at the smallest `k` it fits. See [`chunk`] for what a chunk
+    /// proves and where a block may be split.
+    pub fn chunk(
+        witness: Witness,
+        steps: std::ops::Range<usize>,
+        k: Option<u32>,
+        keccak: KeccakShape,
+    ) -> Result<Self, SuperCircuitError> {
         let unsupported = EvmCircuit::unsupported_reasons(&witness);
         if !unsupported.is_empty() {
             return Err(SuperCircuitError::Unsupported(unsupported.join(", ")));
         }
-        let needed = Self::rows_needed_in(&witness, keccak)?;
+        let counters = chunk::counters(&witness, steps.clone())?;
+        let span = StateSpan {
+            first_counter: counters.start,
+            starts_block: steps.start == 0,
+            ends_block: steps.end == witness.steps.len(),
+        };
+        let state_rows = if counters.start == 1 && span.ends_block {
+            crate::state::ordering::sorted(&witness.rws)
+        } else {
+            crate::state::chunk_rows(&witness.rws, counters.clone())
+        };
+        let copy_events = chunk::copy_events(&witness, counters.clone());
+        let needed = if span == StateSpan::BLOCK {
+            Self::rows_needed_in(&witness, keccak)?
+        } else {
+            chunk::rows_needed(&witness, steps.clone(), &state_rows, &copy_events, keccak)?
+        };
         let k = match k {
             Some(k) => {
                 if !(MIN_K..=MAX_K).contains(&k) {
@@ -194,7 +242,6 @@ impl SuperCircuit {
                 Self::smallest_k_in(needed, keccak).ok_or(SuperCircuitError::BadK(MAX_K + 1))?
             }
         };
-        let state_rows = crate::state::ordering::sorted(&witness.rws);
         let mut bytecode_rows = Vec::new();
         for code in &witness.bytecodes {
             bytecode_rows.extend(BytecodeTableRow::rows_of(code)?);
@@ -202,7 +249,10 @@ impl SuperCircuit {
         Ok(Self {
             witness,
             params: SuperCircuitParams { k, keccak },
+            steps,
+            span,
             state_rows,
+            copy_events,
             bytecode_rows,
             overrides: Vec::new(),
         })
@@ -214,7 +264,10 @@ impl SuperCircuit {
         Self {
             witness: Witness::default(),
             params,
+            steps: 0..0,
+            span: StateSpan::BLOCK,
             state_rows: Vec::new(),
+            copy_events: Vec::new(),
             bytecode_rows: Vec::new(),
             overrides: Vec::new(),
         }
@@ -282,7 +335,17 @@ impl SuperCircuit {
 
     /// The public inputs, one vector per instance column (see [`public_inputs`]).
     pub fn instance(&self) -> Result<Vec<Vec<Fr>>, SuperCircuitError> {
-        Ok(public_inputs::PublicInputs::of(&self.witness)?.to_instance())
+        Ok(self.public_inputs()?.to_instance())
+    }
+
+    /// The public inputs, by name.
+    pub fn public_inputs(&self) -> Result<public_inputs::PublicInputs, SuperCircuitError> {
+        Ok(public_inputs::PublicInputs::of_chunk(
+            &self.witness,
+            self.steps.clone(),
+            self.span,
+            &self.state_rows,
+        )?)
     }
 }
 
@@ -342,9 +405,17 @@ impl Circuit<Fr> for SuperCircuit {
             BytecodeCircuitConfig::configure(meta, &tables.bytecode, &tables.keccak, &tables.fixed);
         let num_txs = meta.advice_column();
         let summary_instance = bind_to_instance(meta, &[num_txs])[0];
+        let last_state_instance = meta.instance_column();
+        meta.enable_equality(last_state_instance);
+        meta.enable_equality(evm.columns.fixed.first_state);
+        for c in evm.columns.step.state.to_vec() {
+            meta.enable_equality(c);
+        }
+        meta.enable_equality(evm.columns.step.block_ended);
         let fixed = evm.columns.fixed;
         let step = evm.columns.step.state;
         let count = state.count;
+        let (block_ended, ends_block) = (evm.columns.step.block_ended, state.ends_block);
         meta.create_gate("SUPER", |m| {
             let one = Expression::Constant(Fr::one());
             let q_usable = m.query_fixed(fixed.q_usable, Rotation::cur());
@@ -354,14 +425,20 @@ impl Circuit<Fr> for SuperCircuit {
             let count = m.query_advice(count, Rotation::cur());
             let n = m.query_advice(num_txs, Rotation::cur());
             let n_next = m.query_advice(num_txs, Rotation::next());
+            let ended = m.query_advice(block_ended, Rotation::cur());
+            let ends = m.query_advice(ends_block, Rotation::cur());
             vec![
                 (
-                    "SUPER: the state circuit holds exactly the EVM's accesses (count = rw_counter - 1 at the end)",
-                    q_last.clone() * (rw_counter - one.clone() - count),
+                    "SUPER: the state circuit holds exactly the EVM's accesses (count = rw_counter at the end)",
+                    q_last.clone() * (rw_counter - count),
+                ),
+                (
+                    "SUPER: the steps end the block exactly when EndBlock came",
+                    q_last.clone() * (ended - ends.clone()),
                 ),
                 (
                     "SUPER: the block ends after the public number of transactions",
-                    q_last.clone() * (tx_id - one.clone() - n.clone()),
+                    q_last.clone() * ends * (tx_id - one.clone() - n.clone()),
                 ),
                 (
                     "SUPER: num_txs is the same on every row",
@@ -380,6 +457,7 @@ impl Circuit<Fr> for SuperCircuit {
             block_instance,
             num_txs,
             summary_instance,
+            last_state_instance,
         }
     }
 
@@ -393,10 +471,15 @@ impl Circuit<Fr> for SuperCircuit {
         tables
             .fixed
             .load(&mut layouter, &FixedTableTag::SMALL, usable)?;
-        config
-            .state
-            .assign_rows(&mut layouter, &self.state_rows, usable)?;
-        let public = public_inputs::PublicInputs::of(&self.witness)?;
+        let span_cells =
+            config
+                .state
+                .assign_rows(&mut layouter, &self.state_rows, self.span, usable)?;
+        let public = if self.witness.steps.is_empty() {
+            public_inputs::PublicInputs::of(&self.witness)?
+        } else {
+            self.public_inputs().map_err(|_| Error::Synthesis)?
+        };
         config.state.pre.load(&mut layouter, &public.pre, usable)?;
         config
             .state
@@ -421,7 +504,16 @@ impl Circuit<Fr> for SuperCircuit {
         config
             .bytecode
             .assign_rows(&mut layouter, &self.bytecode_rows, usable)?;
-        config.copy.assign(&mut layouter, &self.witness, usable)?;
+        let mut copy_rows = Vec::new();
+        for (i, event) in self.copy_events.iter().enumerate() {
+            copy_rows.extend(crate::copy::event_rows(
+                i,
+                event,
+                &self.witness.bytecodes,
+                &self.witness.rws,
+            )?);
+        }
+        config.copy.assign_rows(&mut layouter, &copy_rows, usable)?;
         config
             .keccak
             .assign(&mut layouter, &keccak_inputs(&self.witness), usable)?;
@@ -438,13 +530,34 @@ impl Circuit<Fr> for SuperCircuit {
             },
         )?;
         layouter.constrain_instance(first, config.summary_instance, 0);
-        if self.witness.steps.is_empty() {
-            config.evm.assign_shape(&mut layouter, usable, true)?;
-        } else {
+        layouter.constrain_instance(span_cells.starts_block, config.summary_instance, 1);
+        layouter.constrain_instance(span_cells.ends_block, config.summary_instance, 2);
+        let rw_counter = crate::evm::step::STEP_STATE_NAMES
+            .iter()
+            .position(|n| *n == "rw_counter")
+            .ok_or(Error::Synthesis)?;
+        layouter.constrain_instance(
+            span_cells.first_counter,
+            config.evm.columns.fixed.first_state,
+            rw_counter,
+        );
+        let end = if self.witness.steps.is_empty() {
             config
                 .evm
-                .assign_block(&mut layouter, &self.witness, usable, &self.overrides)?;
+                .assign_shape(&mut layouter, usable, EvmSpan::Chunk)?
+        } else {
+            config.evm.assign_chunk(
+                &mut layouter,
+                &self.witness,
+                self.steps.clone(),
+                usable,
+                &self.overrides,
+            )?
+        };
+        for (row, cell) in end.state.iter().enumerate() {
+            layouter.constrain_instance(*cell, config.last_state_instance, row);
         }
+        layouter.constrain_instance(end.block_ended, config.summary_instance, 2);
         Ok(())
     }
 }

@@ -1,10 +1,13 @@
-//! Proving and verifying whole blocks with the super circuit.
+//! Proving and verifying blocks, and chunks of blocks, with the super circuit.
 //!
 //! Keys depend on the circuit's shape only ([`SuperCircuitParams`]), so a verifier rebuilds
 //! the verifying key from the `k` in the proof file, never trusting a key the prover sends.
-//! [`verify_block`] also checks [`check_block_start`]: the proof starts at the block's
-//! first step.
+//! A block and a chunk of one are proved alike ([`prove_block`]). [`verify_block`] also
+//! checks [`check_block_start`]: the proof starts at the block's first step and ends it.
+//! [`verify_chain`] verifies the proofs of a block's chunks and checks that they join
+//! ([`check_chain`]).
 
+use super::chunk::{check_chain, ChainSummary};
 use super::public_inputs::check_block_start;
 use super::{SuperCircuit, SuperCircuitParams};
 use crate::prover::{self, ProofFile, ProverError};
@@ -98,14 +101,49 @@ pub fn block_proof_params(file: &ProofFile) -> Result<BlockProofParams, ProverEr
 }
 
 /// Verifies a block proof file: rebuilds the verifying key from the recorded shape, checks
-/// that the public inputs start at the block's first step, and runs the KZG verifier.
+/// that the public inputs start at the block's first step and end the block, and runs the
+/// KZG verifier.
 pub fn verify_block(params: &ParamsKZG<Bn256>, file: &ProofFile) -> Result<(), ProverError> {
-    let meta = block_proof_params(file)?;
     let instances = file.instances_fr()?;
     check_block_start(&instances).map_err(|reason| ProverError::VerificationFailed {
         reason,
         source: None,
     })?;
+    verify_chunk(params, file).map(|_| ())
+}
+
+/// Verifies the proof in `file` of a chunk (or a whole block) with the KZG verifier, the
+/// verifying key rebuilt from the recorded shape; returns its public inputs. What the chunk
+/// joins to is [`check_chain`]'s business.
+pub fn verify_chunk(
+    params: &ParamsKZG<Bn256>,
+    file: &ProofFile,
+) -> Result<Vec<Vec<halo2_proofs::halo2curves::bn256::Fr>>, ProverError> {
+    let meta = block_proof_params(file)?;
+    let instances = file.instances_fr()?;
     let vk = block_vk(params, meta.circuit)?;
-    prover::verify(params, &vk, &instances, &file.proof_bytes()?)
+    prover::verify(params, &vk, &instances, &file.proof_bytes()?)?;
+    Ok(instances)
+}
+
+/// Verifies the proofs of a block's chunks, in order (`params_of` gives the params for a
+/// file), and checks that they join into the block ([`check_chain`]).
+pub fn verify_chain(
+    files: &[ProofFile],
+    mut params_of: impl FnMut(&ProofFile) -> Result<ParamsKZG<Bn256>, ProverError>,
+) -> Result<ChainSummary, ProverError> {
+    let mut instances = Vec::with_capacity(files.len());
+    for (i, file) in files.iter().enumerate() {
+        let params = params_of(file)?;
+        let verified =
+            verify_chunk(&params, file).map_err(|e| ProverError::VerificationFailed {
+                reason: format!("chunk {i}: {e}"),
+                source: None,
+            })?;
+        instances.push(verified);
+    }
+    check_chain(&instances).map_err(|reason| ProverError::VerificationFailed {
+        reason,
+        source: None,
+    })
 }

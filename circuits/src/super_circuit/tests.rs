@@ -155,15 +155,24 @@ fn padding_before_end_block_is_rejected() {
             value: Fr::zero(),
         });
     }
-    assert_rejected(verify(&c), "STEP: in a block, Padding comes after EndBlock");
+    // The public inputs say the block ends (EndBlock came): the EVM's flag must agree.
+    assert_rejected(
+        verify(&c),
+        "SUPER: the steps end the block exactly when EndBlock came",
+    );
+    // Public inputs that say otherwise are not a block's.
+    let mut instance = c.instance().expect("public inputs");
+    instance[public_inputs::SUMMARY_COLUMN][2] = Fr::zero();
+    assert!(check_block_start(&instance).is_err());
 }
 
 #[test]
 fn the_public_inputs_are_bound() {
     let c = SuperCircuit::new(block(), None).expect("supported");
     let honest = c.instance().expect("public inputs");
-    // Every table column and the tx count: changing one public value is rejected.
-    for column in [1, 10, 19, 24, 28] {
+    // Every table column, the summary and the last state: changing one public value is
+    // rejected.
+    for column in [1, 12, 23, 28, 32, 33] {
         let mut instance = honest.clone();
         let row = 1.min(instance[column].len() - 1);
         instance[column][row] += Fr::one();

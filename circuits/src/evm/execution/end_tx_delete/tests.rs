@@ -238,7 +238,7 @@ fn an_account_left_pending_is_refused_by_the_state_circuit() {
     assert_eq!(verify(&whole(&w), vec![]), Ok(()));
     assert_rejected(
         super_circuit_verdict(w),
-        "a created flag does not end pending",
+        "a created flag does not end the block pending",
     );
 }
 
