@@ -118,6 +118,19 @@ impl<F: PrimeField> StepStateTransition<F> {
     }
 }
 
+/// The steps that start or end a transaction or a block, and a precompile's step: what
+/// [`ConstraintBuilder::require_next_not_boundary`] keeps off the next step.
+pub const TX_BOUNDARY_STATES: [ExecutionState; 8] = [
+    ExecutionState::BeginTx,
+    ExecutionState::BeginTxCreate,
+    ExecutionState::BeginTxCreateCollision,
+    ExecutionState::EndTx,
+    ExecutionState::EndTxClearSlot,
+    ExecutionState::EndTxDeleteAccount,
+    ExecutionState::EndBlock,
+    ExecutionState::PrecompileIdentity,
+];
+
 /// One bytecode lookup slot: the byte it reads and its switch.
 #[derive(Clone, Debug)]
 pub struct BytecodeSlot<F: PrimeField> {
@@ -1674,25 +1687,16 @@ impl<'a, F: PrimeField> ConstraintBuilder<'a, F> {
     /// before its code did, or another transaction begin in the middle of one. Padding may
     /// follow (it ends a slice of steps; in a block it needs `EndBlock` before it).
     pub fn require_next_not_boundary(&mut self) {
-        let cells: Vec<_> = [
-            ExecutionState::BeginTx,
-            ExecutionState::BeginTxCreate,
-            ExecutionState::BeginTxCreateCollision,
-            ExecutionState::EndTx,
-            ExecutionState::EndTxClearSlot,
-            ExecutionState::EndTxDeleteAccount,
-            ExecutionState::EndBlock,
-            ExecutionState::PrecompileIdentity,
-        ]
-        .into_iter()
-        .map(|state| {
-            let s = state_index(state);
-            (
-                self.cols.step.group[s / SELECTOR_K],
-                self.cols.step.index[s % SELECTOR_K],
-            )
-        })
-        .collect();
+        let cells: Vec<_> = TX_BOUNDARY_STATES
+            .into_iter()
+            .map(|state| {
+                let s = state_index(state);
+                (
+                    self.cols.step.group[s / SELECTOR_K],
+                    self.cols.step.index[s % SELECTOR_K],
+                )
+            })
+            .collect();
         self.not_boundary_constraints += 1;
         self.require_next(
             "next state is not a transaction boundary or a precompile's",

@@ -32,6 +32,7 @@ use super::public_inputs::{
 use super::{SuperCircuit, SuperCircuitError, SuperCircuitParams};
 use crate::bytecode::BytecodeCircuitConfig;
 use crate::evm::assign::WitnessIndex;
+use crate::evm::constraint_builder::TX_BOUNDARY_STATES;
 use crate::evm::step::{state_index, STEP_STATE_FIELDS};
 use crate::evm::EvmCircuit;
 use crate::keccak::{KeccakCircuitConfig, KeccakShape};
@@ -44,20 +45,13 @@ use halo2curves::bn256::Fr;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-/// States no chunk but the first may start with: the successor of a chunk's last step is
-/// only ever checked to be none of these.
-pub const NOT_A_CHUNK_START: [ExecutionState; 10] = [
-    ExecutionState::BeginTx,
-    ExecutionState::BeginTxCreate,
-    ExecutionState::BeginTxCreateCollision,
-    ExecutionState::EndTx,
-    ExecutionState::EndTxClearSlot,
-    ExecutionState::EndTxDeleteAccount,
-    ExecutionState::EndBlock,
-    ExecutionState::PrecompileIdentity,
-    ExecutionState::Padding,
-    ExecutionState::ExpRound,
-];
+/// Whether a chunk after the first may start with a step in `state`: not a transaction
+/// boundary ([`TX_BOUNDARY_STATES`], the only thing the chunk before checks of its
+/// successor besides its state fields), nor padding or an EXP round (no step of its own).
+pub fn may_start_chunk(state: ExecutionState) -> bool {
+    !TX_BOUNDARY_STATES.contains(&state)
+        && !matches!(state, ExecutionState::Padding | ExecutionState::ExpRound)
+}
 
 /// The rw counters of steps `steps`: from the first step's to the next step's (or past the
 /// log's end after the last step).
@@ -121,7 +115,7 @@ pub fn rows_needed(
 
 /// The step indexes `i` (from 1) before which a block may be split: the step before may end
 /// a chunk (its layout's `ends_chunk`), step `i` may start one (not in
-/// [`NOT_A_CHUNK_START`]), and no step before `i` looks up an undo write at or after step
+/// [`may_start_chunk`]), and no step before `i` looks up an undo write at or after step
 /// `i`'s counter.
 pub fn split_points(witness: &Witness) -> Vec<usize> {
     let layouts = crate::evm::stats::layouts();
@@ -140,10 +134,7 @@ pub fn split_points(witness: &Witness) -> Vec<usize> {
         if l.undos > 0 && !call.is_persistent {
             reach = reach.max(call.rw_counter_end_of_reversion + 1);
         }
-        if l.ends_chunk
-            && !NOT_A_CHUNK_START.contains(&next.execution_state)
-            && reach <= next.rw_counter
-        {
+        if l.ends_chunk && may_start_chunk(next.execution_state) && reach <= next.rw_counter {
             out.push(i + 1);
         }
     }
@@ -306,10 +297,10 @@ pub fn check_chain(instances: &[Vec<Vec<Fr>>]) -> Result<ChainSummary, String> {
                 ));
             }
             let index = inst[0].get(STEP_STATE_FIELDS).copied();
-            let boundary = NOT_A_CHUNK_START
+            let allowed = ExecutionState::ALL
                 .iter()
-                .any(|s| index == Some(Fr::from(state_index(*s) as u64)));
-            if boundary {
+                .any(|s| index == Some(Fr::from(state_index(*s) as u64)) && may_start_chunk(*s));
+            if !allowed {
                 return Err(fail("starts with a transaction boundary".into()));
             }
         }
