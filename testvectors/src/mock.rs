@@ -9,6 +9,9 @@ use equivm_circuits::super_circuit::{
 };
 use equivm_witness::Witness;
 
+mod chunked;
+pub use chunked::{chunked_verdict, ChunkedVerdict};
+
 /// The largest `k` mock mode runs; bigger blocks are `unsupported` (MockProver's memory and
 /// time grow with `2^k` times the circuit's ~270 columns).
 pub const MAX_MOCK_K: u32 = 18;
@@ -26,6 +29,19 @@ pub fn mock_verdict(witness: Witness) -> (Verdict, Option<String>) {
     }
 }
 
+/// The `k` the whole block needs, when that is above `max_k` and every step has a gadget:
+/// mock mode then checks it as chunks ([`chunked_verdict`]). `None` for a block that fits,
+/// that needs more rows than any `k` holds, or that something else stops.
+pub fn too_big_for(witness: &Witness, max_k: u32) -> Option<u32> {
+    if !EvmCircuit::unsupported_reasons(witness).is_empty() {
+        return None;
+    }
+    let rows = SuperCircuit::rows_needed(witness).ok()?;
+    // A block above every supported `k` is not split either (it would take hundreds of
+    // chunks).
+    SuperCircuit::smallest_k(rows).filter(|k| *k > max_k)
+}
+
 /// The super circuit of `witness` at the smallest `k` it fits, or the verdict that stops
 /// it (unsupported steps, a `k` above `max_k`).
 pub fn mock_circuit(
@@ -35,19 +51,13 @@ pub fn mock_circuit(
     // The size first: a block too big for `max_k` is not built (its tables can take
     // gigabytes).
     let needed = SuperCircuit::rows_needed(&witness);
-    let unsupported = EvmCircuit::unsupported_reasons(&witness);
-    if let (true, Ok(rows)) = (unsupported.is_empty(), &needed) {
-        match SuperCircuit::smallest_k(*rows) {
-            Some(k) if k > max_k => {
-                return Err((
-                    Verdict::Unsupported,
-                    Some(format!(
-                        "the block needs k = {k}, above mock mode's limit k = {max_k}"
-                    )),
-                ))
-            }
-            _ => {}
-        }
+    if let Some(k) = too_big_for(&witness, max_k) {
+        return Err((
+            Verdict::Unsupported,
+            Some(format!(
+                "the block needs k = {k}, above mock mode's limit k = {max_k}"
+            )),
+        ));
     }
     match SuperCircuit::new(witness, None) {
         Ok(c) if c.params.k <= max_k => Ok(c),

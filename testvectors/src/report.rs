@@ -46,6 +46,10 @@ pub struct CaseReport {
     /// `prove` mode: the proof's figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<ProofStats>,
+    /// `mock` mode: a block above the `k` limit is checked as this many chunks, which must
+    /// each pass and join into the block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<usize>,
     /// Wall-clock time spent on the case, in milliseconds (0 for a file that did not load).
     /// Cases run in parallel, so the sum exceeds the run's wall time.
     #[serde(default)]
@@ -183,6 +187,7 @@ mod tests {
             mutants_survived: None,
             mutants_invalid: None,
             proof: None,
+            chunks: None,
             millis: 0,
         }
     }

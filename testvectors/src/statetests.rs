@@ -176,6 +176,7 @@ fn error_case(file: &Path, reason: String) -> CaseReport {
         mutants_survived: None,
         mutants_invalid: None,
         proof: None,
+        chunks: None,
         millis: 0,
     }
 }
@@ -269,6 +270,7 @@ fn run_case_guarded(
         mutants_survived: outcome.mutants.as_ref().map(|m| m.survived),
         mutants_invalid: outcome.mutants.as_ref().map(|m| m.invalid),
         proof: outcome.proof,
+        chunks: outcome.chunks,
         millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
 }
@@ -284,6 +286,8 @@ pub struct CaseOutcome {
     pub mutants: Option<MutantCounts>,
     /// `prove` mode: the proof's figures.
     pub proof: Option<ProofStats>,
+    /// `mock` mode: the chunks a block above the `k` limit was checked as.
+    pub chunks: Option<usize>,
 }
 
 impl CaseOutcome {
@@ -293,6 +297,7 @@ impl CaseOutcome {
             reason,
             mutants: None,
             proof: None,
+            chunks: None,
         }
     }
 }
@@ -307,6 +312,11 @@ impl From<(Verdict, Option<String>)> for CaseOutcome {
 /// circuit.
 fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> CaseOutcome {
     let mode = options.mode;
+    if mode == Mode::Mock {
+        if let Some(k) = crate::mock::too_big_for(&witness, options.max_k) {
+            return chunked_verdict(&witness, k, options.max_k);
+        }
+    }
     let circuit = match crate::mock::mock_circuit(witness, options.max_k) {
         Ok(c) => c,
         Err(verdict) => return verdict.into(),
@@ -352,6 +362,20 @@ fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> Ca
         reason,
         mutants: Some(counts),
         proof: None,
+        chunks: None,
+    }
+}
+
+/// Mock mode on a block above `max_k`: the block checked as a chain of chunks that fit it.
+fn chunked_verdict(witness: &equivm_witness::Witness, k: u32, max_k: u32) -> CaseOutcome {
+    let outcome = crate::mock::chunked_verdict(witness, k, max_k, |chunk| {
+        let _heavy = (chunk.params.k >= HEAVY_CIRCUIT_K)
+            .then(|| HEAVY_CIRCUIT.lock().unwrap_or_else(|e| e.into_inner()));
+        crate::mock::mock_check(chunk)
+    });
+    CaseOutcome {
+        chunks: (outcome.chunks > 0).then_some(outcome.chunks),
+        ..CaseOutcome::of(outcome.verdict, outcome.reason)
     }
 }
 
