@@ -6,11 +6,13 @@
 //! - `witness`: build the witness from the trace and replay its read/write log alone; the
 //!   replay must reconstruct every stack, memory, storage and account value revm had.
 //! - `mock`: the super circuit (EVM, state, copy, bytecode and keccak circuits) under
-//!   MockProver; a step without a gadget makes the case `unsupported`, naming it.
+//!   MockProver; a step without a gadget makes the case `unsupported`, naming it. A block
+//!   above `max_k` is checked as chunks that fit it ([`crate::mock::chunked_verdict`]).
 //! - `prove`: `mock`, then a real KZG proof (SHPLONK) of the block, verified as a verifier
 //!   would (see [`crate::proving`] for where params come from).
 //! - `tamper`: `mock`, then that many mutants of the passing assignment ([`crate::tamper`]);
-//!   one surviving mutant makes the case `failed`.
+//!   one surviving mutant makes the case `failed`. A block above `max_k` is checked as
+//!   chunks, with that many mutants of each chunk.
 //!
 //! A file that cannot be read or parsed, or a path that does not exist, becomes one
 //! `failed` entry naming the file; every other file still runs.
@@ -312,9 +314,9 @@ impl From<(Verdict, Option<String>)> for CaseOutcome {
 /// circuit.
 fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> CaseOutcome {
     let mode = options.mode;
-    if mode == Mode::Mock {
+    if matches!(mode, Mode::Mock | Mode::Tamper) {
         if let Some(k) = crate::mock::too_big_for(&witness, options.max_k) {
-            return chunked_verdict(&witness, k, options.max_k);
+            return chunked_verdict(&witness, k, options);
         }
     }
     let circuit = match crate::mock::mock_circuit(witness, options.max_k) {
@@ -366,15 +368,40 @@ fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> Ca
     }
 }
 
-/// Mock mode on a block above `max_k`: the block checked as a chain of chunks that fit it.
-fn chunked_verdict(witness: &equivm_witness::Witness, k: u32, max_k: u32) -> CaseOutcome {
-    let outcome = crate::mock::chunked_verdict(witness, k, max_k, |chunk| {
+/// Mock or tamper mode on a block above `max_k`: the block checked as a chain of chunks that
+/// fit it; in tamper mode every chunk's mutants too (`--mutants` of each chunk), each
+/// checked against that chunk's honest pre-state.
+fn chunked_verdict(witness: &equivm_witness::Witness, k: u32, options: &RunOptions) -> CaseOutcome {
+    let tamper = options.mode == Mode::Tamper;
+    let counts = std::cell::RefCell::new(MutantCounts::default());
+    let outcome = crate::mock::chunked_verdict(witness, k, options.max_k, |chunk| {
         let _heavy = (chunk.params.k >= HEAVY_CIRCUIT_K)
             .then(|| HEAVY_CIRCUIT.lock().unwrap_or_else(|e| e.into_inner()));
-        crate::mock::mock_check(chunk)
+        crate::mock::mock_check(chunk)?;
+        if !tamper {
+            return Ok(());
+        }
+        let c = crate::tamper::run_mutants(chunk, options.mutants, TAMPER_SEED, |m| {
+            crate::mock::mock_check_from_pre_state(m, chunk)
+        });
+        let mut all = counts.borrow_mut();
+        all.killed += c.killed;
+        all.survived += c.survived;
+        all.invalid += c.invalid;
+        all.survivors.extend(c.survivors.iter().cloned());
+        if c.survived > 0 {
+            return Err(format!(
+                "{} of {} mutants survived (soundness bug): {}",
+                c.survived,
+                c.killed + c.survived,
+                c.survivors.join("; ")
+            ));
+        }
+        Ok(())
     });
     CaseOutcome {
         chunks: (outcome.chunks > 0).then_some(outcome.chunks),
+        mutants: tamper.then(|| counts.into_inner()),
         ..CaseOutcome::of(outcome.verdict, outcome.reason)
     }
 }

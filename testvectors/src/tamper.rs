@@ -30,7 +30,8 @@
 //! false one about this block.
 
 use equivm_circuits::evm::{assign::Override, step::state_index};
-use equivm_circuits::super_circuit::SuperCircuit;
+use equivm_circuits::state::StateSpan;
+use equivm_circuits::super_circuit::{chunk, SuperCircuit};
 use equivm_circuits::table::BytecodeFieldTag;
 use equivm_trace::revm::primitives::U256;
 use equivm_witness::{ExecutionState, Rw, RwTag};
@@ -140,20 +141,63 @@ fn bump(v: U256) -> U256 {
 
 /// Builds mutant number `i` of `honest` (kind `MutationKind::ALL[i % 12]`), or `None` when
 /// the block has nothing of that kind to change.
+///
+/// `honest` may be a chunk of a block ([`SuperCircuit::chunk`]): accesses are then drawn
+/// among the chunk's own and its boundary rows (a boundary row's value is the state the
+/// chunk starts from, which the verifier's pre-state pins), and steps among the chunk's.
 pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String, SuperCircuit)> {
     let kind = MutationKind::ALL[i % MutationKind::ALL.len()];
     let mut c = honest.clone();
-    let rws = &honest.witness.rws;
+    let counters = chunk::counters(&honest.witness, honest.steps.clone()).ok()?;
+    let rws: Vec<Rw> = honest
+        .witness
+        .rws
+        .iter()
+        .filter(|r| counters.contains(&r.rw_counter))
+        .cloned()
+        .collect();
     let pick = |rng: &mut Rng, f: &dyn Fn(&Rw) -> bool| -> Option<Rw> {
         let candidates: Vec<&Rw> = rws.iter().filter(|r| f(r)).collect();
         (!candidates.is_empty()).then(|| candidates[rng.below(candidates.len())].clone())
     };
-    // Steps the EVM circuit assigns before padding (overrides count assigned steps).
-    let steps = honest.witness.steps.len();
+    // Steps the EVM circuit assigns before padding (overrides count the assigned steps
+    // from the chunk's first).
+    let first_step = honest.steps.start;
+    let steps = honest.steps.len();
     let what = match kind {
         MutationKind::StackValue | MutationKind::RwValue => {
             let stack = kind == MutationKind::StackValue;
-            let rw = pick(rng, &|r| (r.tag == RwTag::Stack) == stack)?;
+            let boundary: Vec<usize> = (0..c.state_rows.len())
+                .filter(|i| {
+                    let r = &c.state_rows[*i];
+                    r.rw_counter == 0 && (r.tag == RwTag::Stack) == stack
+                })
+                .collect();
+            let accesses = rws
+                .iter()
+                .filter(|r| (r.tag == RwTag::Stack) == stack)
+                .count();
+            if accesses + boundary.len() == 0 {
+                return None;
+            }
+            let drawn = rng.below(accesses + boundary.len());
+            if let Some(i) = drawn.checked_sub(accesses).map(|j| boundary[j]) {
+                let row = &mut c.state_rows[i];
+                row.value = bump(row.value);
+                row.value_prev = row.value;
+                return Some((
+                    format!(
+                        "{kind:?}: value of the boundary row of {:?} {:?} of {} + 1",
+                        row.tag, row.field, row.id
+                    ),
+                    c,
+                ));
+            }
+            let rw = rws
+                .iter()
+                .filter(|r| (r.tag == RwTag::Stack) == stack)
+                .nth(drawn)?
+                .clone();
             edit_rw(&mut c, rw.rw_counter, |r| {
                 r.value = bump(r.value);
                 if !r.is_write {
@@ -188,9 +232,10 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
         }
         MutationKind::Gas | MutationKind::Pc => {
             let step = rng.below(steps);
+            let traced = &honest.witness.steps[first_step + step];
             let (field, old) = match kind {
-                MutationKind::Gas => ("gas_left", honest.witness.steps[step].gas_left),
-                _ => ("program_counter", u64::from(honest.witness.steps[step].pc)),
+                MutationKind::Gas => ("gas_left", traced.gas_left),
+                _ => ("program_counter", u64::from(traced.pc)),
             };
             c.overrides.push(Override::StepState {
                 step,
@@ -205,7 +250,7 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
             // drawn among the accesses that have such a partner.
             let mut first: HashMap<(RwTag, bool), (U256, U256)> = HashMap::new();
             let mut mixed: HashSet<(RwTag, bool)> = HashSet::new();
-            for r in rws {
+            for r in &rws {
                 let group = (r.tag, r.is_write);
                 let seen = *first.entry(group).or_insert((r.value, r.key));
                 if seen != (r.value, r.key) {
@@ -230,7 +275,11 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
             c.witness.rws.swap(ia, ib);
             c.witness.rws[ia].rw_counter = a.rw_counter;
             c.witness.rws[ib].rw_counter = b.rw_counter;
-            c.state_rows = equivm_circuits::state::ordering::sorted(&c.witness.rws);
+            c.state_rows = if c.span == StateSpan::BLOCK {
+                equivm_circuits::state::ordering::sorted(&c.witness.rws)
+            } else {
+                equivm_circuits::state::chunk_rows(&c.witness.rws, counters)
+            };
             format!(
                 "SwapRws: rws {} and {} ({:?}) exchanged",
                 a.rw_counter, b.rw_counter, a.tag
@@ -250,19 +299,19 @@ pub fn mutant(honest: &SuperCircuit, i: usize, rng: &mut Rng) -> Option<(String,
         MutationKind::AddRw => {
             let rw = pick(rng, &|_| true)?;
             let mut extra = rw.clone();
-            extra.rw_counter = rws.len() as u64 + 1;
+            extra.rw_counter = honest.witness.rws.len() as u64 + 1;
             let mut rows = c.state_rows.clone();
             rows.push(extra);
             c.state_rows = equivm_circuits::state::ordering::sorted(&rows);
             format!(
                 "AddRw: rw {} repeated as rw {}",
                 rw.rw_counter,
-                rws.len() + 1
+                honest.witness.rws.len() + 1
             )
         }
         MutationKind::ExecutionState => {
             let step = rng.below(steps);
-            let current = honest.witness.steps[step].execution_state;
+            let current = honest.witness.steps[first_step + step].execution_state;
             let others: Vec<ExecutionState> = ExecutionState::ALL
                 .into_iter()
                 .filter(|s| *s != current)

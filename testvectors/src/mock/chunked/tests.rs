@@ -109,3 +109,47 @@ fn a_block_that_reverts_its_writes_cannot_be_split() {
     let reason = verdict.reason.unwrap_or_default();
     assert!(reason.contains("cannot be split"), "{reason}");
 }
+
+/// The chunks of [`looping`]'s block at the smallest `k`.
+fn chunks_of(w: &Witness) -> Vec<SuperCircuit> {
+    let ranges = plan(w, SuperCircuitParams::new(K)).expect("a plan");
+    assert!(ranges.len() >= 2, "{ranges:?}");
+    ranges
+        .iter()
+        .map(|r| {
+            SuperCircuit::chunk(w.clone(), r.clone(), None, KeccakShape::WIDE).expect("a chunk")
+        })
+        .collect()
+}
+
+#[test]
+fn every_mutant_of_every_chunk_is_rejected() {
+    let w = looping(40, STOP);
+    for (i, chunk) in chunks_of(&w).iter().enumerate() {
+        assert_eq!(mock_check(chunk), Ok(()), "chunk {i}");
+        let counts = crate::tamper::run_mutants(chunk, 12, 7, |m| {
+            crate::mock::mock_check_from_pre_state(m, chunk)
+        });
+        assert_eq!(counts.survived, 0, "chunk {i}: {:?}", counts.survivors);
+        assert!(counts.killed >= 8, "chunk {i}: {counts:?}");
+    }
+}
+
+#[test]
+fn a_changed_boundary_row_is_rejected_against_the_honest_pre_state() {
+    let w = looping(40, STOP);
+    let chunks = chunks_of(&w);
+    let later = &chunks[1];
+    for tag in [equivm_witness::RwTag::Stack, equivm_witness::RwTag::Storage] {
+        let at = later
+            .state_rows
+            .iter()
+            .position(|r| r.rw_counter == 0 && r.tag == tag)
+            .expect("a boundary row of the tag");
+        let mut forged = later.clone();
+        forged.state_rows[at].value += U256::from(1);
+        forged.state_rows[at].value_prev = forged.state_rows[at].value;
+        let verdict = crate::mock::mock_check_from_pre_state(&forged, later);
+        assert!(verdict.is_err(), "{tag:?}: {verdict:?}");
+    }
+}
