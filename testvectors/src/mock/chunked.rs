@@ -8,7 +8,7 @@ use equivm_circuits::{
     keccak::KeccakShape,
     state::{post_state, pre_state, public::PublicStateRow},
     super_circuit::{
-        chunk::{check_chain, plan, ChainSummary},
+        chunk::{check_chain, plan, split_points, ChainSummary},
         SuperCircuit, SuperCircuitError, SuperCircuitParams,
     },
 };
@@ -49,14 +49,17 @@ pub fn chunked_verdict(
     let ranges = match plan(witness, SuperCircuitParams::new(max_k)) {
         Ok(ranges) => ranges,
         Err(SuperCircuitError::TooBig { needed, .. }) => {
+            let (a, b) = longest_unsplit_run(witness);
             return ChunkedVerdict::not(
                 Verdict::Unsupported,
                 format!(
                     "the block needs k = {needed_k}, above mock mode's limit k = {max_k}, and \
-                     cannot be split into chunks that fit it (one needs {needed} rows)"
+                     cannot be split into chunks that fit it (one needs {needed} rows; the \
+                     longest run of steps it cannot be split in is {a}..{b} of {})",
+                    witness.steps.len()
                 ),
                 0,
-            )
+            );
         }
         Err(SuperCircuitError::Unsupported(what)) => {
             return ChunkedVerdict::not(
@@ -121,6 +124,19 @@ pub fn chunked_verdict(
         reason: None,
         chunks: n,
     }
+}
+
+/// The longest run of steps with no split point inside ([`split_points`]): where a call
+/// undoes writes across it, or its steps constrain their successors.
+fn longest_unsplit_run(witness: &Witness) -> (usize, usize) {
+    let mut edges = vec![0];
+    edges.extend(split_points(witness));
+    edges.push(witness.steps.len());
+    edges
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .max_by_key(|(a, b)| b - a)
+        .unwrap_or((0, 0))
 }
 
 /// Checks that a chain's initial values and results are those of the block `witness`.
