@@ -31,9 +31,8 @@ pub struct StatetestArgs {
     #[arg(long, default_value_t = 16)]
     mutants: usize,
     /// mock, tamper and prove modes: the largest circuit size `k` to run (MockProver needs
-    /// gigabytes from k = 17 on). In mock and tamper modes a bigger block is checked as
-    /// chunks that fit it; one that cannot be split so, and in prove mode any bigger block,
-    /// is `unsupported`.
+    /// gigabytes from k = 17 on). A bigger block is checked (or proved) as chunks that fit
+    /// it; one that cannot be split so is `unsupported`.
     #[arg(long, default_value_t = equivm_testvectors::mock::MAX_MOCK_K)]
     max_k: u32,
     /// prove mode: a trusted-setup KZG params file, or a folder for the cached insecure

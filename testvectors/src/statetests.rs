@@ -9,7 +9,8 @@
 //!   MockProver; a step without a gadget makes the case `unsupported`, naming it. A block
 //!   above `max_k` is checked as chunks that fit it ([`crate::mock::chunked_verdict`]).
 //! - `prove`: `mock`, then a real KZG proof (SHPLONK) of the block, verified as a verifier
-//!   would (see [`crate::proving`] for where params come from).
+//!   would (see [`crate::proving`] for where params come from). A block above `max_k` is
+//!   proved as chunks, whose proofs must verify as a chain.
 //! - `tamper`: `mock`, then that many mutants of the passing assignment ([`crate::tamper`]);
 //!   one surviving mutant makes the case `failed`. A block above `max_k` is checked as
 //!   chunks, with that many mutants of each chunk.
@@ -314,10 +315,8 @@ impl From<(Verdict, Option<String>)> for CaseOutcome {
 /// circuit.
 fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> CaseOutcome {
     let mode = options.mode;
-    if matches!(mode, Mode::Mock | Mode::Tamper) {
-        if let Some(k) = crate::mock::too_big_for(&witness, options.max_k) {
-            return chunked_verdict(&witness, k, options);
-        }
+    if let Some(k) = crate::mock::too_big_for(&witness, options.max_k) {
+        return chunked_verdict(&witness, k, options);
     }
     let circuit = match crate::mock::mock_circuit(witness, options.max_k) {
         Ok(c) => c,
@@ -368,42 +367,80 @@ fn circuit_verdict(witness: equivm_witness::Witness, options: &RunOptions) -> Ca
     }
 }
 
-/// Mock or tamper mode on a block above `max_k`: the block checked as a chain of chunks that
-/// fit it; in tamper mode every chunk's mutants too (`--mutants` of each chunk), each
-/// checked against that chunk's honest pre-state.
+/// A block above `max_k`, checked as a chain of chunks that fit it: each chunk under the
+/// mock check; in tamper mode, also `--mutants` mutants of each chunk, each checked against
+/// that chunk's honest pre-state; in prove mode, a proof of each chunk, verified alone, then
+/// the proofs verified as a chain.
 fn chunked_verdict(witness: &equivm_witness::Witness, k: u32, options: &RunOptions) -> CaseOutcome {
-    let tamper = options.mode == Mode::Tamper;
+    let mode = options.mode;
     let counts = std::cell::RefCell::new(MutantCounts::default());
+    let proofs = std::cell::RefCell::new(Vec::new());
     let outcome = crate::mock::chunked_verdict(witness, k, options.max_k, |chunk| {
         let _heavy = (chunk.params.k >= HEAVY_CIRCUIT_K)
             .then(|| HEAVY_CIRCUIT.lock().unwrap_or_else(|e| e.into_inner()));
         crate::mock::mock_check(chunk)?;
-        if !tamper {
-            return Ok(());
-        }
-        let c = crate::tamper::run_mutants(chunk, options.mutants, TAMPER_SEED, |m| {
-            crate::mock::mock_check_from_pre_state(m, chunk)
-        });
-        let mut all = counts.borrow_mut();
-        all.killed += c.killed;
-        all.survived += c.survived;
-        all.invalid += c.invalid;
-        all.survivors.extend(c.survivors.iter().cloned());
-        if c.survived > 0 {
-            return Err(format!(
-                "{} of {} mutants survived (soundness bug): {}",
-                c.survived,
-                c.killed + c.survived,
-                c.survivors.join("; ")
-            ));
+        match mode {
+            Mode::Tamper => {
+                let c = crate::tamper::run_mutants(chunk, options.mutants, TAMPER_SEED, |m| {
+                    crate::mock::mock_check_from_pre_state(m, chunk)
+                });
+                let mut all = counts.borrow_mut();
+                all.killed += c.killed;
+                all.survived += c.survived;
+                all.invalid += c.invalid;
+                all.survivors.extend(c.survivors.iter().cloned());
+                if c.survived > 0 {
+                    return Err(format!(
+                        "{} of {} mutants survived (soundness bug): {}",
+                        c.survived,
+                        c.killed + c.survived,
+                        c.survivors.join("; ")
+                    ));
+                }
+            }
+            Mode::Prove => {
+                let setup = options
+                    .proving
+                    .as_ref()
+                    .ok_or("prove mode without params")?;
+                proofs.borrow_mut().push(setup.prove_and_verify(chunk)?);
+            }
+            _ => {}
         }
         Ok(())
     });
-    CaseOutcome {
+    let mut result = CaseOutcome {
         chunks: (outcome.chunks > 0).then_some(outcome.chunks),
-        mutants: tamper.then(|| counts.into_inner()),
+        mutants: (mode == Mode::Tamper).then(|| counts.into_inner()),
         ..CaseOutcome::of(outcome.verdict, outcome.reason)
+    };
+    let proofs = proofs.into_inner();
+    if mode != Mode::Prove || result.verdict != Verdict::Passed {
+        return result;
     }
+    let (files, figures): (Vec<_>, Vec<_>) = proofs.into_iter().unzip();
+    let start = Instant::now();
+    let chain = options
+        .proving
+        .as_ref()
+        .ok_or_else(|| "prove mode without params".to_string())
+        .and_then(|setup| setup.verify_chain(&files));
+    if let Err(why) = chain {
+        result.verdict = Verdict::Failed;
+        result.reason = Some(format!(
+            "the chunks' proofs do not verify as a chain: {why}"
+        ));
+        return result;
+    }
+    // The chunks' figures together: the largest `k`, the proving times and proof sizes
+    // summed, and the verification of the whole chain.
+    result.proof = Some(ProofStats {
+        k: figures.iter().map(|f| f.k).max().unwrap_or(0),
+        prove_ms: figures.iter().map(|f| f.prove.as_millis() as u64).sum(),
+        verify_ms: start.elapsed().as_millis() as u64,
+        proof_bytes: figures.iter().map(|f| f.proof_bytes).sum(),
+    });
+    result
 }
 
 /// Seed of the mutant positions (fixed, so runs are reproducible).
