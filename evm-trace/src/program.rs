@@ -248,3 +248,21 @@ impl Program {
         trace_block(pre, &block, &cfg, &txs)
     }
 }
+
+/// Code of a loop of `rounds` rounds (at least 1) that stores its counter in memory at 0
+/// and in storage slot 1 each round, then pops the counter and runs `tail` (STOP, a REVERT,
+/// ...): a block whose length grows with `rounds`, in which stack, memory, storage, call
+/// context and account cells all change.
+pub fn storing_loop(rounds: u8, tail: &[u8]) -> Vec<u8> {
+    let mut code = vec![
+        0x60, rounds, // PUSH1 rounds
+        0x5b,   // JUMPDEST
+        0x80, 0x60, 0x00, 0x52, // DUP1 PUSH1 0 MSTORE
+        0x80, 0x60, 0x01, 0x55, // DUP1 PUSH1 1 SSTORE
+        0x60, 0x01, 0x90, 0x03, // PUSH1 1 SWAP1 SUB
+        0x80, 0x60, 0x02, 0x57, // DUP1 PUSH1 2 JUMPI
+        0x50, // POP
+    ];
+    code.extend_from_slice(tail);
+    code
+}

@@ -13,15 +13,7 @@ fn looping_block() -> Witness {
 
 /// The loop of [`looping_block`] with `rounds` rounds.
 fn looping(rounds: u8) -> Witness {
-    let code = vec![
-        0x60, rounds, // PUSH1 rounds
-        0x5b,   // JUMPDEST
-        0x80, 0x60, 0x00, 0x52, // DUP1 PUSH1 0 MSTORE
-        0x80, 0x60, 0x01, 0x55, // DUP1 PUSH1 1 SSTORE
-        0x60, 0x01, 0x90, 0x03, // PUSH1 1 SWAP1 SUB
-        0x80, 0x60, 0x02, 0x57, // DUP1 PUSH1 2 JUMPI
-        0x50, 0x00, // POP STOP
-    ];
+    let code = equivm_trace::program::storing_loop(rounds, &[0x00]); // ... STOP
     let traced = Program::new(code).trace();
     equivm_witness::build_witness(&traced.trace).expect("witness builds")
 }

@@ -8,19 +8,10 @@ use equivm_circuits::super_circuit::chunk::{check_chain, plan};
 use equivm_trace::program::Program;
 use equivm_trace::revm::primitives::U256;
 
-/// A loop of `rounds` rounds storing its counter in memory and in storage slot 1, ending
-/// with `last` (STOP, or REVERT of nothing).
+/// The block of [`storing_loop`](equivm_trace::program::storing_loop) with `rounds`
+/// rounds, ending with `last` (STOP, or REVERT of nothing).
 fn looping(rounds: u8, last: &[u8]) -> Witness {
-    let mut code = vec![
-        0x60, rounds, // PUSH1 rounds
-        0x5b,   // JUMPDEST
-        0x80, 0x60, 0x00, 0x52, // DUP1 PUSH1 0 MSTORE
-        0x80, 0x60, 0x01, 0x55, // DUP1 PUSH1 1 SSTORE
-        0x60, 0x01, 0x90, 0x03, // PUSH1 1 SWAP1 SUB
-        0x80, 0x60, 0x02, 0x57, // DUP1 PUSH1 2 JUMPI
-        0x50, // POP
-    ];
-    code.extend_from_slice(last);
+    let code = equivm_trace::program::storing_loop(rounds, last);
     let traced = Program::new(code).trace();
     equivm_witness::build_witness(&traced.trace).expect("witness builds")
 }
